@@ -1,0 +1,52 @@
+# propscope: `make run` sets up and analyses the bundled example; `make test` sets up and
+# runs the whole suite. Everything a fresh machine needs is installed from here.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+DATA   ?= ../shared/data/semeval2023-task3-en
+EXAMPLE ?= examples/article.txt
+
+.PHONY: run test install install-dev browser lint bench train evaluate clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian's Chromium and ChromeDriver drive the web page in the browser tests.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { (apt-get update -qq || sudo apt-get update -qq) && \
+	    (apt-get install -y -qq chromium chromium-driver || sudo apt-get install -y -qq chromium chromium-driver); }
+
+run: install
+	$(VENV)/bin/propscope analyze $(EXAMPLE)
+
+test: install-dev browser
+	$(VENV)/bin/ruff check src tests
+	$(PY) -m pytest -q
+
+lint: install-dev
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/mypy src
+
+train: install-dev
+	$(VENV)/bin/propscope train --data $(DATA)
+
+evaluate: install
+	$(VENV)/bin/propscope evaluate --data $(DATA) --split splits/validation.txt
+
+bench: install-dev
+	$(PY) benchmarks/run.py --data $(DATA)
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,78 @@
+"""The Python API: ``Analyzer().analyze(text)`` returns an analysed Document.
+
+The model is loaded once per Analyzer and reused for every call, so scripts should build
+one Analyzer and call it many times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from propscope.config import AnalyzerConfig
+from propscope.document import Document, Metadata
+from propscope.errors import InputError, InputTooLargeError
+from propscope.models.base import ModelComponent, PersuasionModel, load_model
+from propscope.pipeline import Pipeline, create_component
+
+# What users get back; the same class the pipeline enriches.
+Analysis = Document
+
+
+class Analyzer:
+    """Runs the full pipeline: boilerplate, paragraphs, then the persuasion model.
+
+    Args:
+        model: an artifact folder, an already-loaded model, or ``None`` for the shipped one.
+        config: limits and batch size; defaults from ``AnalyzerConfig``.
+    """
+
+    def __init__(self, model: str | Path | PersuasionModel | None = None, *,
+                 config: AnalyzerConfig | None = None) -> None:
+        self.config = config or AnalyzerConfig()
+        if model is None:
+            model = self.config.model
+        self.model: PersuasionModel = (
+            model if isinstance(model, PersuasionModel) else load_model(model)
+        )
+        self.preprocess = Pipeline([create_component("boilerplate"),
+                                    create_component("paragraphs")])
+        self.pipeline = Pipeline([*self.preprocess.components, ModelComponent(self.model)])
+
+    def _check(self, doc: Document) -> None:
+        size = len(doc.text.encode("utf-8", "surrogatepass"))
+        if size > self.config.max_bytes:
+            raise InputTooLargeError(
+                f"text is {size / 1e6:.1f} MB, above the {self.config.max_bytes / 1e6:.1f} MB "
+                "limit; split it or raise the limit (--max-bytes / PROPSCOPE_MAX_BYTES).",
+                source=doc.source or doc.id,
+            )
+        if not doc.text.strip():
+            raise InputError("text is empty; there is nothing to analyse.", source=doc.source or doc.id)
+
+    def analyze(self, text: str, *, id: str = "document", source: str | None = None,
+                metadata: Metadata | None = None) -> Document:
+        """Analyse one text and return the annotated Document."""
+        return self.analyze_document(Document(text, id=id, source=source, metadata=metadata))
+
+    def analyze_document(self, doc: Document) -> Document:
+        """Analyse a Document built by ingestion (its metadata is kept)."""
+        self._check(doc)
+        return self.pipeline(doc)
+
+    def analyze_many(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Analyse a stream of Documents in batches of ``config.batch_size``, lazily.
+
+        Each document is validated first; one that fails validation raises before its
+        batch runs, so callers that want to skip bad inputs should validate with
+        ``analyze_document`` one by one.
+        """
+        batch: list[Document] = []
+        for doc in docs:
+            self._check(doc)
+            batch.append(self.preprocess(doc))
+            if len(batch) >= self.config.batch_size:
+                yield from self.model.predict(batch)
+                batch = []
+        if batch:
+            yield from self.model.predict(batch)

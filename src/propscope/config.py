@@ -1,0 +1,97 @@
+"""All settings in one typed tree with defaults and help text; the only reader of env vars.
+
+The CLI, the web app and the corpus engine read the same objects, so a limit means the same
+thing everywhere. Each field's ``metadata["help"]`` is the text shown by ``--help`` and in
+the README's settings table.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ENV_PREFIX = "PROPSCOPE_"
+MB = 1024 * 1024
+
+
+def _f(default: object, help: str):  # noqa: A002 - mirrors argparse's name
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class AnalyzerConfig:
+    """How articles are analysed."""
+
+    model: str | None = _f(None, "Model artifact folder; default: the model shipped in the package.")
+    max_bytes: int = _f(10 * MB, "Largest input accepted, in bytes; larger inputs are refused.")
+    batch_size: int = _f(8, "Articles analysed together (larger is faster, uses more memory).")
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """The web app and HTTP API."""
+
+    host: str = _f("127.0.0.1", "Address to bind; any other than loopback requires a token.")
+    port: int = _f(8000, "TCP port to listen on.")
+    token: str | None = _f(None, "API token required on every request (env PROPSCOPE_TOKEN).")
+    max_body_bytes: int = _f(2 * MB, "Largest request body or upload, in bytes (413 above).")
+    max_batch: int = _f(32, "Most documents in one /api/analyze/batch request.")
+    rate_limit: int = _f(0, "Requests per minute per client; 0 disables the limit (429 above).")
+    fetch_timeout: float = _f(10.0, "Seconds allowed to fetch a URL given on the page.")
+    fetch_max_bytes: int = _f(5 * MB, "Largest page fetched from a URL, in bytes.")
+    fetch_allow_hosts: tuple[str, ...] = _f((), "Private/loopback hosts the URL fetcher may reach.")
+    store: str = _f("~/.cache/propscope/analyses", "Folder where permalinked analyses are kept.")
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    """Corpus ingestion and queries."""
+
+    db: str = _f("corpus.duckdb", "DuckDB file holding articles and analyses.")
+    workers: int = _f(0, "Analysis processes; 0 means one per CPU core.")
+    chunk_size: int = _f(64, "Articles committed per transaction (bounds memory and lost work).")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole settings tree."""
+
+    analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
+    server: ServerConfig = field(default_factory=ServerConfig)
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+
+
+def _coerce(value: str, typ: object) -> object:
+    t = str(typ)
+    if "int" in t:
+        return int(value)
+    if "float" in t:
+        return float(value)
+    if "tuple" in t:
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return value
+
+
+def from_env(environ: dict[str, str] | None = None) -> Config:
+    """Build a Config from defaults overridden by ``PROPSCOPE_<FIELD>`` environment variables.
+
+    Field names are unique across sections, so ``PROPSCOPE_TOKEN`` sets ``server.token`` and
+    ``PROPSCOPE_MODEL`` sets ``analyzer.model``.
+    """
+    env = os.environ if environ is None else environ
+    sections = {}
+    for sec in fields(Config):
+        cls = sec.default_factory  # type: ignore[misc]
+        kwargs = {}
+        for f in fields(cls):
+            key = ENV_PREFIX + f.name.upper()
+            if key in env and env[key] != "":
+                kwargs[f.name] = _coerce(env[key], f.type)
+        sections[sec.name] = cls(**kwargs)
+    return Config(**sections)
+
+
+def expand(path: str) -> Path:
+    """A path from settings with ``~`` expanded."""
+    return Path(path).expanduser()

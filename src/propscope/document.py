@@ -1,0 +1,195 @@
+"""The document object every stage reads and enriches, with character offsets into its text.
+
+Offsets are Unicode code points into ``Document.text`` exactly as read (no normalisation,
+newlines kept), end-exclusive, validated when a span is added. ``text`` never changes after
+construction: every stage adds annotations, none rewrites the text, so offsets stay valid
+from ingestion to rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from propscope.errors import SpanError
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A labelled character range ``text[start:end]`` with a confidence in [0, 1]."""
+
+    start: int
+    end: int
+    label: str
+    score: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end):
+            raise SpanError(f"Span offsets must satisfy 0 <= start < end, got {self.start}..{self.end}.")
+        if not (0.0 <= self.score <= 1.0):
+            raise SpanError(f"Span score must be in [0, 1], got {self.score}.")
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether this span shares at least one character with ``[start, end)``."""
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A character range of site boilerplate (share pleas, disclaimers, author boxes...)."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """One non-empty line of the text: the shared task's unit for paragraph labels.
+
+    ``line`` is 1-based and counts every line of the text, blank ones included, so it matches
+    the line numbers of the shared task's paragraph label files.
+    """
+
+    line: int
+    start: int
+    end: int
+    techniques: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Metadata:
+    """What is known about where an article comes from; ``None`` where unknown."""
+
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime, as found
+    url: str | None = None
+    republished_from: str | None = None
+
+
+@dataclass(slots=True)
+class Genre:
+    """The predicted genre with a probability for each of the three genres."""
+
+    label: str
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A frame judged present, with its score."""
+
+    label: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """Which model produced the annotations."""
+
+    name: str
+    version: str
+    trained_on: str
+
+
+_LINE_RE = re.compile(r"[^\n]*(\n|$)")
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """Yield ``(line_number, start, end)`` for every line; ``end`` excludes the newline.
+
+    Only ``\\n`` ends a line, like the shared task's files; a ``\\r`` before it stays part of
+    the line's text but not of its range, so CRLF input keeps exact offsets.
+    """
+    line = 0
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        line += 1
+        stop = end - 1 if end > pos and text[end - 1] == "\r" else end
+        yield line, pos, stop
+        if nl < 0:
+            break
+        pos = nl + 1
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """One ``Paragraph`` per line holding any non-space character."""
+    return [Paragraph(line=ln, start=s, end=e) for ln, s, e in iter_lines(text) if text[s:e].strip()]
+
+
+class Document:
+    """An article's text plus every annotation the pipeline adds to it.
+
+    Args:
+        text: the article text; offsets of all annotations refer to it.
+        id: a stable identifier (file name without extension, or a record's ``id``).
+        source: where the text came from (a path, ``-`` for stdin, a URL).
+        metadata: title, outlet, author, date, republication source.
+    """
+
+    __slots__ = ("_text", "id", "source", "metadata", "spans", "paragraphs", "boilerplate",
+                 "genre", "frames", "model", "extra")
+
+    def __init__(self, text: str, *, id: str = "document", source: str | None = None,
+                 metadata: Metadata | None = None) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"Document text must be str, got {type(text).__name__}.")
+        self._text = text
+        self.id = id
+        self.source = source
+        self.metadata = metadata or Metadata()
+        self.spans: list[Span] = []
+        self.paragraphs: list[Paragraph] = []
+        self.boilerplate: list[Region] = []
+        self.genre: Genre | None = None
+        self.frames: list[Frame] = []
+        self.model: ModelInfo | None = None
+        self.extra: dict[str, object] = {}
+
+    @property
+    def text(self) -> str:
+        """The article text (read-only)."""
+        return self._text
+
+    def __len__(self) -> int:
+        return len(self._text)
+
+    def __repr__(self) -> str:
+        return f"Document(id={self.id!r}, chars={len(self._text)}, spans={len(self.spans)})"
+
+    def check_span(self, span: Span) -> Span:
+        """Return ``span`` if it fits inside the text, else raise ``SpanError``."""
+        if span.end > len(self._text):
+            raise SpanError(
+                f"Span {span.start}..{span.end} ({span.label}) runs past the end of "
+                f"document {self.id!r} ({len(self._text)} characters)."
+            )
+        return span
+
+    def add_spans(self, spans: Iterable[Span]) -> None:
+        """Validate and add spans, keeping ``spans`` sorted by offset."""
+        self.spans.extend(self.check_span(s) for s in spans)
+        self.spans.sort(key=lambda s: (s.start, s.end, s.label))
+
+    def span_text(self, span: Span | Region | Paragraph) -> str:
+        """The characters a span, region or paragraph covers."""
+        return self._text[span.start:span.end]
+
+    def in_boilerplate(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` lies entirely inside a boilerplate region."""
+        return any(r.start <= start and end <= r.end for r in self.boilerplate)
+
+    def content_paragraphs(self) -> list[Paragraph]:
+        """Paragraphs that are not wholly boilerplate: the units the models analyse."""
+        return [p for p in self.paragraphs if not self.in_boilerplate(p.start, p.end)]
+
+    def word_count(self) -> int:
+        """Number of whitespace-separated words outside boilerplate."""
+        return sum(len(self.span_text(p).split()) for p in self.content_paragraphs())

@@ -1,0 +1,35 @@
+"""Error types: one base class, each subclass also inheriting the matching built-in."""
+
+from __future__ import annotations
+
+
+class PropscopeError(Exception):
+    """Base class of every error propscope raises on purpose."""
+
+
+class InputError(PropscopeError, ValueError):
+    """An input (file, text, record) cannot be analysed; the message names it and says why."""
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+
+
+class InputTooLargeError(InputError):
+    """An input is larger than the configured limit."""
+
+
+class SpanError(PropscopeError, ValueError):
+    """A span's offsets do not fit the text it points into."""
+
+
+class ModelError(PropscopeError, RuntimeError):
+    """A model artifact is missing, corrupt or of an unknown kind."""
+
+
+class NotFittedError(PropscopeError, AttributeError):
+    """A model was asked to predict before ``fit`` was called."""
+
+
+class DataError(PropscopeError, ValueError):
+    """Training or gold data does not follow the shared task's layout."""

@@ -1,0 +1,122 @@
+"""The interface every persuasion model fills, the model registry and artifact loading.
+
+A model follows scikit-learn's rules: ``__init__`` only stores its arguments, ``fit`` learns
+from gold Documents, sets attributes ending in ``_`` and returns ``self``; ``predict`` on an
+unfitted model raises ``NotFittedError``. One model predicts everything the shared task asks
+for (spans, paragraph labels, genre, frames) so an implementation can share one encoder pass
+across the four outputs.
+
+An artifact is a folder holding ``model.json`` (``kind``, ``name``, ``version``,
+``trained_on``) plus whatever files the kind needs; ``kind`` picks the class from ``MODELS``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+
+from propscope.document import Document, ModelInfo
+from propscope.errors import ModelError
+from propscope.pipeline.base import register_component
+
+DEFAULT_MODEL_DIR = Path(__file__).parent / "artifacts" / "default"
+
+
+@runtime_checkable
+class PersuasionModel(Protocol):
+    """Predicts technique spans, paragraph techniques, genre and frames for documents."""
+
+    kind: ClassVar[str]
+
+    def fit(self, docs: Sequence[Document], **kwargs: Any) -> PersuasionModel:
+        """Learn from gold documents (spans, paragraphs, genre, frames filled)."""
+        ...
+
+    def predict(self, docs: Sequence[Document]) -> list[Document]:
+        """Annotate ``docs`` in place (paragraphs and boilerplate already set) and return them.
+
+        Fills ``spans`` (only those above the model's calibrated thresholds),
+        ``paragraphs[i].techniques`` and ``.scores``, ``genre``, ``frames`` and ``model``.
+        Spans never fall inside boilerplate regions.
+        """
+        ...
+
+    def save(self, path: Path) -> None:
+        """Write the artifact folder (``model.json`` plus the kind's own files)."""
+        ...
+
+    @classmethod
+    def load(cls, path: Path) -> PersuasionModel:
+        """Read an artifact folder written by ``save``."""
+        ...
+
+    @property
+    def info(self) -> ModelInfo: ...
+
+
+M = TypeVar("M", bound=type)
+MODELS: dict[str, type] = {}
+
+
+def register_model(kind: str) -> Callable[[M], M]:
+    """Class decorator registering a model implementation under ``kind``."""
+
+    def deco(cls: M) -> M:
+        MODELS[kind] = cls
+        cls.kind = kind  # type: ignore[attr-defined]
+        return cls
+
+    return deco
+
+
+def _import_builtin_models() -> None:
+    # One explicit import list; each module registers itself on import.
+    from propscope.models import linear  # noqa: F401
+
+    try:
+        from propscope.models import transformer  # noqa: F401
+    except ImportError:  # optional runtime (onnxruntime/tokenizers) missing
+        pass
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """Read ``model.json`` of an artifact folder, with a clear error if it is missing."""
+    manifest = Path(path) / "model.json"
+    if not manifest.is_file():
+        raise ModelError(
+            f"No model artifact at {path}: expected {manifest}. Train one with "
+            "`propscope train --data DIR` or pass --model pointing to an artifact folder."
+        )
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"Corrupt model manifest {manifest}: {exc}") from exc
+
+
+def load_model(path: str | Path | None = None) -> PersuasionModel:
+    """Load the model artifact at ``path`` (default: the one shipped in the package)."""
+    path = Path(path) if path else DEFAULT_MODEL_DIR
+    meta = read_manifest(path)
+    _import_builtin_models()
+    kind = meta.get("kind")
+    if kind not in MODELS:
+        raise ModelError(f"Model at {path} is of unknown kind {kind!r}; known: {sorted(MODELS)}.")
+    return MODELS[kind].load(path)  # type: ignore[no-any-return,attr-defined]
+
+
+@register_component("model")
+class ModelComponent:
+    """Pipeline stage wrapping a PersuasionModel."""
+
+    name = "model"
+    requires: tuple[str, ...] = ("paragraphs", "boilerplate")
+    assigns: tuple[str, ...] = ("spans", "paragraphs.techniques", "genre", "frames", "model")
+
+    def __init__(self, model: PersuasionModel) -> None:
+        self.model = model
+
+    def __call__(self, doc: Document) -> Document:
+        self.model.predict([doc])
+        return doc
