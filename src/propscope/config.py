@@ -15,7 +15,7 @@ ENV_PREFIX = "PROPSCOPE_"
 MB = 1024 * 1024
 
 
-def _f(default: object, help: str):  # noqa: A002 - mirrors argparse's name
+def _f(default: object, help: str):
     return field(default=default, metadata={"help": help})
 
 

@@ -134,8 +134,19 @@ class Document:
         metadata: title, outlet, author, date, republication source.
     """
 
-    __slots__ = ("_text", "id", "source", "metadata", "spans", "paragraphs", "boilerplate",
-                 "genre", "frames", "model", "extra")
+    __slots__ = (
+        "_text",
+        "boilerplate",
+        "extra",
+        "frames",
+        "genre",
+        "id",
+        "metadata",
+        "model",
+        "paragraphs",
+        "source",
+        "spans",
+    )
 
     def __init__(self, text: str, *, id: str = "document", source: str | None = None,
                  metadata: Metadata | None = None) -> None:

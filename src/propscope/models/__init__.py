@@ -1,13 +1,25 @@
 """Trainable persuasion models behind one interface, and loading of committed artifacts."""
 
 from propscope.models.base import (
-    MODELS,
+    ARTIFACTS_DIR,
+    DEFAULT_MODEL,
     DEFAULT_MODEL_DIR,
+    MODELS,
     ModelComponent,
     PersuasionModel,
     load_model,
     register_model,
+    resolve_model_path,
 )
 
-__all__ = ["MODELS", "DEFAULT_MODEL_DIR", "ModelComponent", "PersuasionModel", "load_model",
-           "register_model"]
+__all__ = [
+    "ARTIFACTS_DIR",
+    "DEFAULT_MODEL",
+    "DEFAULT_MODEL_DIR",
+    "MODELS",
+    "ModelComponent",
+    "PersuasionModel",
+    "load_model",
+    "register_model",
+    "resolve_model_path",
+]

@@ -21,7 +21,20 @@ from propscope.document import Document, ModelInfo
 from propscope.errors import ModelError
 from propscope.pipeline.base import register_component
 
-DEFAULT_MODEL_DIR = Path(__file__).parent / "artifacts" / "default"
+ARTIFACTS_DIR = Path(__file__).parent / "artifacts"
+# The shipped model used when none is named; each name is a folder under ARTIFACTS_DIR.
+DEFAULT_MODEL = "linear-v0"
+DEFAULT_MODEL_DIR = ARTIFACTS_DIR / DEFAULT_MODEL
+
+
+def resolve_model_path(name_or_path: str | Path | None) -> Path:
+    """A shipped model's name (``linear-v0``) or an artifact folder -> the folder's path."""
+    if name_or_path is None:
+        return DEFAULT_MODEL_DIR
+    p = Path(name_or_path)
+    if not p.exists() and (ARTIFACTS_DIR / str(name_or_path)).is_dir():
+        return ARTIFACTS_DIR / str(name_or_path)
+    return p
 
 
 @runtime_checkable
@@ -96,8 +109,8 @@ def read_manifest(path: Path) -> dict[str, Any]:
 
 
 def load_model(path: str | Path | None = None) -> PersuasionModel:
-    """Load the model artifact at ``path`` (default: the one shipped in the package)."""
-    path = Path(path) if path else DEFAULT_MODEL_DIR
+    """Load a shipped model by name or an artifact folder (default: ``DEFAULT_MODEL``)."""
+    path = resolve_model_path(path)
     meta = read_manifest(path)
     _import_builtin_models()
     kind = meta.get("kind")

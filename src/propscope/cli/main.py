@@ -1,0 +1,60 @@
+"""The ``propscope`` command: one sub-command per module, registered from an explicit list.
+
+Each command module exposes ``register(subparsers)``, which adds its parser and sets
+``func`` to a function taking the parsed arguments and returning an exit code. Heavy
+imports (models, web server, DuckDB) happen inside those functions, so ``propscope --help``
+and a one-file ``analyze`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from propscope import __version__
+
+# The explicit list of command modules, in the order --help shows them.
+COMMANDS = ("analyze", "techniques", "train", "evaluate", "serve", "corpus")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="propscope",
+        description="Find how a news article tries to persuade: persuasion techniques "
+        "(character spans, SemEval-2023 Task 3 taxonomy), genre and framing. Runs offline on a CPU.",
+        epilog="Examples:\n  propscope analyze article.txt\n"
+        "  propscope analyze articles/ --format jsonl -o analyses.jsonl\n"
+        "  propscope techniques\n  propscope serve\n\n"
+        "Run `propscope COMMAND --help` for each command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"propscope {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"propscope.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``propscope`` script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    from propscope.errors import PropscopeError
+
+    try:
+        return int(args.func(args) or 0)
+    except PropscopeError as exc:
+        print(f"propscope: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("propscope: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
