@@ -86,12 +86,10 @@ def register_model(kind: str) -> Callable[[M], M]:
 
 def _import_builtin_models() -> None:
     # One explicit import list; each module registers itself on import.
-    from propscope.models import linear  # noqa: F401
-
-    try:
-        from propscope.models import transformer  # noqa: F401
-    except ImportError:  # optional runtime (onnxruntime/tokenizers) missing
-        pass
+    from propscope.models import (
+        linear,  # noqa: F401
+        transformer,  # noqa: F401
+    )
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
