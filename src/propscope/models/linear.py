@@ -1,0 +1,1 @@
+"""Linear persuasion model (v0)."""
