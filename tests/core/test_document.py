@@ -1,0 +1,47 @@
+"""Document, Span and paragraph segmentation: offsets are validated and exact."""
+
+from __future__ import annotations
+
+import pytest
+
+from propscope.document import Document, Region, Span, iter_lines, split_paragraphs
+from propscope.errors import SpanError
+
+
+@pytest.mark.parametrize(("start", "end", "score"), [(-1, 3, 0.5), (4, 4, 0.5), (5, 2, 0.5), (0, 2, 1.5)])
+def test_span_rejects_bad_values(start: int, end: int, score: float) -> None:
+    with pytest.raises(SpanError):
+        Span(start, end, "Loaded_Language", score)
+
+
+def test_add_spans_rejects_span_past_end_and_keeps_order() -> None:
+    doc = Document("abcdef", id="d")
+    doc.add_spans([Span(3, 5, "Doubt"), Span(0, 2, "Loaded_Language")])
+    assert [s.start for s in doc.spans] == [0, 3]
+    with pytest.raises(SpanError, match="runs past the end"):
+        doc.add_spans([Span(4, 7, "Doubt")])
+
+
+def test_text_is_read_only() -> None:
+    doc = Document("x")
+    with pytest.raises(AttributeError):
+        doc.text = "y"  # type: ignore[misc]
+
+
+def test_paragraphs_use_one_based_line_numbers_counting_blank_lines() -> None:
+    text = "Title\n\nFirst para.\n   \nSecond, with CRLF.\r\nLast"
+    paras = split_paragraphs(text)
+    assert [p.line for p in paras] == [1, 3, 5, 6]
+    assert [text[p.start:p.end] for p in paras] == ["Title", "First para.", "Second, with CRLF.", "Last"]
+
+
+def test_iter_lines_covers_trailing_empty_line() -> None:
+    assert [ln for ln, _, _ in iter_lines("a\nb\n")] == [1, 2, 3]
+
+
+def test_content_paragraphs_skip_boilerplate() -> None:
+    doc = Document("Body text.\n\nShare this article!")
+    doc.paragraphs = split_paragraphs(doc.text)
+    doc.boilerplate = [Region(12, 31, "share_plea")]
+    assert [doc.span_text(p) for p in doc.content_paragraphs()] == ["Body text."]
+    assert doc.word_count() == 2

@@ -1,0 +1,51 @@
+"""The JSON contract: built in one place and reversible."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from propscope.document import Document, Frame, Genre, ModelInfo, Region, Span, split_paragraphs
+from propscope.errors import InputError
+from propscope.serialize import from_dict, to_dict, to_json
+
+CONTRACT_KEYS = {"id", "source", "text", "genre", "frames", "spans", "paragraphs", "boilerplate",
+                 "metadata", "model"}
+
+
+def _doc() -> Document:
+    doc = Document("Héllo “traitors”.\n\nVia Somewhere", id="a1", source="a1.txt")
+    doc.paragraphs = split_paragraphs(doc.text)
+    doc.add_spans([Span(6, 16, "Name_Calling-Labeling", 0.9)])
+    doc.paragraphs[0].techniques = ["Name_Calling-Labeling"]
+    doc.boilerplate = [Region(19, 32, "syndication_header")]
+    doc.genre = Genre("opinion", {"opinion": 0.8, "reporting": 0.15, "satire": 0.05})
+    doc.frames = [Frame("Political", 0.7)]
+    doc.model = ModelInfo("m", "1", "data")
+    return doc
+
+
+def test_contract_keys_and_span_fields() -> None:
+    d = to_dict(_doc())
+    assert set(d) == CONTRACT_KEYS
+    span = d["spans"][0]
+    assert span == {"technique": "Name_Calling-Labeling", "category": "Attack_on_Reputation",
+                    "start": 6, "end": 16, "text": "“traitors”", "score": 0.9}
+    assert set(d["metadata"]) >= {"title", "outlet", "author", "published", "republished_from"}
+
+
+def test_no_text_omits_only_text() -> None:
+    assert set(to_dict(_doc(), include_text=False)) == CONTRACT_KEYS - {"text"}
+
+
+def test_round_trip_through_json() -> None:
+    doc = _doc()
+    again = from_dict(json.loads(to_json(doc)))
+    assert to_dict(again) == to_dict(doc)
+
+
+@pytest.mark.parametrize("bad", [{}, {"text": 3}, {"text": "abc", "spans": [{"start": 0}]}, []])
+def test_from_dict_rejects_malformed(bad: object) -> None:
+    with pytest.raises(InputError):
+        from_dict(bad)  # type: ignore[arg-type]
