@@ -1,10 +1,179 @@
-"""`propscope evaluate`: placeholder until the command is implemented."""
+"""`propscope evaluate`: score a model (or saved predictions) against SemEval-2023 Task 3 gold data."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from propscope.document import Document
+
+# Ids of the newest articles of the training data start with this; they are closest to what
+# users bring, so their scores are shown on their own as well.
+RECENT_PREFIX = "83"
+
+DESCRIPTION = """\
+Score predictions against gold data in the SemEval-2023 Task 3 layout (train-articles/,
+train-labels-spans/, train-labels-paragraphs.txt, train-labels-genre.txt,
+train-labels-frames.txt).
+
+Each gold article is copied without its labels and analysed by the model exactly as a user's
+article would be, then scored with the shared task's metrics:
+  paragraph techniques  micro-F1 (official) and macro-F1, per (article, line)
+  spans                 partial-overlap precision/recall/F1 (SemEval-2020 Task 11 scorer),
+                        technique-aware and technique-agnostic
+  genre                 macro-F1 (official), accuracy, per genre
+  frames                micro-F1 (official) and macro-F1
+Articles whose id starts with 83 (the newest) are also reported on their own."""
+
+EPILOG = """\
+Examples:
+  # the shipped model on the project's validation split
+  propscope evaluate --data ../shared/data/semeval2023-task3-en --split splits/validation.txt
+
+  # a trained artifact, per-technique table, scores saved as JSON
+  propscope evaluate --data DATA --split splits/validation.txt --model runs/linear \\
+      --per-technique --json scores.json
+
+  # predictions saved earlier by `propscope analyze --format jsonl`
+  propscope evaluate --data DATA --predictions analyses.jsonl"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("evaluate", help="(not implemented yet)")
-    p.set_defaults(func=lambda args: print("not implemented yet") or 2)
+    p = sub.add_parser("evaluate", help="score a model against SemEval-2023 Task 3 gold data",
+                       description=DESCRIPTION, epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, metavar="DIR", type=Path,
+                   help="gold data folder in the shared task's layout")
+    p.add_argument("--split", metavar="FILE", type=Path,
+                   help="score only the article ids listed in FILE (one per line, e.g. "
+                        "splits/validation.txt); default: every article in DIR")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--model", metavar="NAME_OR_PATH",
+                        help="shipped model name or artifact folder (default: the shipped model)")
+    source.add_argument("--predictions", metavar="FILE.jsonl", type=Path,
+                        help="score saved analyses (one JSON document per line, as written by "
+                             "`propscope analyze --format jsonl`) instead of running a model")
+    p.add_argument("--json", metavar="OUT.json", type=Path, help="also write every score to this JSON file")
+    p.add_argument("--per-technique", action="store_true",
+                   help="print paragraph and span scores of each technique")
+    p.set_defaults(func=run)
+
+
+def _check_layout(data: Path) -> None:
+    from propscope.errors import DataError
+
+    if not data.is_dir():
+        raise DataError(f"{data} is not a folder; --data expects the shared task's data folder "
+                        "(e.g. ../shared/data/semeval2023-task3-en).")
+    if not (data / "train-articles").is_dir():
+        raise DataError(f"{data} is not in the SemEval-2023 Task 3 layout: no train-articles/ folder. "
+                        "Point --data at the folder holding train-articles/ and the train-labels-* files.")
+    if not ((data / "train-labels-spans").is_dir() or (data / "train-labels-paragraphs.txt").is_file()):
+        raise DataError(f"{data} has articles but no gold labels (train-labels-spans/ or "
+                        "train-labels-paragraphs.txt), so there is nothing to score against.")
+
+
+def _load_gold(data: Path, split: Path | None) -> list[Document]:
+    from propscope.datasets import load_semeval, read_ids
+    from propscope.errors import DataError
+
+    _check_layout(data)
+    ids = None
+    if split is not None:
+        if not split.is_file():
+            raise DataError(f"Split file {split} not found; --split expects a file of article ids.")
+        ids = read_ids(split)
+    docs = load_semeval(data, ids=ids).documents
+    if not docs:
+        where = f"the {len(ids or [])} ids of {split}" if split else "it"
+        raise DataError(f"No gold articles to score: {data}/train-articles/ holds none of {where}.")
+    if ids is not None and len(docs) < len(set(ids)):
+        print(f"propscope: warning: {len(set(ids)) - len(docs)} ids of {split} are not articles in {data}; "
+              "they are left out.", file=sys.stderr)
+    return docs
+
+
+def _read_predictions(path: Path) -> list[Document]:
+    from propscope.errors import InputError
+    from propscope.serialize import from_dict
+
+    if not path.is_file():
+        raise InputError("file not found; --predictions expects a JSON-lines file of analyses.",
+                         source=str(path))
+    docs = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                docs.append(from_dict(json.loads(line)))
+            except (json.JSONDecodeError, InputError) as exc:
+                raise InputError(f"line {n} is not an analysis record ({exc}); expected one JSON "
+                                 "document per line.", source=str(path)) from exc
+    return docs
+
+
+def _predict(model_name: str | None, gold: Sequence[Document]) -> list[Document]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from propscope.evaluation import predict_fresh
+    from propscope.models.base import load_model
+
+    model = load_model(model_name)
+    columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("analysing", total=len(gold))
+        return predict_fresh(model, gold, on_document=lambda _: progress.advance(task))
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write ``data`` as JSON so that ``path`` holds either the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+        # mkstemp creates the file private (0600); give it the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from propscope.evaluation import evaluate, render_report
+
+    gold = _load_gold(args.data, args.split)
+    pred = _read_predictions(args.predictions) if args.predictions else _predict(args.model, gold)
+    console = Console()
+    scope = f"{args.split.name} ({len(gold)} articles)" if args.split else f"all {len(gold)} articles"
+    reports = {"all": evaluate(gold, pred)}
+    render_report(reports["all"], console, title=f"Evaluation on {scope}", per_technique=args.per_technique)
+    recent = [g for g in gold if g.id.startswith(RECENT_PREFIX)]
+    if recent:
+        reports["recent"] = evaluate(recent, [p for p in pred if p.id.startswith(RECENT_PREFIX)])
+        render_report(reports["recent"], console, per_technique=args.per_technique,
+                      title=f"Newest articles only (id {RECENT_PREFIX}*, {len(recent)} articles)")
+    if args.json:
+        write_json_atomic(args.json, {
+            "data": str(args.data), "split": str(args.split) if args.split else None,
+            "predictions": str(args.predictions) if args.predictions else None,
+            "recent_prefix": RECENT_PREFIX,
+            **{name: r.to_dict() for name, r in reports.items()},
+        })
+        console.print(f"scores written to {args.json}")
+    return 0

@@ -1,0 +1,30 @@
+"""The shared task's metrics (genre, frames, paragraph techniques, partial-overlap spans)."""
+
+from propscope.evaluation.metrics import PRF, LabelScores, score_labels
+from propscope.evaluation.predict import fresh_copy, predict_fresh
+from propscope.evaluation.render import render_report
+from propscope.evaluation.report import (
+    EvaluationReport,
+    FrameReport,
+    GenreReport,
+    ParagraphReport,
+    evaluate,
+)
+from propscope.evaluation.spans import SpanReport, merge_intervals, score_spans
+
+__all__ = [
+    "PRF",
+    "EvaluationReport",
+    "FrameReport",
+    "GenreReport",
+    "LabelScores",
+    "ParagraphReport",
+    "SpanReport",
+    "evaluate",
+    "fresh_copy",
+    "merge_intervals",
+    "predict_fresh",
+    "render_report",
+    "score_labels",
+    "score_spans",
+]

@@ -1,0 +1,39 @@
+"""Predictions for evaluation: the full analysis pipeline run on fresh copies of gold articles."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from propscope.analyzer import Analyzer
+from propscope.document import Document
+from propscope.models.base import PersuasionModel
+
+
+def fresh_copy(doc: Document) -> Document:
+    """An unannotated Document with the same text, id, source and metadata as ``doc``."""
+    return Document(doc.text, id=doc.id, source=doc.source, metadata=dataclasses.replace(doc.metadata))
+
+
+def predict_fresh(model: str | Path | PersuasionModel | None, gold: Sequence[Document], *,
+                  on_document: Callable[[Document], None] | None = None) -> list[Document]:
+    """Analyse unannotated copies of ``gold`` exactly as users' articles are analysed.
+
+    The copies go through the same pipeline as ``Analyzer`` (boilerplate, paragraphs, model),
+    so the scores measure what users get, and no gold label can leak into the prediction.
+
+    Args:
+        model: a loaded model, a shipped model's name or an artifact folder (``None``: default).
+        gold: the gold documents; they are not modified.
+        on_document: called with each predicted document as it is finished (progress bars).
+    Returns:
+        One predicted Document per gold document, in the same order.
+    """
+    analyzer = Analyzer(model=model)
+    out = []
+    for doc in analyzer.analyze_many(fresh_copy(g) for g in gold):
+        out.append(doc)
+        if on_document is not None:
+            on_document(doc)
+    return out
