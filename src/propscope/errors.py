@@ -19,6 +19,18 @@ class InputTooLargeError(InputError):
     """An input is larger than the configured limit."""
 
 
+class EmptyInputError(InputError):
+    """An input holds no text (empty, whitespace only, or nothing left after extraction)."""
+
+
+class EncodingError(InputError):
+    """An input's bytes are not valid in the expected text encoding."""
+
+
+class BinaryInputError(InputError):
+    """An input is binary data (NUL bytes, mostly control characters, a known binary format)."""
+
+
 class SpanError(PropscopeError, ValueError):
     """A span's offsets do not fit the text it points into."""
 

@@ -1,0 +1,34 @@
+"""What ingestion reports instead of a Document when an input cannot be read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from propscope.errors import InputError
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    """A file or record that could not be read, and why.
+
+    Attributes:
+        source: the file as given (``-`` for standard input).
+        message: what was wrong and how to fix it, without the source prefix (a JSONL
+            record's message starts with ``line N:``).
+        line: the 1-based line of a JSONL record, ``None`` for a whole file.
+    """
+
+    source: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+    @classmethod
+    def from_error(cls, error: InputError, *, source: str, line: int | None = None) -> IngestFailure:
+        """Build a failure from an ``InputError``, dropping the source its message starts with."""
+        message = str(error)
+        if error.source:
+            message = message.removeprefix(f"{error.source}: ")
+        return cls(source=source, message=message, line=line)

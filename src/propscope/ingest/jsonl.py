@@ -1,0 +1,131 @@
+"""JSON Lines input: one article per line, read as a stream.
+
+Each line is a JSON object with ``text`` (required) and optional ``id``, ``title``, ``url``,
+``outlet``, ``author``, ``published``. A bad line becomes an ``IngestFailure`` naming its line
+number and the good records around it still come. The size limit applies to each record
+(each line), not to the whole file, so a large corpus file streams in constant memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO, Any
+
+from propscope.document import Document
+from propscope.errors import EmptyInputError, InputError
+from propscope.ingest.decode import (
+    SNIFF_BYTES,
+    UTF8_BOM,
+    check_binary,
+    check_encoding,
+    describe_utf8_error,
+)
+from propscope.ingest.failure import IngestFailure
+from propscope.ingest.metadata import guess_metadata
+
+META_FIELDS = ("title", "url", "outlet", "author", "published")
+
+
+def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, bytes)`` per line; ``None`` for a line longer than ``max_bytes``."""
+    lineno = 0
+    while chunk := stream.readline(max_bytes + 1):
+        lineno += 1
+        if len(chunk) > max_bytes and not chunk.endswith(b"\n"):
+            # Skip the rest of the overlong line without holding it in memory.
+            while (more := stream.readline(1 << 20)) and not more.endswith(b"\n"):
+                pass
+            yield lineno, None
+        else:
+            yield lineno, chunk
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
+            type(None): "null"}.get(type(value), "a number")
+
+
+def parse_record(line: str, *, lineno: int, source: str, stem: str) -> Document:
+    """Build the Document of one JSONL line.
+
+    Raises:
+        InputError: the line is not a JSON object with a non-empty ``text`` string, or a
+            metadata field is not a string; the message starts with ``line N:``.
+    """
+
+    def fail(problem: str) -> InputError:
+        return InputError(f"line {lineno}: {problem}", source=source)
+
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise fail(f"not valid JSON ({e.msg} at column {e.colno}); each line must hold one JSON "
+                   "object such as {\"text\": \"...\"}.") from None
+    if not isinstance(record, dict):
+        raise fail(f"expected a JSON object with a \"text\" field, got {_type_name(record)}.")
+    text = record.get("text")
+    if not isinstance(text, str):
+        got = "no \"text\" field" if "text" not in record else f"\"text\" is {_type_name(text)}"
+        raise fail(f"{got}; put the article text in a \"text\" string.")
+    if not text.strip():
+        raise fail("\"text\" is empty; there is nothing to analyse.")
+    rid = record.get("id")
+    if rid is None:
+        rid = f"{stem}-{lineno}"
+    elif isinstance(rid, (str, int)) and not isinstance(rid, bool):
+        rid = str(rid)
+    else:
+        raise fail(f"\"id\" must be a string or an integer, got {_type_name(rid)}.")
+    meta = guess_metadata(text)
+    for name in META_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise fail(f"\"{name}\" must be a string, got {_type_name(value)}.")
+        if value:
+            setattr(meta, name, value)
+    return Document(text, id=rid, source=f"{source}:{lineno}", metadata=meta)
+
+
+def iter_jsonl(stream: IO[bytes], *, source: str, stem: str, max_bytes: int,
+               encoding: str | None = None) -> Iterator[Document | IngestFailure]:
+    """Documents and failures of a JSONL byte stream, one per non-blank line, in order.
+
+    Raises:
+        BinaryInputError, EncodingError: the stream as a whole is binary or UTF-16/32 (the
+            first bytes tell), or ``encoding`` is unknown; nothing line by line can help then.
+        EmptyInputError: the stream holds no line other than blank ones.
+    """
+    codec = encoding or "utf-8"
+    if encoding is not None:
+        check_encoding(encoding, source=source)
+    else:
+        head = stream.read(SNIFF_BYTES)
+        check_binary(head, source=source)
+        stream.seek(0)
+    produced = 0
+    for lineno, raw in _lines(stream, max_bytes):
+        produced += 1
+        if raw is None:
+            yield IngestFailure(source, f"line {lineno}: record is larger than the {max_bytes}-byte "
+                                "limit; split it or raise the limit (--max-bytes).", line=lineno)
+            continue
+        try:
+            line = raw.decode(codec)
+        except UnicodeDecodeError as e:
+            problem = (describe_utf8_error(raw, e, first_line=lineno) if encoding is None
+                       else f"is not valid {encoding}: {e.reason}; check the --encoding value.")
+            yield IngestFailure(source, f"line {lineno}: record {problem}", line=lineno)
+            continue
+        if lineno == 1:
+            line = line.removeprefix(UTF8_BOM)
+        if not line.strip():
+            produced -= 1  # blank lines are allowed and yield nothing
+            continue
+        try:
+            yield parse_record(line, lineno=lineno, source=source, stem=stem)
+        except InputError as e:
+            yield IngestFailure.from_error(e, source=source, line=lineno)
+    if not produced:
+        raise EmptyInputError("JSONL input holds no records; give one JSON object per line.",
+                              source=source)

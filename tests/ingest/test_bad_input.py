@@ -1,0 +1,200 @@
+"""Bad inputs: each is refused with a message naming the file, the problem and the fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from propscope.document import Document
+from propscope.errors import (
+    BinaryInputError,
+    EmptyInputError,
+    EncodingError,
+    InputError,
+    InputTooLargeError,
+)
+from propscope.ingest import IngestFailure, iter_documents, read_bytes, read_path
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+@pytest.mark.parametrize(("name", "data", "error", "problem"), [
+    ("empty.txt", b"", EmptyInputError, "is empty"),
+    ("blank.txt", b"  \n\t\r\n\n", EmptyInputError, "only whitespace"),
+    ("blank.md", b"\n\n", EmptyInputError, "only whitespace"),
+    ("bom-only.txt", b"\xef\xbb\xbf", EmptyInputError, "nothing to analyse"),
+    ("separators.md", b"---\n\n\\*\n", EmptyInputError, "after conversion is empty"),
+    ("nul.txt", b"some\x00text", BinaryInputError, "binary data"),
+    ("controls.txt", bytes(range(1, 9)) * 50 + b"text", BinaryInputError, "control characters"),
+    ("paper.txt", b"%PDF-1.7\n...", BinaryInputError, "PDF"),
+    ("archive.md", b"PK\x03\x04rest", BinaryInputError, "ZIP"),
+    ("wide.txt", "Hello".encode("utf-16"), EncodingError, "--encoding utf-16"),
+    ("script.html", b"<html><body><script>run()</script></body></html>", EmptyInputError,
+     "no visible text"),
+])
+def test_bad_file_is_refused_with_a_clear_message(tmp_path: Path, name: str, data: bytes,
+                                                  error: type[InputError], problem: str) -> None:
+    p = _write(tmp_path, name, data)
+    with pytest.raises(error) as info:
+        read_path(p)
+    message = str(info.value)
+    assert message.startswith(f"{p}: ")
+    assert problem in message
+
+
+def test_invalid_utf8_says_where_guesses_the_encoding_and_names_the_fix(tmp_path: Path) -> None:
+    p = _write(tmp_path, "legacy.txt", "First line\nSecond: café “quoted”\n".encode("cp1252"))
+    with pytest.raises(EncodingError) as info:
+        read_path(p)
+    message = str(info.value)
+    assert str(p) in message
+    assert "not valid UTF-8" in message
+    assert "line 2, column 12" in message
+    assert "--encoding cp1252" in message
+
+
+def test_latin1_guess_when_cp1252_cannot_decode(tmp_path: Path) -> None:
+    # 0x81 is undefined in cp1252, so latin-1 is the better guess.
+    p = _write(tmp_path, "latin.txt", b"caf\xe9 \x81")
+    with pytest.raises(EncodingError, match="--encoding latin-1"):
+        read_path(p)
+
+
+def test_given_encoding_decodes_the_file(tmp_path: Path) -> None:
+    p = _write(tmp_path, "legacy.txt", "Café “quoted”".encode("cp1252"))
+    [doc] = read_path(p, encoding="cp1252")
+    assert doc.text == "Café “quoted”"
+    [wide] = read_path(_write(tmp_path, "wide.txt", "Wide text".encode("utf-16")), encoding="utf-16")
+    assert wide.text == "Wide text"
+
+
+def test_unknown_encoding_is_named(tmp_path: Path) -> None:
+    p = _write(tmp_path, "a.txt", b"text")
+    with pytest.raises(InputError, match="unknown encoding 'klingon'"):
+        read_path(p, encoding="klingon")
+
+
+def test_a_file_above_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    p = tmp_path / "huge.txt"
+    with p.open("wb") as f:
+        f.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing on disk
+    start = time.perf_counter()
+    with pytest.raises(InputTooLargeError) as info:
+        read_path(p)
+    assert time.perf_counter() - start < 0.5
+    message = str(info.value)
+    assert str(p) in message and "above the 10.0 MB limit" in message and "--max-bytes" in message
+
+
+def test_max_bytes_is_honoured(tmp_path: Path) -> None:
+    p = _write(tmp_path, "a.txt", b"x" * 101)
+    with pytest.raises(InputTooLargeError):
+        read_path(p, max_bytes=100)
+    assert read_path(p, max_bytes=101)[0].text == "x" * 101
+    with pytest.raises(InputTooLargeError, match=r"upload\.txt"):
+        read_bytes(b"x" * 101, name="upload.txt", max_bytes=100)
+
+
+def test_missing_file_and_directory_given_to_read_path(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_path(tmp_path / "missing.txt")
+    with pytest.raises(InputError, match="is a directory, not a regular file"):
+        read_path(tmp_path)
+
+
+def test_bad_jsonl_lines_become_failures_and_good_records_still_come(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"text": "good one"}),
+        "{not json",
+        json.dumps(["a", "list"]),
+        json.dumps({"title": "no text"}),
+        json.dumps({"text": 5}),
+        json.dumps({"text": "   "}),
+        json.dumps({"text": "bad title", "title": 3}),
+        json.dumps({"text": "bad id", "id": [1]}),
+        "",
+        json.dumps({"text": "good two"}),
+    ]
+    p = _write(tmp_path, "mixed.jsonl", ("\n".join(lines) + "\n").encode())
+    items = list(iter_documents([str(p)]))
+    assert [i.text for i in items if isinstance(i, Document)] == ["good one", "good two"]
+    failures = [i for i in items if isinstance(i, IngestFailure)]
+    assert [f.line for f in failures] == [2, 3, 4, 5, 6, 7, 8]
+    assert all(f.source == str(p) and f.message.startswith(f"line {f.line}: ") for f in failures)
+    expected = ["not valid JSON", "got a list", 'no "text" field', '"text" is a number',
+                '"text" is empty', '"title" must be a string', '"id" must be a string']
+    for failure, problem in zip(failures, expected, strict=True):
+        assert problem in failure.message
+    assert str(failures[0]) == f"{p}: {failures[0].message}"
+    with pytest.raises(InputError, match=r"7 bad JSONL line\(s\): line 2: not valid JSON"):
+        read_path(p)
+
+
+def test_jsonl_overlong_and_undecodable_lines_are_failures(tmp_path: Path) -> None:
+    data = (json.dumps({"text": "x" * 500}) + "\n" + json.dumps({"text": "ok"}) + "\n").encode()
+    data += b'{"text": "caf\xe9"}\n'
+    p = _write(tmp_path, "lines.jsonl", data)
+    items = list(iter_documents([str(p)], max_bytes=100))
+    assert isinstance(items[0], IngestFailure) and "larger than the 100-byte limit" in items[0].message
+    assert isinstance(items[1], Document) and items[1].text == "ok"
+    assert isinstance(items[2], IngestFailure) and "--encoding cp1252" in items[2].message
+    assert items[2].line == 3
+
+
+def test_empty_jsonl_is_refused(tmp_path: Path) -> None:
+    p = _write(tmp_path, "none.jsonl", b"\n\n")
+    with pytest.raises(EmptyInputError, match="holds no records"):
+        read_path(p)
+
+
+def test_iter_documents_never_raises_and_names_each_bad_file(tmp_path: Path) -> None:
+    good = _write(tmp_path, "good.txt", b"Fine text")
+    _write(tmp_path, "empty.txt", b"")
+    _write(tmp_path, "binary.txt", b"\x00\x01\x02")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(tmp_path / "sock.md"))
+        items = list(iter_documents([str(tmp_path), str(tmp_path / "missing.txt")]))
+    by_source = {i.source: i for i in items}
+    assert isinstance(by_source[str(good)], Document)
+    expected = {"empty.txt": "empty", "binary.txt": "binary", "dangling.txt": "broken symbolic link",
+                "pipe.txt": "named pipe (FIFO)", "sock.md": "socket", "missing.txt": "no such file"}
+    for name, problem in expected.items():
+        failure = by_source[str(tmp_path / name)]
+        assert isinstance(failure, IngestFailure)
+        assert problem in failure.message
+    assert len(items) == 1 + len(expected)
+
+
+def test_empty_directory_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "nothing").mkdir()
+    [item] = list(iter_documents([str(tmp_path / "nothing")]))
+    assert isinstance(item, IngestFailure) and "no readable files" in item.message
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root reads files whatever their permissions")
+def test_unreadable_file_and_directory_are_failures(tmp_path: Path) -> None:
+    secret = _write(tmp_path, "secret.txt", b"hidden")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    secret.chmod(0)
+    locked.chmod(0)
+    try:
+        items = list(iter_documents([str(tmp_path)]))
+    finally:
+        secret.chmod(0o600)
+        locked.chmod(0o700)
+    messages = {i.source: i.message for i in items if isinstance(i, IngestFailure)}
+    assert "Permission denied" in messages[str(secret)]
+    assert "cannot list the directory" in messages[str(locked)]
