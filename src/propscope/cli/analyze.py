@@ -1,10 +1,259 @@
-"""`propscope analyze`: placeholder until the command is implemented."""
+"""`propscope analyze`: analyse files, folders or standard input and write the results.
+
+The model is loaded once; articles stream through it in batches, and a file that cannot be
+read or analysed is reported on stderr (``propscope: FILE: problem``) without stopping the
+others. The exit code is 0 when every input was analysed, 1 when any failed, 2 on a usage
+error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from propscope.render.outputs import FORMATS
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from propscope.analyzer import Analyzer
+    from propscope.document import Document
+
+SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html",
+                  ".htm": "html", ".txt": "text"}
+
+DESCRIPTION = """\
+Find persuasion techniques (character spans and paragraph labels), genre and frames in
+news articles. INPUT is a text, markdown, HTML or JSONL file (one {"text": ...} record per
+line), a folder (its .txt/.md/.html/.jsonl files, recursively), or - for standard input;
+give as many as you like.
+
+Output format, when --format is not given:
+  * from the -o file's extension (.json, .jsonl/.ndjson, .html, .txt);
+  * jsonl when several inputs, a folder or a .jsonl file are analysed and standard output
+    is not a terminal;
+  * text otherwise: the highlighted article and a summary, coloured in a terminal and plain
+    when piped.
+
+Formats:
+  text     the readable view (to standard output, or the file -o);
+  json     one article as the JSON contract;
+  jsonl    one JSON object per line and article;
+  html     one self-contained report per article: <id>.html in the folder -o (default
+           ./propscope-reports/), or the single file -o NAME.html;
+  semeval  the shared task's label files in the folder -o (default ./propscope-semeval/).
+
+Files are written atomically: an interrupted run leaves no half-written output. A file that
+cannot be analysed is reported on stderr as "propscope: FILE: problem" and the others go on;
+the exit code is then 1 (2 for usage errors).
+"""
+
+EPILOG = """\
+Examples:
+  propscope analyze article.txt                      highlighted view in the terminal
+  propscope analyze article.txt --format json        the full analysis as JSON
+  propscope analyze news/ -o analyses.jsonl          a folder, one JSON line per article
+  propscope analyze article.txt -o report.html      one self-contained HTML report
+  propscope analyze a.txt b.md --format html -o reports/
+  cat article.txt | propscope analyze -              read standard input
+  propscope analyze news/ --format semeval -o preds/ the shared task's file formats
+  propscope analyze article.txt --min-score 0.7      only confident spans
+  propscope analyze news/ --no-text | jq '.spans[].technique'
+"""
+
+
+def _score(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value!r}") from None
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value}")
+    return x
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number of bytes, got {value!r}")
+    return n
+
+
+def _encoding(value: str) -> str:
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"unknown encoding {value!r}; try utf-8, latin-1 or cp1252") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("analyze", help="(not implemented yet)")
-    p.set_defaults(func=lambda args: print("not implemented yet") or 2)
+    p = sub.add_parser("analyze", help="find persuasion techniques, genre and frames in articles",
+                       description=DESCRIPTION, epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for standard input")
+    p.add_argument("--format", "-f", choices=FORMATS, metavar="FORMAT",
+                   help=f"{'|'.join(FORMATS)} (default: see above)")
+    p.add_argument("-o", "--output", metavar="PATH",
+                   help="output file (text/json/jsonl; default standard output) or folder (html/semeval)")
+    p.add_argument("--no-text", action="store_true",
+                   help="leave the article text out of json/jsonl; text format: summary only")
+    p.add_argument("--model", metavar="NAME_OR_PATH",
+                   help="shipped model name (e.g. linear-v0) or model folder; default: the shipped model")
+    p.add_argument("--min-score", type=_score, metavar="X", default=0.0,
+                   help="drop spans and paragraph labels scored below X (0-1; default 0: keep all)")
+    p.add_argument("--max-bytes", type=_positive_int, metavar="N",
+                   help="refuse inputs larger than N bytes (default 10 MiB, env PROPSCOPE_MAX_BYTES)")
+    p.add_argument("--encoding", type=_encoding, metavar="ENC",
+                   help="decode input files with ENC instead of detecting it (utf-8, cp1252...)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or final count")
+    p.set_defaults(func=run)
+
+
+def _usage_error(message: str) -> int:
+    print(f"propscope: error: {message}", file=sys.stderr)
+    return 2
+
+
+def choose_format(args: argparse.Namespace, *, stdout_is_tty: bool) -> str:
+    """The output format: explicit, else from -o's extension, else by inputs and terminal."""
+    if args.format:
+        return str(args.format)
+    if args.output and args.output != "-":
+        suffix = Path(args.output).suffix.lower()
+        if suffix in SUFFIX_FORMATS:
+            return SUFFIX_FORMATS[suffix]
+    return "jsonl" if several_articles(args.inputs) and not stdout_is_tty else "text"
+
+
+def several_articles(inputs: list[str]) -> bool:
+    """Whether the inputs can hold more than one article (several, a folder or a JSONL file)."""
+    return len(inputs) > 1 or any(
+        p != "-" and (Path(p).is_dir() or Path(p).suffix.lower() == ".jsonl") for p in inputs)
+
+
+def filter_scores(doc: Document, min_score: float) -> Document:
+    """Drop spans, and paragraph labels whose score is known, below ``min_score``."""
+    if min_score <= 0:
+        return doc
+    doc.spans = [s for s in doc.spans if s.score >= min_score]
+    for p in doc.paragraphs:
+        p.techniques = [t for t in p.techniques if p.scores.get(t, 1.0) >= min_score]
+    return doc
+
+
+def _analyzed(analyzer: Analyzer, docs: Iterable[Document],
+              report: Callable[[Document, Exception], None]) -> Iterator[Document]:
+    """Analyse in batches; when a batch fails, redo it one by one to isolate the bad input."""
+    from propscope.errors import PropscopeError
+
+    def flush(batch: list[Document]) -> Iterator[Document]:
+        try:
+            done = list(analyzer.analyze_many(batch))
+        except PropscopeError:
+            done = []
+            for doc in batch:
+                try:
+                    done.append(analyzer.analyze_document(doc))
+                except PropscopeError as exc:
+                    report(doc, exc)
+        yield from done
+
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= analyzer.config.batch_size:
+            yield from flush(batch)
+            batch = []
+    if batch:
+        yield from flush(batch)
+
+
+def _progress(enabled: bool) -> Progress:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    return Progress(SpinnerColumn(), TextColumn("analysing"), BarColumn(),
+                    TextColumn("{task.completed} done, {task.fields[failed]} failed"),
+                    TimeElapsedColumn(), console=console, transient=True,
+                    disable=not (enabled and console.is_terminal))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Analyse every input and write the chosen format; return the exit code."""
+    import dataclasses
+    import time
+
+    from propscope.analyzer import Analyzer
+    from propscope.config import from_env
+    from propscope.errors import InputError
+    from propscope.ingest import IngestFailure, iter_documents
+    from propscope.render.outputs import OutputError, open_output
+
+    fmt = choose_format(args, stdout_is_tty=sys.stdout.isatty())
+    several = several_articles(args.inputs)
+    if fmt == "json" and len(args.inputs) > 1:
+        return _usage_error("--format json writes one article; with several inputs use --format jsonl.")
+    if args.inputs.count("-") > 1:
+        return _usage_error("standard input (-) can be read only once.")
+    target = Path(args.output) if args.output and args.output != "-" else None
+    if target and fmt in ("text", "json", "jsonl") and target.is_dir():
+        return _usage_error(f"-o {target} is a folder; give a file name for --format {fmt}, "
+                            "or use --format html/semeval to fill a folder.")
+    if target and fmt == "semeval" and target.is_file():
+        return _usage_error(f"-o {target} is a file; --format semeval writes a folder of files.")
+    config = from_env().analyzer
+    if args.max_bytes:
+        config = dataclasses.replace(config, max_bytes=args.max_bytes)
+    analyzer = Analyzer(args.model or config.model, config=config)
+
+    failed = 0
+    started = time.perf_counter()
+    with _progress(several and not args.quiet) as progress:
+        task = progress.add_task("analyse", total=None, failed=0)
+
+        def report(problem: str) -> None:
+            nonlocal failed
+            failed += 1
+            progress.update(task, failed=failed)
+            # Through the progress console so the line lands above the bar; the message is data
+            # (a file name), never markup, and stays one unwrapped line for tools like grep.
+            progress.console.print(f"propscope: {problem}", soft_wrap=True, markup=False,
+                                   highlight=False, emoji=False)
+
+        def report_doc(doc: Document, exc: Exception) -> None:
+            # An InputError's text already starts with its source.
+            named = isinstance(exc, InputError) and exc.source
+            report(str(exc) if named else f"{doc.source or doc.id}: {exc}")
+
+        def documents() -> Iterator[Document]:
+            for item in iter_documents(args.inputs, max_bytes=config.max_bytes, encoding=args.encoding):
+                if isinstance(item, IngestFailure):
+                    report(str(item))  # "FILE: problem" (FILE:LINE for a JSONL record)
+                else:
+                    yield item
+
+        done = 0
+        try:
+            with open_output(fmt, args.output, include_text=not args.no_text) as out:
+                for doc in _analyzed(analyzer, documents(), report_doc):
+                    out.add(filter_scores(doc, args.min_score))
+                    done += 1
+                    progress.update(task, completed=done)
+        except OutputError as exc:
+            return _usage_error(str(exc))
+        except OSError as exc:
+            print(f"propscope: error: cannot write the output: {exc}", file=sys.stderr)
+            return 1
+    if several and not args.quiet:
+        print(f"propscope: analysed {done} article{'s' * (done != 1)}, {failed} failed "
+              f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    return 1 if failed else 0

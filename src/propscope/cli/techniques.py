@@ -1,10 +1,108 @@
-"""`propscope techniques`: placeholder until the command is implemented."""
+"""`propscope techniques`: show the taxonomy — 6 categories, 23 techniques, what each means."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from typing import Any
+
+NOT_PREDICTED = "not predicted yet (no English training examples)"
+
+EPILOG = """\
+Examples:
+  propscope techniques                          all categories and techniques
+  propscope techniques --category Call          one category (name or title, any case)
+  propscope techniques --format json | jq '.techniques[].name'
+"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("techniques", help="(not implemented yet)")
-    p.set_defaults(func=lambda args: print("not implemented yet") or 2)
+    p = sub.add_parser(
+        "techniques",
+        help="list the persuasion techniques and their categories",
+        description="The SemEval-2023 Task 3 taxonomy propscope predicts: 6 categories "
+        "(with the colours used in reports) and 23 techniques, each with a definition and an "
+        f"example. Techniques marked '{NOT_PREDICTED}' are part of the taxonomy but the "
+        "shipped models never output them.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text (readable, default) or json (for programs)")
+    p.add_argument("--category", metavar="NAME",
+                   help="show only this category, e.g. Attack_on_Reputation or 'attack on reputation'")
+    p.set_defaults(func=run)
+
+
+def resolve_category(name: str) -> str | None:
+    """Match a category by name or title, ignoring case, spaces and underscores; None if unknown."""
+    from propscope.taxonomy import CATEGORIES
+
+    def key(s: str) -> str:
+        return "".join(ch for ch in s.lower() if ch.isalnum())
+
+    for cat in CATEGORIES.values():
+        if key(name) in (key(cat.name), key(cat.title)):
+            return cat.name
+    return None
+
+
+def taxonomy_dict(category: str | None = None) -> dict[str, Any]:
+    """The taxonomy as plain JSON data: ``categories`` and a flat ``techniques`` list."""
+    from propscope.taxonomy import CATEGORIES, TECHNIQUES, UNTRAINABLE_TECHNIQUES
+
+    cats = [c for c in CATEGORIES.values() if category in (None, c.name)]
+    return {
+        "categories": [{"name": c.name, "title": c.title, "color": c.color,
+                        "description": c.description} for c in cats],
+        "techniques": [
+            {"name": t.name, "title": t.title, "category": t.category, "definition": t.definition,
+             "example": t.example, "predicted": t.name not in UNTRAINABLE_TECHNIQUES,
+             **({"note": NOT_PREDICTED} if t.name in UNTRAINABLE_TECHNIQUES else {})}
+            for t in TECHNIQUES.values() if category in (None, t.category)
+        ],
+    }
+
+
+def _print_text(data: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.style import Style
+    from rich.text import Text
+
+    console = Console()
+    for cat in data["categories"]:
+        head = Text()
+        head.append(f" {cat['title']} ", style=Style(bgcolor=cat["color"], color="black", bold=True))
+        name = "" if cat["name"] == cat["title"] else cat["name"]
+        head.append(f"  {name}  {cat['color']}", style="dim")
+        console.print(head)
+        console.print(Padding(Text(cat["description"], style="italic"), (0, 0, 1, 2)))
+        for t in (t for t in data["techniques"] if t["category"] == cat["name"]):
+            line = Text(t["name"], style="bold")
+            line.append(f" — {t['title']}")
+            console.print(Padding(line, (0, 0, 0, 2)))
+            body = Text()
+            if not t["predicted"]:
+                body.append(f"{NOT_PREDICTED[0].upper()}{NOT_PREDICTED[1:]}.\n", style="yellow")
+            body.append(t["definition"])
+            body.append(f"\nExample: “{t['example']}”", style="dim")
+            console.print(Padding(body, (0, 0, 1, 6)))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the taxonomy (or one category) as text or JSON."""
+    category = resolve_category(args.category) if args.category else None
+    if args.category and category is None:
+        from propscope.taxonomy import CATEGORIES
+
+        print(f"propscope: error: --category {args.category!r} is not a category; use one of: "
+              f"{', '.join(CATEGORIES)}.", file=sys.stderr)
+        return 2
+    data = taxonomy_dict(category)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_text(data)
+    return 0

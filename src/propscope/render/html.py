@@ -1,0 +1,75 @@
+"""The HTML report: one self-contained file (inline CSS, no scripts, no external resources).
+
+Article text is hostile input, so the template is rendered with ``autoescape=True`` and no
+part of the document is ever marked safe: tags, entities and ``javascript:`` links in an
+article show up as text. Overlapping spans stay visible because the text is cut at every
+span boundary and each piece is wrapped in one ``<mark>`` per covering span, nested
+outermost first; every span draws an underline at its own stacking level.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+from propscope import __version__
+from propscope.document import Document
+from propscope.render.segments import document_lines, span_refs
+from propscope.render.summary import explain, summarize
+from propscope.taxonomy import CATEGORIES, TECHNIQUES
+
+TEMPLATES = Path(__file__).parent / "templates"
+MAX_LEVEL = 5  # deeper stacks share the last underline slot; more never occur in practice
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        explain=explain,
+        technique=TECHNIQUES.__getitem__,
+        category_of=lambda name: TECHNIQUES[name].category,
+        darken=darken,
+    )
+    return env
+
+
+def darken(colour: str, factor: float = 0.55) -> str:
+    """A darker shade of a ``#rrggbb`` colour, for underlines that must show on white."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(round(c * factor) for c in (r, g, b)))
+
+
+def _http_url(url: str | None) -> str | None:
+    # Only http(s) URLs become links; anything else (javascript:, data:) is shown as text.
+    if url and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+        return url.strip()
+    return None
+
+
+def render_html(doc: Document) -> str:
+    """Render the analysed ``doc`` as a complete, self-contained HTML page.
+
+    A pure function of the document: the same document always gives the same bytes, and
+    nothing is read from or written to disk besides the packaged template.
+    """
+    return _environment().get_template("report.html.j2").render(
+        doc=doc,
+        meta=doc.metadata,
+        link=_http_url(doc.metadata.url),
+        lines=document_lines(doc),
+        refs=span_refs(doc),
+        summary=summarize(doc),
+        categories=list(CATEGORIES.values()),
+        max_level=MAX_LEVEL,
+        version=__version__,
+    )

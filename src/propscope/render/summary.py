@@ -1,0 +1,77 @@
+"""The numbers every report shows: technique and category counts, genre, frames, labelled lines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from propscope.document import Document
+from propscope.taxonomy import CATEGORIES, TECHNIQUES, Category, Technique
+
+
+@dataclass(frozen=True, slots=True)
+class TechniqueCount:
+    """How often one technique was found in an article and how sure the model was on average."""
+
+    technique: Technique
+    category: Category
+    count: int
+    mean_score: float
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryCount:
+    """Spans found per category."""
+
+    category: Category
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Everything a report shows besides the highlighted text, in display order."""
+
+    techniques: tuple[TechniqueCount, ...]  # most frequent first
+    categories: tuple[CategoryCount, ...]  # taxonomy order, all six
+    genre: tuple[str, tuple[tuple[str, float], ...]] | None  # label, scores high to low
+    frames: tuple[tuple[str, float], ...]  # highest score first
+    labelled_lines: tuple[tuple[int, tuple[str, ...]], ...]  # (line, techniques) with labels
+    span_count: int
+    paragraph_count: int
+    boilerplate_chars: int
+
+
+def summarize(doc: Document) -> Summary:
+    """Aggregate the document's annotations for display."""
+    scores: dict[str, list[float]] = defaultdict(list)
+    for s in doc.spans:
+        scores[s.label].append(s.score)
+    techniques = sorted(
+        (TechniqueCount(TECHNIQUES[name], CATEGORIES[TECHNIQUES[name].category], len(v), sum(v) / len(v))
+         for name, v in scores.items()),
+        key=lambda t: (-t.count, -t.mean_score, t.technique.name),
+    )
+    per_cat: dict[str, int] = defaultdict(int)
+    for t in techniques:
+        per_cat[t.category.name] += t.count
+    genre = None
+    if doc.genre is not None:
+        ranked = tuple(sorted(doc.genre.scores.items(), key=lambda kv: -kv[1]))
+        genre = (doc.genre.label, ranked)
+    return Summary(
+        techniques=tuple(techniques),
+        categories=tuple(CategoryCount(c, per_cat[name]) for name, c in CATEGORIES.items()),
+        genre=genre,
+        frames=tuple(sorted(((f.label, f.score) for f in doc.frames), key=lambda kv: -kv[1])),
+        labelled_lines=tuple((p.line, tuple(p.techniques)) for p in doc.paragraphs if p.techniques),
+        span_count=len(doc.spans),
+        paragraph_count=len(doc.paragraphs),
+        boilerplate_chars=sum(r.end - r.start for r in doc.boilerplate),
+    )
+
+
+def explain(technique: str, score: float | None = None) -> str:
+    """One-line explanation of a technique for tooltips: title, category, definition, score."""
+    t = TECHNIQUES[technique]
+    text = f"{t.title} ({CATEGORIES[t.category].title}): {t.definition}"
+    return text if score is None else f"{text} Confidence {score:.0%}."

@@ -1,0 +1,174 @@
+"""The terminal view of an analysis: highlighted article text, a legend and summary tables.
+
+Technique spans are shown in their category's colour; where spans overlap the colour is the
+innermost (shortest) span's and the text is underlined, and each span's first character
+carries its number as a superscript, which the span table below explains. Without colour
+(output piped to a file, ``NO_COLOR``, a dumb terminal) spans are bracketed ``[3 ... 3]``
+instead and boilerplate lines are marked ``~`` in the gutter, so nothing depends on colour.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.columns import Columns
+from rich.console import Console, Group, RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from propscope.document import Document
+from propscope.render.segments import Line, Piece, document_lines, span_refs
+from propscope.render.summary import Summary, summarize
+from propscope.taxonomy import CATEGORIES, TECHNIQUES
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_EXCERPT = 60
+
+
+def _category_style(technique: str) -> Style:
+    colour = CATEGORIES[TECHNIQUES[technique].category].color
+    return Style(bgcolor=colour, color="black")
+
+
+def _piece_text(doc: Document, piece: Piece, *, plain: bool, ends: dict[int, tuple[int, int]],
+                where: tuple[int, int]) -> Text:
+    out = Text()
+    for ref in piece.starts:
+        if plain:
+            out.append(f"[{ref.number} ")
+        else:
+            colour = CATEGORIES[TECHNIQUES[ref.span.label].category].color
+            out.append(str(ref.number).translate(_SUPERSCRIPT), style=Style(color=colour, bold=True))
+    style = Style(dim=True) if piece.boilerplate else Style()
+    if piece.spans:
+        inner = min(piece.spans, key=lambda r: (r.span.end - r.span.start, -r.span.score))
+        style += _category_style(inner.span.label)
+        if len(piece.spans) > 1:
+            style += Style(underline=True)
+    out.append(doc.text[piece.start:piece.end], style=style)
+    if plain:
+        for ref in sorted(piece.spans, key=lambda r: -r.number):
+            if ends[ref.number] == where:
+                out.append(f" {ref.number}]")
+    return out
+
+
+def _article(doc: Document, lines: list[Line], *, plain: bool) -> Table:
+    # Where each span is last visible, so plain mode closes its bracket exactly once.
+    ends = {ref.number: (i, j) for i, line in enumerate(lines)
+            for j, piece in enumerate(line.pieces) for ref in piece.spans}
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", style="dim", no_wrap=True)
+    grid.add_column(ratio=1)
+    for i, line in enumerate(lines):
+        body = Text()
+        for j, piece in enumerate(line.pieces):
+            body.append_text(_piece_text(doc, piece, plain=plain, ends=ends, where=(i, j)))
+        gutter = f"{'~' if plain and line.boilerplate else ''}{line.number}"
+        grid.add_row(gutter, body)
+    return grid
+
+
+def _legend(*, plain: bool) -> Group:
+    # Columns keeps each two-word chip whole when the legend wraps at 80 columns.
+    chips = Columns([Text(f" {c.title} ", style=Style(bgcolor=c.color, color="black"))
+                     for c in CATEGORIES.values()], padding=(0, 1))
+    key = Text()
+    if plain:
+        key.append("[n ... n] = span n (see Spans);  ~ before a line number = site boilerplate.")
+    else:
+        key.append("underlined", style="underline")
+        key.append(" = overlapping techniques;  ¹ = span number (see Spans);  ")
+        key.append("dim", style="dim")
+        key.append(" = site boilerplate.")
+    return Group(Text("Legend", style="bold"), chips, key)
+
+
+def _header(doc: Document) -> Text:
+    m = doc.metadata
+    head = Text(m.title or doc.id, style="bold")
+    facts = [x for x in (m.outlet, m.author, m.published) if x]
+    facts.append(f"source: {doc.source or doc.id}")
+    head.append("\n" + " · ".join(facts), style="dim")
+    if m.republished_from:
+        head.append(f"\nrepublished from {m.republished_from}", style="dim")
+    if doc.model:
+        head.append(f"\nmodel: {doc.model.name} {doc.model.version}", style="dim")
+    return head
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
+
+
+def _spans_table(doc: Document) -> Table:
+    table = Table(title="Spans", box=box.SIMPLE_HEAD, title_justify="left", expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("Technique")
+    table.add_column("Score", justify="right")
+    table.add_column("Text", overflow="fold")
+    for ref in span_refs(doc):
+        span = ref.span
+        table.add_row(str(ref.number), Text(TECHNIQUES[span.label].title, style=_category_style(span.label)),
+                      f"{span.score:.2f}", _excerpt(doc.span_text(span)))
+    return table
+
+
+def _summary_tables(summary: Summary) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    techniques = Table(title="Techniques", box=box.SIMPLE_HEAD, title_justify="left")
+    techniques.add_column("Technique")
+    techniques.add_column("Category")
+    techniques.add_column("Count", justify="right")
+    techniques.add_column("Mean conf.", justify="right")
+    for t in summary.techniques:
+        techniques.add_row(Text(t.technique.title, style=_category_style(t.technique.name)),
+                           t.category.title, str(t.count), f"{t.mean_score:.2f}")
+    if not summary.techniques:
+        techniques.add_row("(no technique found)", "", "0", "")
+    out.append(techniques)
+    scores = Text()
+    if summary.genre:
+        label, ranked = summary.genre
+        scores.append("Genre: ", style="bold").append(label, style="bold")
+        scores.append("  (" + ", ".join(f"{g} {p:.2f}" for g, p in ranked) + ")")
+    else:
+        scores.append("Genre: ", style="bold").append("not predicted")
+    scores.append("\nFrames: ", style="bold")
+    frames = ", ".join(f"{f.replace('_', ' ')} {p:.2f}" for f, p in summary.frames)
+    scores.append(frames or "none above threshold")
+    out.append(scores)
+    paragraphs = Table(title="Paragraph labels", box=box.SIMPLE_HEAD, title_justify="left")
+    paragraphs.add_column("Line", justify="right")
+    paragraphs.add_column("Techniques")
+    for line, names in summary.labelled_lines:
+        paragraphs.add_row(str(line), ", ".join(TECHNIQUES[n].title for n in names))
+    if not summary.labelled_lines:
+        paragraphs.add_row("", f"(none of {summary.paragraph_count} paragraphs labelled)")
+    out.append(paragraphs)
+    return out
+
+
+def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True) -> Group:
+    """Everything the terminal shows for one analysed document, as one rich renderable.
+
+    Args:
+        doc: the analysed document.
+        plain: mark spans with brackets instead of colour (for consoles without colour).
+        show_text: include the highlighted article text (off: header and summary only).
+    """
+    lines = document_lines(doc)
+    parts: list[RenderableType] = [_header(doc), Text()]
+    if show_text:
+        parts += [_legend(plain=plain), Text(), _article(doc, lines, plain=plain), Text()]
+    if doc.spans:
+        parts.append(_spans_table(doc))
+    parts += _summary_tables(summarize(doc))
+    return Group(*parts)
+
+
+def print_document(doc: Document, console: Console, *, show_text: bool = True) -> None:
+    """Print the terminal view, choosing brackets over colour when the console has no colour."""
+    plain = console.no_color or console.color_system is None
+    console.print(terminal_view(doc, plain=plain, show_text=show_text))

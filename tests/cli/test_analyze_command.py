@@ -1,0 +1,186 @@
+"""`propscope analyze` end to end with the shipped model, in-process and as a real process."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from propscope.cli.analyze import choose_format
+from propscope.cli.main import main
+from propscope.config import from_env
+from propscope.models.base import read_manifest, resolve_model_path
+
+ARTICLE = """\
+Traitors Sell Out Our Great Nation Again
+
+The corrupt, spineless elites in Washington have once again betrayed every hard-working \
+patriot in this country. These shameless crooks will stop at nothing to destroy our way of life.
+
+Either we stand up and fight now, or we lose everything our grandparents built. There is no \
+other choice. Every true American knows this is the worst disaster in the history of the republic.
+
+Experts say the plan will cost billions, and millions of people already oppose it. \
+Wake up, America! Take back control!
+"""
+
+CONTRACT_KEYS = {"id", "source", "text", "genre", "frames", "spans", "paragraphs", "boilerplate",
+                 "metadata", "model"}
+# The shipped model (linear-v0) unless PROPSCOPE_MODEL names another artifact.
+MODEL_NAME = read_manifest(resolve_model_path(from_env().analyzer.model))["name"]
+SCRIPT_ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "traitors.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Two readable articles and one empty file."""
+    d = tmp_path / "news"
+    d.mkdir()
+    (d / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (d / "b.md").write_text("# A calm report\n\nThe council met on Tuesday and approved the budget.\n",
+                            encoding="utf-8")
+    (d / "empty.txt").write_text("", encoding="utf-8")
+    return d
+
+
+def check_record(record: dict, text: str | None) -> None:  # type: ignore[type-arg]
+    assert CONTRACT_KEYS - {"text"} <= set(record)
+    if text is not None:
+        assert record["text"] == text
+        for span in record["spans"]:
+            assert text[span["start"]:span["end"]] == span["text"]
+    assert record["model"]["name"] == MODEL_NAME
+    assert record["genre"]["label"] in ("opinion", "reporting", "satire")
+
+
+def test_text_file_to_jsonl(article: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert main(["analyze", str(article), "-o", str(out), "--quiet"]) == 0  # format from suffix
+    (record,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert set(record) == CONTRACT_KEYS
+    check_record(record, ARTICLE)
+    assert record["spans"], "the shipped model finds nothing in an obviously loaded article"
+    assert record["id"] == "traitors"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_folder_with_an_empty_file_fails_that_file_only(folder: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "all.jsonl"
+    assert main(["analyze", str(folder), "--format", "jsonl", "-o", str(out)]) == 1
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["a", "b"]
+    for r in records:
+        check_record(r, r["text"])
+    err = capsys.readouterr().err
+    bad = [ln for ln in err.splitlines() if ln.startswith("propscope: ") and "empty.txt" in ln]
+    assert len(bad) == 1 and bad[0].startswith(f"propscope: {folder / 'empty.txt'}: ")
+    assert "analysed 2 articles, 1 failed" in err
+
+
+@pytest.mark.parametrize("fmt", ["html", "semeval"])
+def test_folder_outputs(folder: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / fmt
+    assert main(["analyze", str(folder), "--format", fmt, "-o", str(out), "--quiet"]) == 1
+    if fmt == "html":
+        assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html"]
+        assert "Traitors Sell Out" in (out / "a.html").read_text(encoding="utf-8")
+    else:
+        assert sorted(p.name for p in (out / "labels-spans").iterdir()) == [
+            "articlea-labels-subtask-3.txt", "articleb-labels-subtask-3.txt"]
+        rows = (out / "labels-paragraphs.txt").read_text(encoding="utf-8").splitlines()
+        assert [r.split("\t")[:2] for r in rows][:4] == [["a", "1"], ["a", "3"], ["a", "5"], ["a", "7"]]
+
+
+def test_min_score_and_no_text(article: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(article), "--format", "json"]) == 0
+    full = json.loads(capsys.readouterr().out)
+    scores = sorted({s["score"] for s in full["spans"]})
+    assert len(scores) >= 2
+    # Halfway between two scores: JSON rounds scores, so cutting at one could go either way.
+    cut = round((scores[len(scores) // 2 - 1] + scores[len(scores) // 2]) / 2, 6)
+    assert main(["analyze", str(article), "--format", "json", "--no-text", "--min-score", str(cut)]) == 0
+    filtered = json.loads(capsys.readouterr().out)
+    assert "text" not in filtered
+    assert [s for s in full["spans"] if s["score"] >= cut] == filtered["spans"]
+    assert 0 < len(filtered["spans"]) < len(full["spans"])
+
+
+def test_text_view(article: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(article), "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "Traitors Sell Out Our Great Nation Again" in out
+    assert "Techniques" in out and "Paragraph labels" in out and "Genre:" in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["analyze", "a.txt", "b.txt", "--format", "json"],
+    ["analyze", "-", "-"],
+])
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("propscope: error: ")
+
+
+@pytest.mark.parametrize("bad", [["--min-score", "1.5"], ["--max-bytes", "0"], ["--encoding", "nope"],
+                                 ["--format", "xml"]])
+def test_bad_option_values_exit_2(bad: list[str], article: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", str(article), *bad])
+    assert exc.value.code == 2
+
+
+def test_json_with_a_folder_of_several_articles_is_refused(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "one.json"
+    assert main(["analyze", str(folder), "-o", str(out), "--quiet"]) == 2
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("inputs", "output", "tty", "expected"), [
+    (["a.txt"], None, True, "text"),
+    (["a.txt"], None, False, "text"),
+    (["a.txt", "b.txt"], None, False, "jsonl"),
+    (["a.txt", "b.txt"], None, True, "text"),
+    (["feed.jsonl"], None, False, "jsonl"),
+    (["a.txt"], "out.json", True, "json"),
+    (["a.txt"], "out.ndjson", True, "jsonl"),
+    (["a.txt"], "report.html", False, "html"),
+])
+def test_default_format(inputs: list[str], output: str | None, tty: bool, expected: str) -> None:
+    args = argparse.Namespace(format=None, output=output, inputs=inputs)
+    assert choose_format(args, stdout_is_tty=tty) == expected
+
+
+def run_script(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "propscope.cli.main", *argv], input=stdin,
+                          capture_output=True, text=True, env=SCRIPT_ENV, timeout=300, check=False)
+
+
+def test_real_process_reads_stdin() -> None:
+    proc = run_script("analyze", "-", "--format", "jsonl", stdin=ARTICLE)
+    assert proc.returncode == 0, proc.stderr
+    (record,) = [json.loads(x) for x in proc.stdout.splitlines()]
+    check_record(record, ARTICLE)
+    assert record["source"] == "-"
+
+
+def test_real_process_folder_exit_code_and_plain_default(folder: Path) -> None:
+    proc = run_script("analyze", str(folder))  # piped: jsonl by default
+    assert proc.returncode == 1
+    assert len(proc.stdout.splitlines()) == 2
+    assert f"propscope: {folder / 'empty.txt'}:" in proc.stderr
+    single = run_script("analyze", str(folder / "a.txt"))  # piped single file: plain text view
+    assert single.returncode == 0 and "\x1b[" not in single.stdout
+    assert "[1 " in single.stdout and "Paragraph labels" in single.stdout

@@ -1,0 +1,155 @@
+"""The HTML report: escaping of hostile articles, overlapping spans, self-containment."""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+
+import pytest
+
+from propscope.document import Document, Metadata
+from propscope.render.html import render_html
+
+HOSTILE = (
+    "Breaking <script>alert(1)</script> news\n"
+    "\n"
+    "Look <img src=x onerror=alert(1)> at <a href=\"javascript:alert(1)\">this link</a> now.\n"
+    "\n"
+    "Fish &amp; chips &lt;b&gt; are a disgraceful scam.\n"
+)
+
+
+class Elements(HTMLParser):
+    """Collects every start tag with its attributes, and the text of each article line."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.lines: list[str] = []
+        self._in_line = False
+        self._in_sup = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "p" and a.get("class") == "tx":
+            self._in_line = True
+            self.lines.append("")
+        self._in_sup = self._in_sup or tag == "sup"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self._in_line = False
+        if tag == "sup":
+            self._in_sup = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_line and not self._in_sup:
+            self.lines[-1] += data
+
+
+def parse(page: str) -> Elements:
+    parser = Elements()
+    parser.feed(page)
+    return parser
+
+
+@pytest.fixture
+def hostile(make_doc) -> Document:  # type: ignore[no-untyped-def]
+    return make_doc(
+        HOSTILE,
+        [("<script>alert(1)</script>", "Loaded_Language", 0.7),
+         ("<img src=x onerror=alert(1)>", "Doubt", 0.6),
+         ("disgraceful scam", "Loaded_Language", 0.9)],
+        metadata=Metadata(title="<script>alert('title')</script>", author="<b>Eve</b>",
+                          url="javascript:alert(1)"),
+    )
+
+
+@pytest.mark.parametrize("payload", [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">',
+    "<script>alert('title')</script>",
+    "<b>Eve</b>",
+])
+def test_hostile_markup_is_escaped(hostile: Document, payload: str) -> None:
+    page = render_html(hostile)
+    assert payload not in page
+    # Jinja escapes quotes as numeric references; compare against the unquoted escaping.
+    assert html.escape(payload, quote=False) in page.replace("&#34;", '"').replace("&#39;", "'")
+
+
+def test_hostile_article_creates_no_active_elements(hostile: Document) -> None:
+    tags = parse(render_html(hostile)).tags
+    names = {t for t, _ in tags}
+    assert not names & {"script", "img", "iframe", "object", "embed", "link"}
+    for _, attrs in tags:
+        assert not any(k.startswith("on") for k in attrs)
+        assert not (attrs.get("href") or "").lower().startswith("javascript:")
+
+
+def test_entities_in_the_article_stay_literal(hostile: Document) -> None:
+    lines = parse(render_html(hostile)).lines
+    # The article says "&amp;" literally; it must read "&amp;" again, not "&".
+    assert lines[-1] == "Fish &amp; chips &lt;b&gt; are a disgraceful scam."
+
+
+def test_article_text_survives_highlighting(doc: Document) -> None:
+    lines = parse(render_html(doc)).lines
+    expected = [ln for ln in doc.text.split("\n") if ln.strip()]
+    assert lines == expected
+
+
+def test_overlapping_spans_are_both_marked_and_nested(doc: Document) -> None:
+    page = render_html(doc)
+    marks = [a for t, a in parse(page).tags if t == "mark"]
+    numbers = {a["data-n"] for a in marks}
+    assert numbers == {str(i) for i in range(1, len(doc.spans) + 1)}
+    # "shameful decision" is covered by Name calling (inner) and Loaded language (outer).
+    assert '<mark class="t c-Manipulative_Wording l1" data-n="2"' in page
+    nested = page.split('data-n="3"', 1)[1].split("</mark>", 1)[0]
+    assert ">shameful decision" in nested
+    inner = next(a for a in marks if a["data-n"] == "3")
+    outer = next(a for a in marks if a["data-n"] == "2")
+    assert inner["class"].endswith("l0") and outer["class"].endswith("l1")
+
+
+def test_each_span_is_reachable_by_keyboard_and_explained(doc: Document) -> None:
+    marks = [a for t, a in parse(render_html(doc)).tags if t == "mark"]
+    focusable = [a for a in marks if a.get("tabindex") == "0"]
+    assert len(focusable) == len(doc.spans)
+    flag = next(a for a in focusable if "Flag waving" in (a["title"] or ""))
+    assert "Justification" in flag["title"] and "loyalty" in flag["title"]
+    assert "Confidence 75%" in flag["title"]
+    assert flag["data-tip"] == flag["title"]
+
+
+def test_report_is_self_contained(doc: Document) -> None:
+    tags = parse(render_html(doc)).tags
+    assert not [t for t, _ in tags if t in ("script", "link", "img", "iframe")]
+    external = [a for _, a in tags if (a.get("src") or "").startswith(("http", "//"))]
+    assert external == []
+    links = [a["href"] for t, a in tags if t == "a" and not (a.get("href") or "").startswith("#")]
+    assert links == ["https://example.org/deal"]  # the article's own URL, nothing else
+
+
+def test_report_shows_summary_metadata_and_model(doc: Document) -> None:
+    page = render_html(doc)
+    for expected in ("Shameful Deal", "Daily Example", "J. Doe", "2020-01-02", "example.net",
+                     "linear-v0 0.1.0", "Flag waving", "False dilemma / no choice",
+                     "Political", "opinion", "0.70", "Manipulative wording"):
+        assert expected in page
+    assert 'class="line bp" id="L7"' in page  # boilerplate line greyed
+    assert 'id="L3"' in page and 'href="#L5"' in page  # labelled lines linked
+
+
+def test_report_is_a_pure_function_of_the_document(doc: Document) -> None:
+    assert render_html(doc) == render_html(doc)
+
+
+def test_document_without_annotations_renders(make_doc) -> None:  # type: ignore[no-untyped-def]
+    bare = Document("Just one plain line.", id="bare")
+    page = render_html(bare)
+    assert "No technique found." in page and "Not predicted." in page
+    assert parse(page).lines == ["Just one plain line."]

@@ -1,0 +1,69 @@
+"""Output writers: what each format writes, and that failures leave no partial files."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from propscope.document import Document
+from propscope.render.outputs import OutputError, open_output
+
+
+def test_jsonl_file_appears_only_when_complete(tmp_path: Path, doc: Document) -> None:
+    target = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt), open_output("jsonl", str(target)) as out:
+        out.add(doc)
+        raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+    with open_output("jsonl", str(target), include_text=False) as out:
+        out.add(doc)
+        out.add(doc)
+    records = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 2 and "text" not in records[0]
+    assert records[0]["spans"][0]["text"] == "Betrays Our Nation"
+
+
+def test_json_refuses_a_second_article(tmp_path: Path, doc: Document) -> None:
+    with pytest.raises(OutputError, match="--format jsonl"), \
+            open_output("json", str(tmp_path / "one.json")) as out:
+        out.add(doc)
+        out.add(doc)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_json_to_stdout(doc: Document) -> None:
+    buf = io.StringIO()
+    with open_output("json", None, stdout=buf) as out:
+        out.add(doc)
+    assert json.loads(buf.getvalue())["text"] == doc.text
+
+
+def test_html_folder_gets_one_safe_unique_file_per_article(tmp_path: Path, doc: Document,
+                                                          make_doc) -> None:  # type: ignore[no-untyped-def]
+    odd = make_doc("Some text.\n", [], id="../escape")
+    with open_output("html", str(tmp_path / "reports")) as out:
+        for d in (doc, doc, odd):
+            out.add(d)
+    names = sorted(p.name for p in (tmp_path / "reports").iterdir())
+    assert names == ["123-2.html", "123.html", "escape.html"]
+    assert "<!DOCTYPE html>" in (tmp_path / "reports" / "123.html").read_text(encoding="utf-8")
+
+
+def test_html_single_file_target(tmp_path: Path, doc: Document) -> None:
+    with open_output("html", str(tmp_path / "r.html")) as out:
+        out.add(doc)
+        with pytest.raises(OutputError, match="folder"):
+            out.add(doc)
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_text_to_a_file_is_plain(tmp_path: Path, doc: Document) -> None:
+    target = tmp_path / "view.txt"
+    with open_output("text", str(target)) as out:
+        out.add(doc)
+        out.add(doc)
+    content = target.read_text(encoding="utf-8")
+    assert "\x1b[" not in content and content.count("Paragraph labels") == 2

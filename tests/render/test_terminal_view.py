@@ -1,0 +1,66 @@
+"""The terminal view at 80 columns, with and without colour."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from rich.console import Console
+
+from propscope.document import Document
+from propscope.render.terminal import print_document
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def render(doc: Document, *, colour: bool, show_text: bool = True) -> str:
+    out = io.StringIO()
+    if colour:
+        console = Console(file=out, width=80, force_terminal=True, color_system="truecolor")
+    else:
+        console = Console(file=out, width=80, force_terminal=False, no_color=True)
+    print_document(doc, console, show_text=show_text)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("colour", [True, False])
+def test_fits_80_columns(doc: Document, colour: bool) -> None:
+    text = ANSI.sub("", render(doc, colour=colour))
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_plain_view_brackets_nested_spans(doc: Document) -> None:
+    text = render(doc, colour=False)
+    assert "\x1b[" not in text
+    assert "[2 reckless, [3 shameful decision 3] devastated 2]" in text
+    assert "~7 Share this article!" in text  # boilerplate marked without colour
+
+
+def test_colour_view_uses_category_colours_and_underlines_overlap(doc: Document) -> None:
+    text = render(doc, colour=True)
+    # Name calling (Attack on reputation, #f4a6a6) sits inside Loaded language: underlined.
+    assert "\x1b[4;30;48;2;244;166;166mshameful decision" in text
+    assert "48;2;166;200;244mEvery true patriot" in text  # Justification blue
+    assert "²" in text and "³" in text  # span numbers as superscripts
+    assert "\x1b[2mShare this article! Subscribe now." in text  # boilerplate dimmed
+
+
+def test_summary_lists_techniques_genre_frames_and_paragraphs(doc: Document) -> None:
+    text = render(doc, colour=False, show_text=False)
+    assert "Shameful Deal" not in text.split("Daily Example")[1]  # no article text
+    assert re.search(r"Loaded language\s+Manipulative wording\s+2\s+0\.73", text)
+    assert "Genre: opinion  (opinion 0.70, reporting 0.25, satire 0.05)" in text
+    assert "Frames: Political 0.80, Morality 0.55" in text
+    assert re.search(r"\n\s+3\s+Flag waving, Loaded language, Name calling / labeling", text)
+
+
+def test_rich_markup_in_the_article_is_shown_literally(make_doc) -> None:  # type: ignore[no-untyped-def]
+    text = "[bold red]Not markup[/] and [link=http://x]no link[/link]\n"
+    out = render(make_doc(text, [("Not markup", "Loaded_Language", 0.5)]), colour=False)
+    assert "[bold red][1 Not markup 1][/] and [link=http://x]no link[/link]" in out
+
+
+def test_document_without_spans(make_doc) -> None:  # type: ignore[no-untyped-def]
+    out = render(make_doc("A calm report.\n", []), colour=False)
+    assert "(no technique found)" in out and "(none of 1 paragraphs labelled)" in out
