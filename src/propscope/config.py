@@ -34,7 +34,7 @@ class ServerConfig:
 
     host: str = _f("127.0.0.1", "Address to bind; any other than loopback requires a token.")
     port: int = _f(8000, "TCP port to listen on.")
-    token: str | None = _f(None, "API token required on every request (env PROPSCOPE_TOKEN).")
+    token: str | None = _f(None, "API token required on every request.")
     max_body_bytes: int = _f(2 * MB, "Largest request body or upload, in bytes (413 above).")
     max_batch: int = _f(32, "Most documents in one /api/analyze/batch request.")
     rate_limit: int = _f(0, "Requests per minute per client; 0 disables the limit (429 above).")
@@ -42,6 +42,7 @@ class ServerConfig:
     fetch_max_bytes: int = _f(5 * MB, "Largest page fetched from a URL, in bytes.")
     fetch_allow_hosts: tuple[str, ...] = _f((), "Private/loopback hosts the URL fetcher may reach.")
     store: str = _f("~/.cache/propscope/analyses", "Folder where permalinked analyses are kept.")
+    analysis_threads: int = _f(2, "Analyses run at once per server process; more requests wait.")
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ class CorpusConfig:
     db: str = _f("corpus.duckdb", "DuckDB file holding articles and analyses.")
     workers: int = _f(0, "Analysis processes; 0 means one per CPU core.")
     chunk_size: int = _f(64, "Articles committed per transaction (bounds memory and lost work).")
+    engine: str = _f("local", "Where articles are analysed: 'local' (process pool) or 'dask'.")
+    scheduler: str | None = _f(None, "Dask scheduler address (tcp://host:8786) for engine 'dask'.")
+    task_size: int = _f(16, "Articles sent to a worker per task (larger amortises transfer).")
+    shingle_size: int = _f(5, "Words per shingle when comparing articles for reuse.")
+    num_perm: int = _f(128, "MinHash permutations (more: better similarity estimates, slower).")
+    reuse_threshold: float = _f(0.5, "Least exact Jaccard similarity reported as reuse.")
+    bootstrap: int = _f(1000, "Bootstrap resamples behind each profile confidence interval.")
 
 
 @dataclass(frozen=True)

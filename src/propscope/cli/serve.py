@@ -1,10 +1,85 @@
-"""`propscope serve`: placeholder until the command is implemented."""
+"""`propscope serve`: run the web app and HTTP API on this machine."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import sys
+
+from propscope.config import AnalyzerConfig, ServerConfig
+
+
+def _help(cls: type, name: str) -> str:
+    f = next(f for f in dataclasses.fields(cls) if f.name == name)
+    default = f" (default: {f.default})" if f.default not in (None, ()) else ""
+    return f"{f.metadata['help']}{default} [env PROPSCOPE_{name.upper()}]"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("serve", help="(not implemented yet)")
-    p.set_defaults(func=lambda args: print("not implemented yet") or 2)
+    p = sub.add_parser(
+        "serve", help="Run the web page and HTTP API (default http://127.0.0.1:8000).",
+        description="Serve the analyser as a web page and an HTTP API on this machine.\n\n"
+        "Paste, upload or fetch an article on the page; POST /api/analyze from scripts\n"
+        "(schema at /api/openapi.json). Every option can also be set as an environment\n"
+        "variable (shown in brackets); options given here win. Listening on any address\n"
+        "other than loopback requires a token; the page then asks for it once.",
+        epilog="Examples:\n  propscope serve\n  propscope serve --port 8080 --rate-limit 60\n"
+        "  PROPSCOPE_TOKEN=s3cret propscope serve --host 0.0.0.0\n"
+        "  curl -s localhost:8000/api/analyze -H 'Content-Type: application/json' "
+        "-d '{\"text\": \"...\"}'",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    s, a = ServerConfig, AnalyzerConfig
+    p.add_argument("--host", help=_help(s, "host"))
+    p.add_argument("--port", type=int, help=_help(s, "port"))
+    p.add_argument("--token", help=_help(s, "token") + " Prefer the environment variable: "
+                   "command lines are visible to other users of the machine.")
+    p.add_argument("--model", help=_help(a, "model"))
+    p.add_argument("--max-body-bytes", type=int, help=_help(s, "max_body_bytes"))
+    p.add_argument("--max-batch", type=int, help=_help(s, "max_batch"))
+    p.add_argument("--rate-limit", type=int, help=_help(s, "rate_limit"))
+    p.add_argument("--fetch-timeout", type=float, help=_help(s, "fetch_timeout"))
+    p.add_argument("--fetch-max-bytes", type=int, help=_help(s, "fetch_max_bytes"))
+    p.add_argument("--allow-fetch-host", action="append", dest="fetch_allow_hosts", metavar="HOST",
+                   help=_help(s, "fetch_allow_hosts") + " Repeat for several hosts.")
+    p.add_argument("--store", help=_help(s, "store"))
+    p.add_argument("--threads", type=int, dest="analysis_threads", metavar="N",
+                   help=_help(s, "analysis_threads"))
+    p.add_argument("--log-level", default="info",
+                   choices=["critical", "error", "warning", "info", "debug"],
+                   help="How much the server logs (default: info).")
+    p.set_defaults(func=run)
+
+
+def build_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The settings: defaults, then PROPSCOPE_* environment variables, then these options."""
+    from propscope.config import from_env
+
+    config = from_env()
+    server = {k: v for k, v in vars(args).items()
+              if v is not None and k in {f.name for f in dataclasses.fields(ServerConfig)}}
+    if "fetch_allow_hosts" in server:
+        server["fetch_allow_hosts"] = tuple(server["fetch_allow_hosts"])
+    analyzer = {"model": args.model} if args.model else {}
+    return dataclasses.replace(config, server=dataclasses.replace(config.server, **server),
+                               analyzer=dataclasses.replace(config.analyzer, **analyzer))
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from propscope.analyzer import Analyzer
+    from propscope.server.app import check_config, create_app
+
+    config = build_config(args)
+    check_config(config)  # refuse unsafe settings before spending time on the model
+    print(f"propscope: loading model {config.analyzer.model or 'linear-v0 (shipped)'}...",
+          file=sys.stderr)
+    analyzer = Analyzer(config.analyzer.model, config=config.analyzer)
+    app = create_app(config, analyzer=analyzer)
+    host = config.server.host
+    shown = f"[{host}]" if ":" in host else host
+    print(f"propscope: serving on http://{shown}:{config.server.port}/ (Ctrl-C stops)",
+          file=sys.stderr)
+    uvicorn.run(app, host=host, port=config.server.port, log_level=args.log_level,
+                server_header=False, timeout_graceful_shutdown=5)
+    return 0

@@ -1,0 +1,117 @@
+"""The HTTP API: analyse one or many documents, keep analyses, describe the taxonomy.
+
+Every analysis answer is the CLI's JSON contract (``propscope.serialize.to_dict``); the
+schema is in ``openapi.py`` and served at ``/api/openapi.json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from propscope import __version__
+from propscope.document import Document
+from propscope.serialize import SCHEMA_VERSION, to_dict
+from propscope.server.errors import HTTPError
+from propscope.server.inputs import documents
+from propscope.server.openapi import openapi_schema
+from propscope.server.state import state_of
+from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES, UNTRAINABLE_TECHNIQUES
+
+
+async def _analyze(request: Request, *, batch: bool) -> list[Document]:
+    state = state_of(request)
+    docs = await documents(request, state.config.server, state.config.analyzer.max_bytes,
+                           batch=batch)
+    analyzer = await state.get_analyzer()
+    # The model is CPU-bound: run it in a worker thread, a bounded number at a time, so the
+    # event loop keeps answering health checks and other clients meanwhile.
+    return await anyio.to_thread.run_sync(lambda: list(analyzer.analyze_many(docs)),
+                                          limiter=state.limiter)
+
+
+async def analyze(request: Request) -> JSONResponse:
+    """POST /api/analyze: one document in, its analysis out."""
+    (doc,) = await _analyze(request, batch=False)
+    return JSONResponse(to_dict(doc))
+
+
+async def analyze_batch(request: Request) -> JSONResponse:
+    """POST /api/analyze/batch: up to ``max_batch`` documents, analysed in order."""
+    docs = await _analyze(request, batch=True)
+    return JSONResponse({"documents": [to_dict(d) for d in docs]})
+
+
+async def create_analysis(request: Request) -> JSONResponse:
+    """POST /api/analyses: analyse one document and keep it under a permalink."""
+    (doc,) = await _analyze(request, batch=False)
+    record = to_dict(doc)
+    analysis_id = await anyio.to_thread.run_sync(state_of(request).store.put, record)
+    return JSONResponse(record, status_code=201,
+                        headers={"Location": f"/a/{analysis_id}", "X-Analysis-Id": analysis_id})
+
+
+async def get_analysis(request: Request) -> JSONResponse:
+    """GET /api/analyses/{id}: a kept analysis."""
+    record = state_of(request).store.get(request.path_params["analysis_id"])
+    if record is None:
+        raise HTTPError(404, f"No analysis with id {request.path_params['analysis_id']!r}.")
+    return JSONResponse(record)
+
+
+def taxonomy() -> dict[str, Any]:
+    """The taxonomy as JSON: categories (with colours), techniques, frames, genres."""
+    return {
+        "categories": [{"name": c.name, "title": c.title, "color": c.color,
+                        "description": c.description} for c in CATEGORIES.values()],
+        "techniques": [{"name": t.name, "title": t.title, "category": t.category,
+                        "definition": t.definition, "example": t.example,
+                        "trainable": t.name not in UNTRAINABLE_TECHNIQUES}
+                       for t in TECHNIQUES.values()],
+        "frames": list(FRAMES),
+        "genres": list(GENRES),
+    }
+
+
+async def techniques(request: Request) -> JSONResponse:
+    """GET /api/techniques: the taxonomy."""
+    return JSONResponse(taxonomy())
+
+
+def _model_info(request: Request) -> dict[str, str] | None:
+    info = state_of(request).model_info()
+    return None if info is None else {"name": info.name, "version": info.version,
+                                      "trained_on": info.trained_on}
+
+
+async def health(request: Request) -> JSONResponse:
+    """GET /api/health: whether the model is loaded and requests can be served."""
+    model = _model_info(request)
+    return JSONResponse({"status": "ok" if model else "loading", "model": model})
+
+
+async def version(request: Request) -> JSONResponse:
+    """GET /api/version: package, JSON contract and model versions."""
+    return JSONResponse({"propscope": __version__, "schema_version": SCHEMA_VERSION,
+                         "model": _model_info(request)})
+
+
+async def openapi(request: Request) -> JSONResponse:
+    """GET /api/openapi.json: the OpenAPI 3.1 description of this API."""
+    return JSONResponse(openapi_schema(state_of(request).config.server))
+
+
+routes = [
+    Route("/api/analyze", analyze, methods=["POST"]),
+    Route("/api/analyze/batch", analyze_batch, methods=["POST"]),
+    Route("/api/analyses", create_analysis, methods=["POST"]),
+    Route("/api/analyses/{analysis_id}", get_analysis, methods=["GET"]),
+    Route("/api/techniques", techniques, methods=["GET"]),
+    Route("/api/health", health, methods=["GET"]),
+    Route("/api/version", version, methods=["GET"]),
+    Route("/api/openapi.json", openapi, methods=["GET"]),
+]

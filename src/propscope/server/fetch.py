@@ -1,0 +1,195 @@
+"""Fetch an article from a URL for analysis, refusing anything that could reach inside.
+
+The fetcher only speaks HTTP(S), follows at most a few redirects and re-checks each hop, caps
+time and size while streaming, and connects only to public addresses: the check runs in the
+network layer itself (every address a name resolves to is checked, then the connection goes
+to a checked address), so a redirect or a DNS answer that changes between check and use
+cannot reach loopback, private, link-local or reserved addresses. Hosts named in
+``ServerConfig.fetch_allow_hosts`` skip the address check (tests allow ``127.0.0.1``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import typing
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urljoin, urlsplit
+
+import anyio
+import httpcore
+
+from propscope import __version__
+from propscope.config import ServerConfig
+from propscope.server.errors import HTTPError
+
+MAX_REDIRECTS = 5
+# The file extension ingestion reads each accepted content type as.
+CONTENT_TYPES = {
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "text/x-markdown": ".md",
+}
+
+
+class FetchRefused(HTTPError):
+    """The URL is not one the server may fetch (scheme, or a non-public address)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(422, message)
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A fetched page: its final URL, bytes, and a file name telling ingestion its format."""
+
+    url: str
+    name: str
+    data: bytes
+
+
+def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class AddressPolicy:
+    """Which hosts the fetcher may connect to.
+
+    Args:
+        allow_hosts: host names or IP literals reachable even when not public.
+    """
+
+    def __init__(self, allow_hosts: typing.Iterable[str] = ()) -> None:
+        self.allow_hosts = {h.lower().strip("[]") for h in allow_hosts}
+
+    async def addresses(self, host: str, port: int) -> list[str]:
+        """The addresses to connect to for ``host``; raises ``FetchRefused`` if any is not public."""
+        host = host.lower().strip("[]")
+        try:
+            infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise HTTPError(502, f"Could not resolve host {host!r}: {exc}.") from exc
+        addrs = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        if host in self.allow_hosts:
+            return addrs
+        blocked = [a for a in addrs if not _public(ipaddress.ip_address(a.split("%")[0]))]
+        if blocked or not addrs:
+            raise FetchRefused(
+                f"Refusing to fetch from {host!r}: it resolves to a non-public address "
+                f"({', '.join(blocked) or 'none'}). Only public hosts can be fetched unless the "
+                "host is listed in fetch_allow_hosts (--allow-fetch-host / PROPSCOPE_FETCH_ALLOW_HOSTS)."
+            )
+        return addrs
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """A network backend that connects only to addresses the policy accepts."""
+
+    def __init__(self, policy: AddressPolicy) -> None:
+        self.policy = policy
+        self.inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: typing.Iterable[typing.Any] | None = None,
+                          ) -> httpcore.AsyncNetworkStream:
+        addrs = await self.policy.addresses(host, port)
+        return await self.inner.connect_tcp(addrs[0], port, timeout=timeout,
+                                            local_address=local_address,
+                                            socket_options=socket_options)
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: typing.Iterable[typing.Any] | None = None,
+                                  ) -> httpcore.AsyncNetworkStream:
+        raise FetchRefused("Unix sockets cannot be fetched.")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+def check_url(url: str) -> str:
+    """Return ``url`` if it is an absolute http(s) URL with a host, else raise ``FetchRefused``."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FetchRefused(
+            f"Cannot fetch {url!r}: only http:// and https:// URLs are fetched, got scheme "
+            f"{parts.scheme or 'none'!r}. Paste the text or upload the file instead."
+        )
+    if not parts.hostname:
+        raise FetchRefused(f"Cannot fetch {url!r}: the URL has no host name.")
+    return parts.geturl()
+
+
+def _file_name(url: str, content_type: str) -> str:
+    media = content_type.split(";")[0].strip().lower()
+    ext = CONTENT_TYPES.get(media)
+    if ext is None:
+        raise HTTPError(415, f"{url} is {media or 'of unknown type'}; only HTML, plain text and "
+                             "markdown pages can be analysed.")
+    stem = PurePosixPath(urlsplit(url).path).stem or (urlsplit(url).hostname or "page")
+    return stem + ext
+
+
+async def _get(pool: httpcore.AsyncConnectionPool, url: str, max_bytes: int,
+               timeout: float) -> tuple[int, dict[str, str], bytes]:
+    headers: list[tuple[bytes | str, bytes | str]] = [
+        ("User-Agent", f"propscope/{__version__}"), ("Accept-Encoding", "identity"),
+        ("Accept", "text/html, text/plain, text/markdown;q=0.9, */*;q=0.1")]
+    ext = {"timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}}
+    async with pool.stream("GET", url, headers=headers, extensions=ext) as resp:
+        h = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in resp.headers}
+        if 300 <= resp.status < 400:
+            return resp.status, h, b""
+        too_large = HTTPError(413, f"{url} is larger than the {max_bytes:,}-byte fetch limit "
+                                   "(fetch_max_bytes / PROPSCOPE_FETCH_MAX_BYTES).")
+        if int(h.get("content-length") or 0) > max_bytes:
+            raise too_large
+        chunks, size = [], 0
+        async for chunk in resp.aiter_stream():
+            size += len(chunk)
+            if size > max_bytes:
+                raise too_large
+            chunks.append(chunk)
+        return resp.status, h, b"".join(chunks)
+
+
+async def fetch_url(url: str, config: ServerConfig) -> FetchedPage:
+    """Fetch ``url`` under the limits and address policy of ``config``.
+
+    Raises:
+        FetchRefused: the scheme or an address is not allowed (422).
+        HTTPError: the page is too large (413), of an unsupported type (415), answered
+            with an error or unreachable (502), or too slow (504).
+    """
+    url = check_url(url)
+    policy = AddressPolicy(config.fetch_allow_hosts)
+    try:
+        with anyio.fail_after(config.fetch_timeout):
+            async with httpcore.AsyncConnectionPool(network_backend=GuardedBackend(policy),
+                                                    retries=0) as pool:
+                for _ in range(MAX_REDIRECTS + 1):
+                    status, headers, data = await _get(pool, url, config.fetch_max_bytes,
+                                                       config.fetch_timeout)
+                    if 300 <= status < 400 and "location" in headers:
+                        url = check_url(urljoin(url, headers["location"]))
+                        continue
+                    if status >= 400:
+                        raise HTTPError(502, f"{url} answered HTTP {status}; nothing to analyse.")
+                    if headers.get("content-encoding", "identity").lower() != "identity":
+                        raise HTTPError(415, f"{url} sent a compressed body "
+                                             f"({headers['content-encoding']}) although none was asked.")
+                    return FetchedPage(url=url, name=_file_name(url, headers.get("content-type", "")),
+                                       data=data)
+                raise HTTPError(502, f"Gave up fetching after {MAX_REDIRECTS} redirects (last: {url}).")
+    except TimeoutError as exc:
+        raise HTTPError(504, f"Fetching {url} took longer than {config.fetch_timeout:g} s "
+                             "(fetch_timeout / PROPSCOPE_FETCH_TIMEOUT).") from exc
+    except httpcore.TimeoutException as exc:
+        raise HTTPError(504, f"Fetching {url} timed out: {exc}.") from exc
+    except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
+        raise HTTPError(502, f"Could not fetch {url}: {exc or type(exc).__name__}.") from exc

@@ -1,0 +1,167 @@
+"""The OpenAPI 3.1 description of the HTTP API, written out by hand so it says exactly what
+the handlers do; tests validate it against the OpenAPI meta-schema, check real responses
+against it and fuzz the API from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from propscope import __version__
+from propscope.config import ServerConfig
+from propscope.server.inputs import FORMATS, METADATA_FIELDS
+
+JSON = "application/json"
+_STR = {"type": "string"}
+_NSTR = {"type": ["string", "null"]}
+_SCORE = {"type": "number", "minimum": 0, "maximum": 1}
+_INT0 = {"type": "integer", "minimum": 0}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": list(props) if required is None
+            else required, **extra}
+
+
+def _schemas(config: ServerConfig) -> dict[str, Any]:
+    document_request = {
+        **_obj({"text": {**_STR, "pattern": r"\S", "description": "The article text."},
+                "url": {**_STR, "description": "An http(s) page to fetch and analyse instead of text."},
+                "id": {**_STR, "description": "Identifier echoed in the analysis (default 'document')."},
+                "format": {"enum": list(FORMATS), "default": "txt",
+                           "description": "How to read `text`: plain, markdown or HTML."},
+                "metadata": _ref("Metadata")}, required=[], additionalProperties=False),
+        "oneOf": [{"required": ["text"], "not": {"required": ["url"]}},
+                  {"required": ["url"], "not": {"required": ["text"]}}],
+    }
+    model = _obj({"name": _STR, "version": _STR, "trained_on": _STR})
+    return {
+        "Error": _obj({"error": _obj({"status": {"type": "integer"}, "message": _STR})}),
+        "Metadata": _obj({k: _NSTR for k in METADATA_FIELDS}, required=[], additionalProperties=False),
+        "DocumentRequest": document_request,
+        "BatchRequest": _obj({"documents": {"type": "array", "items": _ref("DocumentRequest"),
+                                            "minItems": 1, "maxItems": config.max_batch}},
+                             additionalProperties=False),
+        "Upload": _obj({"file": {**_STR, "contentMediaType": "application/octet-stream",
+                                 "description": "A .txt, .md or .html article."},
+                        "id": _STR}, required=["file"]),
+        "Model": model,
+        "Analysis": _obj({
+            "id": _STR, "source": _NSTR, "text": _STR,
+            "genre": {"oneOf": [{"type": "null"}, _obj({"label": _STR, "scores": {
+                "type": "object", "additionalProperties": _SCORE}})]},
+            "frames": {"type": "array", "items": _obj({"label": _STR, "score": _SCORE})},
+            "spans": {"type": "array", "items": _obj({
+                "technique": _STR, "category": _STR, "start": _INT0, "end": _INT0, "text": _STR,
+                "score": _SCORE})},
+            "paragraphs": {"type": "array", "items": _obj(
+                {"line": _INT0, "start": _INT0, "end": _INT0,
+                 "techniques": {"type": "array", "items": _STR},
+                 "scores": {"type": "object", "additionalProperties": _SCORE}},
+                required=["line", "start", "end", "techniques"])},
+            "boilerplate": {"type": "array", "items": _obj({"start": _INT0, "end": _INT0, "kind": _STR})},
+            "metadata": _obj({k: _NSTR for k in METADATA_FIELDS}),
+            "model": {"oneOf": [{"type": "null"}, model]},
+        }),
+        "Batch": _obj({"documents": {"type": "array", "items": _ref("Analysis")}}),
+        "Taxonomy": _obj({
+            "categories": {"type": "array", "items": _obj(
+                {"name": _STR, "title": _STR, "color": _STR, "description": _STR})},
+            "techniques": {"type": "array", "items": _obj(
+                {"name": _STR, "title": _STR, "category": _STR, "definition": _STR,
+                 "example": _STR, "trainable": {"type": "boolean"}})},
+            "frames": {"type": "array", "items": _STR},
+            "genres": {"type": "array", "items": _STR}}),
+        "Health": _obj({"status": {"enum": ["ok", "loading"]},
+                        "model": {"oneOf": [{"type": "null"}, model]}}),
+        "Version": _obj({"propscope": _STR, "schema_version": _STR,
+                         "model": {"oneOf": [{"type": "null"}, model]}}),
+    }
+
+
+_ERRORS = {
+    "400": "The body is not valid JSON or not a readable multipart form.",
+    "401": "An API token is configured and the request did not carry it.",
+    "403": "A cross-origin write was refused.",
+    "404": "No such analysis.",
+    "413": "The body, an upload, a fetched page or the number of documents is above its limit.",
+    "415": "The content type, the file type or the fetched page's type is not accepted.",
+    "422": "The request is well-formed but a field is invalid (named in the message).",
+    "429": "The configured per-client rate limit was reached; see Retry-After.",
+    "502": "The page at `url` could not be fetched.",
+    "503": "The model could not be loaded.",
+    "504": "Fetching the page at `url` took too long.",
+}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(c): {"$ref": f"#/components/responses/E{c}"} for c in codes}
+
+
+def _ok(schema: str, description: str, status: int = 200) -> dict[str, Any]:
+    return {str(status): {"description": description, "content": {JSON: {"schema": _ref(schema)}}}}
+
+
+def _analysis_op(summary: str, request: str, ok: dict[str, Any], *, upload: str) -> dict[str, Any]:
+    return {
+        "summary": summary,
+        "requestBody": {"required": True, "content": {
+            JSON: {"schema": _ref(request)},
+            "multipart/form-data": {"schema": _ref(upload)},
+        }},
+        "responses": {**ok, **_errors(400, 401, 403, 413, 415, 422, 429, 502, 503, 504)},
+    }
+
+
+def openapi_schema(config: ServerConfig) -> dict[str, Any]:
+    """The OpenAPI 3.1 document for a server running with ``config``."""
+    get = {"401": {"$ref": "#/components/responses/E401"},
+           "429": {"$ref": "#/components/responses/E429"}}
+    batch_upload = _obj({"file": {"type": "array", "minItems": 1, "maxItems": config.max_batch,
+                                  "items": {**_STR, "contentMediaType": "application/octet-stream"}}},
+                        required=["file"])
+    schemas = _schemas(config)
+    schemas["BatchUpload"] = batch_upload
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "propscope", "version": __version__,
+                 "description": "Find persuasion techniques, genre and frames in news articles."},
+        "paths": {
+            "/api/analyze": {"post": _analysis_op(
+                "Analyse one document", "DocumentRequest",
+                _ok("Analysis", "The analysis, in the CLI's JSON contract."), upload="Upload")},
+            "/api/analyze/batch": {"post": _analysis_op(
+                f"Analyse up to {config.max_batch} documents", "BatchRequest",
+                _ok("Batch", "One analysis per document, in order."), upload="BatchUpload")},
+            "/api/analyses": {"post": _analysis_op(
+                "Analyse one document and keep it under a permalink", "DocumentRequest",
+                {"201": {"description": "Kept; `Location` is the permalink page.",
+                         "headers": {"Location": {"schema": _STR}, "X-Analysis-Id": {"schema": _STR}},
+                         "content": {JSON: {"schema": _ref("Analysis")}}}}, upload="Upload")},
+            "/api/analyses/{analysis_id}": {"get": {
+                "summary": "A kept analysis",
+                "parameters": [{"name": "analysis_id", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[0-9a-f]{20}$"}}],
+                "responses": {**_ok("Analysis", "The kept analysis."), **_errors(404), **get}}},
+            "/api/techniques": {"get": {"summary": "The taxonomy", "responses": {
+                **_ok("Taxonomy", "Categories, techniques, frames and genres."), **get}}},
+            "/api/health": {"get": {"summary": "Liveness and model state", "responses": {
+                **_ok("Health", "The server is up."), **get}}},
+            "/api/version": {"get": {"summary": "Versions", "responses": {
+                **_ok("Version", "Package, JSON contract and model versions."), **get}}},
+            "/api/openapi.json": {"get": {"summary": "This document", "responses": {
+                "200": {"description": "OpenAPI 3.1", "content": {JSON: {"schema": {"type": "object"}}}},
+                **get}}},
+        },
+        "components": {
+            "schemas": schemas,
+            "responses": {f"E{code}": {"description": text, "content": {JSON: {"schema": _ref("Error")}}}
+                          for code, text in _ERRORS.items()},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        **({"security": [{"bearer": []}]} if config.token else {}),
+    }

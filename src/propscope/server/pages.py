@@ -1,0 +1,119 @@
+"""The web page, permalinks, downloads and the token login form.
+
+Pages are Jinja templates with autoescaping and no inline script; the page's script builds
+the highlighted article from the API's JSON with ``textContent`` only, so article text can
+never become markup.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import anyio.to_thread
+import jinja2
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from propscope import __version__
+from propscope.serialize import from_dict, to_json
+from propscope.server.errors import HTTPError
+from propscope.server.security import set_session_cookie, token_matches
+from propscope.server.state import state_of
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(env=jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True))
+
+
+def _page(request: Request, name: str, code: int = 200, headers: dict[str, str] | None = None,
+          **context: object) -> Response:
+    state = state_of(request)
+    server = state.config.server
+    return templates.TemplateResponse(request, name, {
+        "version": __version__, "model": state.model_info(), "analysis_id": "",
+        "max_body_bytes": server.max_body_bytes, **context}, status_code=code, headers=headers)
+
+
+def error_page(request: Request, status: int, message: str,
+               headers: dict[str, str] | None = None) -> Response:
+    """An error as a page, for browsers; the API answers the same errors as JSON."""
+    return _page(request, "error.html", status, headers, status=status, message=message)
+
+
+async def index(request: Request) -> Response:
+    """GET /: the page where an article is pasted, uploaded or fetched."""
+    return _page(request, "index.html")
+
+
+def _record(request: Request) -> dict[str, object]:
+    analysis_id = request.path_params["analysis_id"]
+    record = state_of(request).store.get(analysis_id)
+    if record is None:
+        raise HTTPError(404, f"No analysis with id {analysis_id!r}; it may have been made on "
+                             "another server or its store folder was cleared.")
+    return record
+
+
+async def permalink(request: Request) -> Response:
+    """GET /a/{id}: the page showing a kept analysis."""
+    _record(request)
+    return _page(request, "index.html", analysis_id=request.path_params["analysis_id"])
+
+
+def _download_name(record: dict[str, object], ext: str) -> str:
+    # The document id comes from the client: keep it to a safe file-name alphabet.
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", str(record.get("id") or "analysis")).strip("._")
+    return f"{stem[:80] or 'analysis'}.propscope.{ext}"
+
+
+def _attachment(body: str, media: str, filename: str) -> Response:
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+async def download_json(request: Request) -> Response:
+    """GET /a/{id}.json: the analysis as a JSON file (the CLI's contract)."""
+    record = _record(request)
+    body = to_json(from_dict(record), indent=2)
+    return _attachment(body, "application/json", _download_name(record, "json"))
+
+
+async def download_html(request: Request) -> Response:
+    """GET /a/{id}.html: the self-contained HTML report of the analysis."""
+    from propscope.render.html import render_html
+
+    record = _record(request)
+    body = await anyio.to_thread.run_sync(render_html, from_dict(record))
+    return _attachment(body, "text/html; charset=utf-8", _download_name(record, "html"))
+
+
+async def login(request: Request) -> Response:
+    """GET/POST /login: the token form; a right token sets the session cookie."""
+    token = state_of(request).config.server.token
+    if not token:
+        return RedirectResponse("/", status_code=303)
+    failed = request.query_params.get("failed") == "1"
+    if request.method == "POST":
+        form = await request.form(max_files=0, max_fields=4, max_part_size=4096)
+        given = form.get("token")
+        if isinstance(given, str) and token_matches(given, token):
+            response = RedirectResponse("/", status_code=303)
+            set_session_cookie(response, token)
+            return response
+        failed = True
+    return _page(request, "login.html", 401 if failed else 200, failed=failed)
+
+
+routes = [
+    Route("/", index, methods=["GET"]),
+    Route("/a/{analysis_id}.json", download_json, methods=["GET"]),
+    Route("/a/{analysis_id}.html", download_html, methods=["GET"]),
+    Route("/a/{analysis_id}", permalink, methods=["GET"]),
+    Route("/login", login, methods=["GET", "POST"]),
+    Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+]

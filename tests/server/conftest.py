@@ -1,0 +1,76 @@
+"""Fixtures: real `propscope serve` processes on 127.0.0.1 and a tiny page server to fetch from.
+
+Each server is the real command in a subprocess on a free port, started once per test
+session; tests talk to it over loopback with httpx (and Chromium in the browser tests).
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from typing import ClassVar
+
+import pytest
+from serverkit import ARTICLE, BLATANT, TOKEN, Server, start_server, stop_server
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The main server: small limits so limit tests are cheap; fetching 127.0.0.1 allowed."""
+    s = start_server(tmp_path_factory.mktemp("server"), "--max-body-bytes", "200000",
+                     "--max-batch", "3", "--fetch-max-bytes", "50000", "--fetch-timeout", "3",
+                     "--allow-fetch-host", "127.0.0.1")
+    yield s
+    stop_server(s)
+
+
+@pytest.fixture(scope="session")
+def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server with a token, a rate limit and no fetch allow-list, bound to all interfaces."""
+    s = start_server(tmp_path_factory.mktemp("strict"), "--rate-limit", "60", "--fetch-timeout", "3",
+                     env={"PROPSCOPE_TOKEN": TOKEN}, host="0.0.0.0")
+    yield s
+    stop_server(s)
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    """Serves test pages: an article, a large page, a binary file and redirects."""
+
+    routes: ClassVar[dict[str, tuple[int, str, bytes, dict[str, str]]]] = {
+        "/article.html": (200, "text/html; charset=utf-8",
+                          f"<html><head><title>Fetched story</title></head><body><article><h1>"
+                          f"Fetched story</h1><p>{BLATANT}</p><p>The committee met on Tuesday "
+                          f"to discuss the budget and heard three witnesses.</p></article>"
+                          f"</body></html>".encode(), {}),
+        "/article.txt": (200, "text/plain; charset=utf-8", ARTICLE.encode(), {}),
+        "/big.html": (200, "text/html", b"<p>" + b"word " * 40_000 + b"</p>", {}),
+        "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + bytes(64), {}),
+        "/missing": (404, "text/plain", b"not here", {}),
+        "/to-article": (302, "text/plain", b"", {"Location": "/article.html"}),
+        "/to-metadata": (302, "text/plain", b"", {"Location": "http://169.254.169.254/latest/"}),
+        "/to-file": (302, "text/plain", b"", {"Location": "file:///etc/passwd"}),
+    }
+
+    def do_GET(self) -> None:
+        status, ctype, body, headers = self.routes.get(self.path, (404, "text/plain", b"", {}))
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def pages() -> Iterator[str]:
+    """Base URL of a tiny HTTP server on 127.0.0.1 serving the test pages."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()

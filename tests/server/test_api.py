@@ -1,0 +1,213 @@
+"""The HTTP API against a real server process: answers, the JSON contract, every error status."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from serverkit import ARTICLE, BLATANT, Server, model_dir
+
+from propscope import ingest
+from propscope.analyzer import Analyzer
+from propscope.serialize import SCHEMA_VERSION, to_dict
+from propscope.taxonomy import CATEGORIES, TECHNIQUES
+
+
+@pytest.fixture(scope="module")
+def api(server: Server) -> httpx.Client:
+    with server.client() as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def local_analyzer() -> Analyzer:
+    """The same model in this process, to compare the API's answers with."""
+    return Analyzer(model_dir())
+
+
+def test_analyze_returns_the_cli_json_contract(api: httpx.Client, local_analyzer: Analyzer) -> None:
+    r = api.post("/api/analyze", json={"text": ARTICLE, "id": "story-1",
+                                       "metadata": {"outlet": "The Test Gazette"}})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    got = r.json()
+    doc = local_analyzer.analyze_document(ingest.read_text(ARTICLE, id="story-1"))
+    doc.metadata.outlet = "The Test Gazette"
+    assert got == json.loads(json.dumps(to_dict(doc)))
+    assert got["spans"], "the blatant article should get at least one technique span"
+    for span in got["spans"]:
+        assert span["technique"] in TECHNIQUES
+        assert ARTICLE[span["start"]:span["end"]] == span["text"]
+
+
+@pytest.mark.parametrize(("name", "content", "fmt"), [
+    ("story.txt", ARTICLE.encode(), "txt"),
+    ("story.md", f"# Traitors Sold Out the Nation\n\n{BLATANT}\n".encode(), "md"),
+    ("story.html", f"<html><body><h1>Title</h1><p>{BLATANT}</p></body></html>".encode(), "html"),
+])
+def test_analyze_reads_uploaded_files(api: httpx.Client, name: str, content: bytes, fmt: str) -> None:
+    r = api.post("/api/analyze", files={"file": (name, content, "application/octet-stream")})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["id"] == "story"
+    assert "traitors" in body["text"]
+    assert "<p>" not in body["text"]
+    expected = ingest.read_bytes(content, name=name)[0].text
+    assert body["text"] == expected
+
+
+def test_upload_id_field_overrides_the_file_name(api: httpx.Client) -> None:
+    r = api.post("/api/analyze", files={"file": ("a.txt", ARTICLE.encode())}, data={"id": "mine"})
+    assert r.status_code == 200
+    assert r.json()["id"] == "mine"
+
+
+def test_batch_analyses_each_document_in_order(api: httpx.Client) -> None:
+    texts = [ARTICLE, "The council approved the budget on Monday after a short debate.\n"]
+    r = api.post("/api/analyze/batch", json={"documents": [{"text": t, "id": f"d{i}"}
+                                                           for i, t in enumerate(texts)]})
+    assert r.status_code == 200, r.text
+    docs = r.json()["documents"]
+    assert [d["id"] for d in docs] == ["d0", "d1"]
+    assert [d["text"] for d in docs] == texts
+
+
+def test_batch_accepts_several_uploaded_files(api: httpx.Client) -> None:
+    files = [("file", ("one.txt", ARTICLE.encode())), ("file", ("two.md", b"# Two\n\nSome text here.\n"))]
+    r = api.post("/api/analyze/batch", files=files)
+    assert r.status_code == 200, r.text
+    assert [d["id"] for d in r.json()["documents"]] == ["one", "two"]
+
+
+@pytest.mark.parametrize("n", [4, 9])
+def test_batch_of_too_many_files_is_413(api: httpx.Client, n: int) -> None:
+    files = [("file", (f"f{i}.txt", b"Some words here.")) for i in range(n)]
+    r = api.post("/api/analyze/batch", files=files)
+    assert r.status_code == 413
+    assert "at most 3" in r.json()["error"]["message"]
+
+
+def test_kept_analysis_has_permalink_page_and_downloads(api: httpx.Client, server: Server) -> None:
+    r = api.post("/api/analyses", json={"text": ARTICLE, "id": "kept story"})
+    assert r.status_code == 201
+    analysis_id = r.headers["x-analysis-id"]
+    assert r.headers["location"] == f"/a/{analysis_id}"
+    assert (server.store / f"{analysis_id}.json").is_file()
+    assert api.get(f"/api/analyses/{analysis_id}").json() == r.json()
+    page = api.get(f"/a/{analysis_id}")
+    assert page.status_code == 200
+    assert f'data-analysis-id="{analysis_id}"' in page.text
+    as_json = api.get(f"/a/{analysis_id}.json")
+    assert as_json.headers["content-disposition"] == 'attachment; filename="kept_story.propscope.json"'
+    assert as_json.json() == r.json()
+    report = api.get(f"/a/{analysis_id}.html")
+    assert report.status_code == 200
+    assert report.headers["content-type"].startswith("text/html")
+    assert "attachment" in report.headers["content-disposition"]
+    assert "<html" in report.text.lower() and "traitors" in report.text
+
+
+def test_same_analysis_gets_the_same_permalink(api: httpx.Client) -> None:
+    ids = {api.post("/api/analyses", json={"text": ARTICLE}).headers["x-analysis-id"] for _ in range(2)}
+    assert len(ids) == 1
+
+
+@pytest.mark.parametrize("path", ["/api/analyses/0123456789abcdef0123", "/api/analyses/..%2Fsecret",
+                                  "/a/0123456789abcdef0123", "/a/0123456789abcdef0123.json"])
+def test_unknown_analysis_is_404(api: httpx.Client, path: str) -> None:
+    r = api.get(path)
+    assert r.status_code == 404
+    assert r.json()["error"]["status"] == 404
+
+
+def test_techniques_lists_the_taxonomy(api: httpx.Client) -> None:
+    body = api.get("/api/techniques").json()
+    assert [t["name"] for t in body["techniques"]] == list(TECHNIQUES)
+    assert {c["name"]: c["color"] for c in body["categories"]} == {
+        c.name: c.color for c in CATEGORIES.values()}
+    assert len(body["frames"]) == 14 and body["genres"] == ["opinion", "reporting", "satire"]
+
+
+def test_health_and_version_name_the_loaded_model(api: httpx.Client) -> None:
+    health = api.get("/api/health").json()
+    version = api.get("/api/version").json()
+    assert health["status"] == "ok"
+    assert health["model"]["name"] and health["model"] == version["model"]
+    assert version["schema_version"] == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize(("kwargs", "status", "fragment"), [
+    ({"content": b"{not json", "headers": {"Content-Type": "application/json"}}, 400, "not valid JSON"),
+    ({"content": b"text=hello", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+     415, "Content-Type"),
+    ({"content": b"hello"}, 415, "Content-Type"),
+    ({"json": ["a list"]}, 422, "expected a JSON object"),
+    ({"json": {}}, 422, "exactly one of 'text'"),
+    ({"json": {"text": "a", "url": "http://example.org/"}}, 422, "exactly one of 'text'"),
+    ({"json": {"text": 42}}, 422, "'text' must be a string"),
+    ({"json": {"text": "x", "colour": "red"}}, 422, "unknown field(s) ['colour']"),
+    ({"json": {"text": "x", "format": "pdf"}}, 422, "'format' must be one of"),
+    ({"json": {"text": "x", "metadata": {"editor": "me"}}}, 422, "unknown metadata field(s)"),
+    ({"json": {"text": "x", "metadata": {"title": 3}}}, 422, "'title' must be a string"),
+    ({"json": {"text": "   \n  "}}, 422, "nothing to analyse"),
+    ({"files": {"file": ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(100))}}, 415, "photo.png"),
+    ({"files": {"file": ("data.txt", b"\x00\x01\x02" * 200)}}, 415, "binary"),
+    ({"files": {"other": ("a.txt", b"hello")}}, 422, "'file' field"),
+    ({"files": {"file": ("two.jsonl", b'{"text": "a b c"}\n{"text": "d e f"}\n')}}, 422, "batch"),
+    ({"json": {"text": "word " * 50_000}}, 413, "200,000-byte limit"),
+])
+def test_bad_requests_get_a_json_error_with_the_right_status(
+        api: httpx.Client, kwargs: dict[str, object], status: int, fragment: str) -> None:
+    r = api.post("/api/analyze", **kwargs)  # type: ignore[arg-type]
+    assert r.status_code == status, r.text
+    error = r.json()["error"]
+    assert error["status"] == status
+    assert fragment.lower() in error["message"].lower()
+
+
+@pytest.mark.parametrize(("body", "status", "fragment"), [
+    ({"documents": []}, 422, "empty"),
+    ({"documents": "abc"}, 422, "list of documents"),
+    ({"docs": []}, 422, "documents"),
+    ({"documents": [{"text": "a"}] * 4}, 413, "at most 3"),
+    ({"documents": [{"text": "fine text"}, {"text": 5}]}, 422, "documents[1]"),
+    ({"documents": [{"text": "fine text"}, {"text": " "}]}, 422, "documents[1]"),
+])
+def test_batch_errors_name_the_failing_document(api: httpx.Client, body: object, status: int,
+                                                fragment: str) -> None:
+    r = api.post("/api/analyze/batch", json=body)
+    assert r.status_code == status, r.text
+    assert fragment in r.json()["error"]["message"]
+
+
+def test_upload_above_the_limit_is_refused_while_streaming(api: httpx.Client) -> None:
+    # A chunked body has no Content-Length: the limit must be enforced as bytes arrive.
+    def chunks():  # type: ignore[no-untyped-def]
+        boundary = b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n"
+        yield boundary
+        for _ in range(100):
+            yield b"x" * 10_000
+        yield b"\r\n--b--\r\n"
+
+    r = api.post("/api/analyze", content=chunks(),
+                 headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert r.status_code == 413
+    assert "limit" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("GET", "/api/analyze", 405), ("DELETE", "/api/health", 405), ("GET", "/api/nothing", 404)])
+def test_wrong_route_or_method_is_a_json_error(api: httpx.Client, method: str, path: str,
+                                               status: int) -> None:
+    r = api.request(method, path)
+    assert r.status_code == status
+    assert r.json()["error"]["status"] == status
+
+
+def test_page_errors_are_html_with_the_message_escaped(api: httpx.Client) -> None:
+    r = api.get("/a/%3Cscript%3Ealert(1)%3C%2Fscript%3E", headers={"Accept": "text/html"})
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    assert "<script>alert" not in r.text

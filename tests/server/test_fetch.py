@@ -1,0 +1,97 @@
+"""The URL fetcher: pages on an allowed host are analysed; everything that could reach inside is not."""
+
+from __future__ import annotations
+
+import anyio
+import httpx
+import pytest
+from serverkit import BLATANT, TOKEN, Server
+
+from propscope.server.fetch import AddressPolicy, FetchRefused, check_url
+
+
+def test_fetches_and_analyses_a_page_on_an_allowed_host(server: Server, pages: str) -> None:
+    r = httpx.post(server.url + "/api/analyze", json={"url": pages + "/article.html"}, timeout=60)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert BLATANT in body["text"]
+    assert "<p>" not in body["text"]
+    assert body["source"] == pages + "/article.html"
+    assert body["metadata"]["url"] == pages + "/article.html"
+
+
+def test_follows_a_redirect_to_an_allowed_page(server: Server, pages: str) -> None:
+    r = httpx.post(server.url + "/api/analyze", json={"url": pages + "/to-article", "id": "x"},
+                   timeout=60)
+    assert r.status_code == 200, r.text
+    assert r.json()["source"] == pages + "/article.html"
+    assert r.json()["id"] == "x"
+
+
+@pytest.mark.parametrize(("path", "status", "fragment"), [
+    ("/big.html", 413, "fetch limit"),
+    ("/image.png", 415, "image/png"),
+    ("/missing", 502, "HTTP 404"),
+    ("/to-metadata", 422, "169.254.169.254"),
+    ("/to-file", 422, "scheme 'file'"),
+])
+def test_fetch_failures_have_clear_statuses(server: Server, pages: str, path: str, status: int,
+                                            fragment: str) -> None:
+    r = httpx.post(server.url + "/api/analyze", json={"url": pages + path}, timeout=60)
+    assert r.status_code == status, r.text
+    assert fragment in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("url", "fragment"), [
+    ("file:///etc/passwd", "only http:// and https://"),
+    ("ftp://example.org/a.txt", "only http:// and https://"),
+    ("javascript:alert(1)", "only http:// and https://"),
+    ("http://10.0.0.1/", "non-public address"),
+    ("http://169.254.169.254/latest/meta-data/", "non-public address"),
+    ("http://[::1]:8000/", "non-public address"),
+    ("http://localhost:8000/api/health", "non-public address"),
+    ("http://127.0.0.1:8000/", "non-public address"),
+    ("http://0.0.0.0/", "non-public address"),
+])
+def test_server_without_allow_list_refuses_internal_urls(strict_server: Server, url: str,
+                                                         fragment: str) -> None:
+    r = httpx.post(strict_server.url + "/api/analyze", json={"url": url},
+                   headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    assert r.status_code == 422, r.text
+    assert fragment in r.json()["error"]["message"]
+
+
+def test_allow_list_is_per_host(server: Server) -> None:
+    # The main server allows 127.0.0.1 only: "localhost" is a different host and stays refused.
+    r = httpx.post(server.url + "/api/analyze", json={"url": "http://localhost:9/"}, timeout=30)
+    assert r.status_code == 422
+    assert "non-public" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "gopher://x/", "http:///nohost", "data:text/plain,hi"])
+def test_check_url_refuses_non_http_urls(url: str) -> None:
+    with pytest.raises(FetchRefused):
+        check_url(url)
+
+
+@pytest.mark.parametrize(("host", "allowed"), [
+    ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.1", False), ("192.168.0.1", False),
+    ("169.254.169.254", False), ("100.64.0.1", False), ("::1", False), ("fe80::1", False),
+    ("::ffff:127.0.0.1", False), ("224.0.0.1", False), ("0.0.0.0", False),
+    ("8.8.8.8", True), ("2001:4860:4860::8888", True)])
+def test_address_policy_checks_every_resolved_address(host: str, allowed: bool) -> None:
+    async def resolve() -> list[str]:
+        return await AddressPolicy().addresses(host, 80)
+
+    if allowed:
+        assert anyio.run(resolve)
+    else:
+        with pytest.raises(FetchRefused):
+            anyio.run(resolve)
+
+
+def test_address_policy_allow_list_lets_named_hosts_through() -> None:
+    async def resolve() -> list[str]:
+        return await AddressPolicy(["127.0.0.1"]).addresses("127.0.0.1", 80)
+
+    assert anyio.run(resolve) == ["127.0.0.1"]

@@ -1,0 +1,249 @@
+"""The real page in headless Chromium: paste, upload, fetch, slider, tooltips, downloads, escaping."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from serverkit import ARTICLE, Server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+HOSTILE = (
+    "Breaking: <script>window.__pwned = 1; document.title = 'pwned'; alert(1)</script> story\n\n"
+    "These corrupt, treasonous traitors have betrayed our great nation. "
+    "<img src=x onerror=\"window.__pwned = 2\"> and "
+    "<a href=\"javascript:window.__pwned = 3\">read more</a> &amp; &lt;b&gt;bold&lt;/b&gt; "
+    "<style>body { display: none }</style>\n"
+)
+
+
+@pytest.fixture(scope="module")
+def downloads() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="propscope-downloads-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser(downloads: Path) -> Iterator[object]:
+    if not CHROMIUM or not Path(CHROMEDRIVER).exists():
+        pytest.skip("Chromium or chromedriver not installed (run `make browser`)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="propscope-chromium-")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", f"--user-data-dir={profile}", "--window-size=1280,900"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait(predicate, timeout: float = 30.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for the page")
+
+
+def _open(driver, url: str) -> None:  # type: ignore[no-untyped-def]
+    driver.get(url)
+    _wait(lambda: driver.execute_script("return document.body.dataset.ready === 'true'"))
+
+
+def _analyse_text(driver, server: Server, text: str) -> str:  # type: ignore[no-untyped-def]
+    """Paste ``text``, press Analyse, wait for the result; return the analysis id."""
+    from selenium.webdriver.common.by import By
+
+    _open(driver, server.url + "/")
+    area = driver.find_element(By.ID, "text")
+    driver.execute_script("arguments[0].value = arguments[1]", area, text)
+    driver.find_element(By.ID, "analyze-button").click()
+    return _wait_for_result(driver)
+
+
+def _wait_for_result(driver) -> str:  # type: ignore[no-untyped-def]
+    _wait(lambda: driver.execute_script(
+        "return !document.getElementById('result').hidden || !document.getElementById('error').hidden"))
+    error = driver.execute_script("return document.getElementById('error').textContent")
+    assert not error, error
+    return str(driver.current_url.rsplit("/a/", 1)[1])
+
+
+def _marks(driver) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(driver.execute_script(
+        "return [...document.querySelectorAll('#article mark.hl')].map(m => m.dataset.techniques)"))
+
+
+def _shown_span_numbers(driver) -> set[int]:  # type: ignore[no-untyped-def]
+    numbers = driver.execute_script(
+        "return [...document.querySelectorAll('#article mark.hl')].map(m => m.dataset.spans)")
+    return {int(n) for group in numbers for n in group.split()}
+
+
+def test_pasted_article_is_highlighted_with_the_models_techniques(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    analysis_id = _analyse_text(browser, server, ARTICLE)
+    record = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()
+    assert record["spans"], "the model should find something in the blatant article"
+    shown = {t for m in _marks(browser) for t in m.split()}
+    assert shown == {s["technique"] for s in record["spans"]}
+    article = browser.execute_script("return document.getElementById('article').textContent")
+    assert "Lawmakers met on Tuesday" in article
+    counts = browser.execute_script("return document.getElementById('counts').textContent")
+    title = httpx.get(server.url + "/api/techniques").json()["techniques"]
+    titles = {t["name"]: t["title"] for t in title}
+    assert titles[record["spans"][0]["technique"]] in counts
+    assert browser.execute_script("return document.getElementById('genre').textContent")
+
+
+def test_slider_hides_weaker_spans_live(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    analysis_id = _analyse_text(browser, server, ARTICLE)
+    spans = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()["spans"]
+    scores = sorted(s["score"] for s in spans)
+    steps = math.ceil(scores[len(scores) // 2] * 100)  # the median, on the slider's 0.01 grid
+    threshold = steps / 100
+    slider = browser.find_element(By.ID, "threshold")
+    slider.send_keys(Keys.HOME + Keys.ARROW_RIGHT * steps)
+    assert browser.find_element(By.ID, "threshold-value").text == f"{threshold:.2f}"
+    expected = {i + 1 for i, s in enumerate(spans) if s["score"] >= threshold}
+    assert len(expected) < len(spans) or scores[0] >= threshold
+    assert _shown_span_numbers(browser) == expected
+    assert browser.find_element(By.ID, "visible-count").text.startswith(f"{len(expected)} of {len(spans)}")
+    slider.send_keys(Keys.END)
+    assert _shown_span_numbers(browser) == {i + 1 for i, s in enumerate(spans) if s["score"] >= 1.0}
+    slider.send_keys(Keys.HOME)
+    assert _shown_span_numbers(browser) == set(range(1, len(spans) + 1))
+
+
+def test_keyboard_focus_shows_technique_definition_and_confidence(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _analyse_text(browser, server, ARTICLE)
+    first = browser.find_element(By.CSS_SELECTOR, "#article mark.hl[tabindex='0']")
+    browser.execute_script("arguments[0].focus()", first)
+    tooltip = browser.find_element(By.ID, "tooltip")
+    assert tooltip.is_displayed()
+    assert "confidence" in tooltip.text
+    technique = first.get_attribute("data-techniques").split()[0]
+    taxonomy = {t["name"]: t for t in httpx.get(server.url + "/api/techniques").json()["techniques"]}
+    assert taxonomy[technique]["title"] in tooltip.text
+    assert taxonomy[technique]["definition"] in tooltip.text
+    first.send_keys(Keys.TAB)  # the next highlighted span takes focus, or focus leaves the article
+    first.send_keys(Keys.ESCAPE)
+    browser.execute_script("document.activeElement.blur()")
+    assert not tooltip.is_displayed()
+
+
+def test_json_download_is_the_api_contract(browser, server: Server, downloads: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    analysis_id = _analyse_text(browser, server, ARTICLE)
+    browser.find_element(By.ID, "download-json").click()
+    files = _wait(lambda: [p for p in downloads.glob("*.json")])
+    saved = json.loads(files[0].read_text(encoding="utf-8"))
+    assert saved == httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()
+    assert saved["text"] == ARTICLE
+
+
+def test_uploaded_file_is_analysed(browser, server: Server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    path = tmp_path / "council-report.md"
+    path.write_text(f"# Council report\n\n{ARTICLE}", encoding="utf-8")
+    _open(browser, server.url + "/")
+    browser.find_element(By.ID, "tab-upload").click()
+    browser.find_element(By.ID, "file").send_keys(str(path))
+    browser.find_element(By.ID, "analyze-button").click()
+    analysis_id = _wait_for_result(browser)
+    record = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()
+    assert record["id"] == "council-report"
+    assert "Lawmakers met on Tuesday" in browser.find_element(By.ID, "article").text
+
+
+def test_url_is_fetched_by_the_server(browser, server: Server, pages: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    _open(browser, server.url + "/")
+    browser.find_element(By.ID, "tab-url").click()
+    browser.find_element(By.ID, "url").send_keys(pages + "/article.txt")
+    browser.find_element(By.ID, "analyze-button").click()
+    _wait_for_result(browser)
+    assert "Lawmakers met on Tuesday" in browser.find_element(By.ID, "article").text
+
+
+def test_api_error_is_shown_on_the_page(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    _open(browser, server.url + "/")
+    browser.find_element(By.ID, "tab-url").click()
+    browser.find_element(By.ID, "url").send_keys("http://10.0.0.1/secret")
+    browser.find_element(By.ID, "analyze-button").click()
+    error = _wait(lambda: browser.find_element(By.ID, "error").text)
+    assert "non-public address" in error
+
+
+def test_hostile_article_renders_as_text_and_runs_nothing(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    analysis_id = _analyse_text(browser, server, HOSTILE)
+    assert browser.execute_script("return window.__pwned") is None
+    assert browser.title == "propscope"
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018
+    article = browser.find_element(By.ID, "article")
+    text = article.text
+    assert "<script>window.__pwned = 1;" in text
+    assert '<img src=x onerror="window.__pwned = 2">' in text
+    assert "&amp; &lt;b&gt;bold&lt;/b&gt;" in text  # entities stay as typed, not decoded
+    assert browser.execute_script(
+        "const a = document.getElementById('article');"
+        "return a.querySelectorAll('script, img, a, style, iframe').length") == 0
+    assert browser.find_element(By.TAG_NAME, "body").is_displayed()
+    record = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()
+    title = record["metadata"]["title"] or HOSTILE.split("\n")[0]
+    assert browser.find_element(By.ID, "article-title").text == title.strip()
+    browser.refresh()  # the permalink page renders the stored analysis just as safely
+    _wait(lambda: browser.execute_script("return document.querySelectorAll('#article .para').length"))
+    assert browser.execute_script("return window.__pwned") is None
+    assert "<script>window.__pwned = 1;" in browser.find_element(By.ID, "article").text
+
+
+def test_page_fits_a_phone_screen(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    browser.set_window_size(390, 844)
+    try:
+        _analyse_text(browser, server, ARTICLE)
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        side_top = browser.execute_script(
+            "return document.querySelector('.side').getBoundingClientRect().top")
+        article_bottom = browser.execute_script(
+            "return document.querySelector('.article-card').getBoundingClientRect().bottom")
+        assert side_top >= article_bottom  # one column: the summary comes after the article
+    finally:
+        browser.set_window_size(1280, 900)

@@ -1,0 +1,48 @@
+"""`propscope serve`: its help, and how options, environment and defaults combine."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pytest
+
+from propscope.cli.main import build_parser
+from propscope.cli.serve import build_config
+from propscope.config import ServerConfig
+
+
+def test_help_names_every_server_setting_and_the_environment(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--host", "--port", "--token", "--model", "--max-body-bytes", "--max-batch",
+                   "--rate-limit", "--fetch-timeout", "--fetch-max-bytes", "--allow-fetch-host",
+                   "--store", "--threads"):
+        assert option in out
+    assert "PROPSCOPE_TOKEN" in out and "127.0.0.1" in out
+
+
+@pytest.mark.parametrize(("argv", "env", "expected"), [
+    ([], {}, {}),
+    ([], {"PROPSCOPE_PORT": "9001", "PROPSCOPE_TOKEN": "from-env"}, {"port": 9001, "token": "from-env"}),
+    (["--port", "9002"], {"PROPSCOPE_PORT": "9001"}, {"port": 9002}),
+    (["--allow-fetch-host", "127.0.0.1", "--allow-fetch-host", "intranet"], {},
+     {"fetch_allow_hosts": ("127.0.0.1", "intranet")}),
+    ([], {"PROPSCOPE_FETCH_ALLOW_HOSTS": "a, b"}, {"fetch_allow_hosts": ("a", "b")}),
+    (["--threads", "3", "--rate-limit", "10"], {}, {"analysis_threads": 3, "rate_limit": 10}),
+])
+def test_options_override_environment_over_defaults(monkeypatch: pytest.MonkeyPatch, argv: list[str],
+                                                    env: dict[str, str],
+                                                    expected: dict[str, object]) -> None:
+    for name in [k for k in os.environ if k.startswith("PROPSCOPE_")]:
+        monkeypatch.delenv(name)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    config = build_config(build_parser().parse_args(["serve", *argv]))
+    assert config.server == dataclasses.replace(ServerConfig(), **expected)
+
+
+def test_model_option_sets_the_analyzer_model() -> None:
+    config = build_config(build_parser().parse_args(["serve", "--model", "some/folder"]))
+    assert config.analyzer.model == "some/folder"
