@@ -1,0 +1,111 @@
+"""MODEL_CARD.md for a trained artifact: data, split, validation scores, calibration, limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from propscope.models.training import TrainReport
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def _prf_row(name: str, s: dict[str, Any]) -> str:
+    return (f"| {name} | {_pct(s['precision'])} | {_pct(s['recall'])} | {_pct(s['f1'])} "
+            f"| {s['support']} |")
+
+
+def _summary(m: dict[str, Any]) -> list[str]:
+    if not m:
+        return ["(no validation articles)"]
+    par, spans, genre, frames = m["paragraphs"], m["spans"], m["genre"], m["frames"]
+    aware, agn = spans["technique_aware"], spans["technique_agnostic"]
+    return [
+        "| metric | value |", "| --- | --- |",
+        f"| articles | {m['documents']} |",
+        f"| paragraph techniques micro-F1 (official) | {_pct(par['micro_f1'])} |",
+        f"| paragraph techniques macro-F1 | {_pct(par['macro_f1'])} |",
+        f"| spans technique-aware P / R / F1 | {_pct(aware['precision'])} / {_pct(aware['recall'])}"
+        f" / {_pct(aware['f1'])} |",
+        f"| spans technique-agnostic P / R / F1 | {_pct(agn['precision'])} / {_pct(agn['recall'])}"
+        f" / {_pct(agn['f1'])} |",
+        f"| genre macro-F1 (official) / accuracy | {_pct(genre['macro_f1'])} / {_pct(genre['accuracy'])} |",
+        f"| frames micro-F1 (official) / macro-F1 | {_pct(frames['micro_f1'])} / "
+        f"{_pct(frames['macro_f1'])} |",
+    ]
+
+
+def _per_label(scores: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return dict(scores.get("per_label", scores.get("labels", {})))
+
+
+def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], *,
+                     untrainable: list[str]) -> None:
+    """Write the model card of a freshly trained artifact."""
+    m = report.metrics
+    heads = manifest.get("heads", {})
+    lines = [
+        f"# Model card: {manifest.get('name')} ({manifest.get('kind')}, version {manifest.get('version')})",
+        "",
+        "## Data and split",
+        f"- Trained on: {manifest.get('trained_on')}.",
+        f"- Training articles: {report.train_articles}; validation articles (held out by article, "
+        f"`splits/validation.txt`): {report.validation_articles}.",
+        "- Data: SemEval-2023 Task 3 English training split (news, 2017-2022, research use).",
+        f"- Training time: {report.seconds:.0f} s; artifact size: {report.size_bytes / 1e6:.1f} MB.",
+        f"- Parameters: `{manifest.get('params', {})}`.",
+        "",
+        "## Validation scores (%)",
+        *_summary(m),
+        "",
+        f"### Newest articles only (ids starting with 83, "
+        f"{report.recent_metrics.get('documents', 0)} articles)",
+        *_summary(report.recent_metrics),
+    ]
+    if m:
+        lines += ["", "## Genre per class (%)", "| genre | P | R | F1 | support |",
+                  "| --- | --- | --- | --- | --- |"]
+        lines += [_prf_row(k, v) for k, v in _per_label(m["genre"]["scores"]).items()]
+        lines += ["", "## Per technique (%)",
+                  "Paragraph labels and technique-aware spans on the validation articles.", "",
+                  "| technique | par P | par R | par F1 | par support | span P | span R | span F1 |"
+                  " span support |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        par = _per_label(m["paragraphs"]["scores"])
+        sp = m["spans"]["per_technique"]
+        for t in sorted(par.keys() | sp.keys()):
+            a = par.get(t, {"precision": 0, "recall": 0, "f1": 0, "support": 0})
+            b = sp.get(t, {"precision": 0, "recall": 0, "f1": 0, "support": 0})
+            lines.append(f"| {t} | {_pct(a['precision'])} | {_pct(a['recall'])} | {_pct(a['f1'])} | "
+                         f"{a['support']} | {_pct(b['precision'])} | {_pct(b['recall'])} | "
+                         f"{_pct(b['f1'])} | {b['support']} |")
+        lines += ["", "## Frames per frame (%)", "| frame | P | R | F1 | support |",
+                  "| --- | --- | --- | --- | --- |"]
+        lines += [_prf_row(k, v) for k, v in _per_label(m["frames"]["scores"]).items()]
+    if heads:
+        lines += ["", "## Calibration (decision thresholds from out-of-fold predictions)",
+                  "| head | label | threshold |", "| --- | --- | --- |"]
+        for key, meta in heads.items():
+            for label, th in meta.get("thresholds", {}).items():
+                lines.append(f"| {key} | {label} | {th:.3f} |")
+        if manifest.get("paragraph_mode"):
+            lines += ["", f"Paragraph labels: `{manifest['paragraph_mode']}` (\"union\" adds the "
+                      "techniques of spans found in the paragraph to the paragraph classifier's labels; "
+                      "chosen on out-of-fold micro-F1)."]
+    lines += [
+        "", "## Limits",
+        f"- The techniques without English training examples ({', '.join(untrainable)}) "
+        "cannot be predicted yet.",
+        "- Rare techniques (a few dozen training spans: Straw_Man, Red_Herring, Whataboutism, "
+        "Obfuscation-Vagueness-Confusion, Appeal_to_Popularity...) are rarely found; treat their "
+        "absence as no evidence.",
+        "- Satire has only a handful of training articles; genre scores for satire are unreliable.",
+        "- A lexical model: it sees words and short contexts, not argument structure, and can be "
+        "fooled by quoted speech (reporting someone's loaded language is flagged like using it).",
+        "- Trained on English news about politics and conflicts of 2017-2022; other domains and "
+        "languages are out of scope.",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")

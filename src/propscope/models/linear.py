@@ -1,1 +1,0 @@
-"""Linear persuasion model (v0)."""

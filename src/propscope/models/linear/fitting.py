@@ -1,0 +1,280 @@
+"""Fitting the linear model: every head, with thresholds from out-of-fold predictions.
+
+Folds are by article (a seeded permutation of documents), so no paragraph of a held-out
+article is ever seen by the model that scores it. Span detectors are trained with the
+*out-of-fold* paragraph logits as their gate feature, which is what they will see at
+inference time (the paragraph classifier's scores on unseen text).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from propscope.document import Document
+from propscope.models.linear.features import TextVectorizer, hash_features
+from propscope.models.linear.heads import (
+    GATE_GRID,
+    THRESHOLD_GRID,
+    LinearHead,
+    best_threshold,
+    f1_at,
+    fit_multiclass,
+    fit_ovr,
+    logit,
+)
+from propscope.models.linear.spans import coverage, decode_runs, overlap_prf
+from propscope.models.linear.units import Units, build_units, unit_labels
+from propscope.taxonomy import FRAMES, GENRES, technique_names
+
+if TYPE_CHECKING:
+    from propscope.models.linear.model import LinearModel
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class FitResult:
+    """What ``fit_linear`` learns: the vectorizer, the five heads and calibration notes."""
+
+    vectorizer: TextVectorizer
+    heads: dict[str, LinearHead]
+    paragraph_mode: str
+    calibration: dict[str, Any] = field(default_factory=dict)
+
+
+def _oof(fit: Callable[[np.ndarray], LinearHead], predict: Callable[[LinearHead, np.ndarray], np.ndarray],
+         fold: np.ndarray, n_folds: int, shape: tuple[int, int]) -> np.ndarray:
+    """Out-of-fold predictions: rows of fold ``f`` scored by a head fitted on the others."""
+    out = np.zeros(shape, dtype=np.float32)
+    for f in range(n_folds):
+        te = np.flatnonzero(fold == f)
+        tr = np.flatnonzero(fold != f)
+        if len(te) and len(tr):
+            out[te] = predict(fit(tr), te)
+    return out
+
+
+def split_techniques(docs: Sequence[Document], techniques: Sequence[str],
+                     min_words: int) -> tuple[list[str], list[str]]:
+    """(sentence-level, token-level) techniques, by the median word length of gold spans."""
+    words: dict[str, list[int]] = {t: [] for t in techniques}
+    for doc in docs:
+        for s in doc.spans:
+            if s.label in words:
+                words[s.label].append(len(doc.text[s.start:s.end].split()))
+    sent = [t for t in techniques if words[t] and statistics.median(words[t]) >= min_words]
+    tok = [t for t in techniques if words[t] and t not in sent]
+    return sent, tok
+
+
+def _sampled_rows(y: np.ndarray, idx: np.ndarray, ratio: int, seed: int) -> list[np.ndarray]:
+    """Per label: every positive row of ``idx`` plus at most ``ratio`` negatives per positive."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for j in range(y.shape[1]):
+        pos = idx[y[idx, j] > 0]
+        neg = idx[y[idx, j] == 0]
+        keep = min(len(neg), max(ratio * len(pos), 200))
+        rows.append(np.sort(np.concatenate([pos, rng.choice(neg, keep, replace=False)])))
+    return rows
+
+
+def _calibrate_spans(head: LinearHead, probs: np.ndarray, par_probs: np.ndarray, ranges: np.ndarray,
+                     group: np.ndarray, units: Units, par_thresholds: dict[str, float]) -> dict[str, float]:
+    """Per technique, the paragraph gate and unit threshold maximising out-of-fold span F1.
+
+    ``probs`` holds unit probabilities (units x labels), ``par_probs`` the out-of-fold
+    probability of the same technique for each unit's paragraph; gates are multiples of the
+    paragraph threshold (``GATE_GRID``). Masks ``probs`` in place. Returns the best F1 per
+    technique.
+    """
+    scores = {}
+    for j, t in enumerate(head.labels):
+        gold = units.gold_spans(t)
+        gcum = coverage(gold, units.total)
+        best = (-1.0, 1.0, 1.01)
+        for gate in (round(g * par_thresholds[t], 4) for g in GATE_GRID):
+            p = np.where(par_probs[:, j] >= gate, probs[:, j], 0.0)
+
+            def f1(th: float, p: np.ndarray = p, gold: np.ndarray = gold, gcum: np.ndarray = gcum) -> float:
+                spans, _ = decode_runs(ranges, group, p, th)
+                return overlap_prf(gold, spans, units.total, gcum)[2]
+
+            th, score = best_threshold(f1, THRESHOLD_GRID)
+            if score > best[0]:
+                best = (score, gate, th)
+        scores[t], head.paragraph_gate[t], head.thresholds[t] = best
+        probs[:, j] = np.where(par_probs[:, j] >= best[1], probs[:, j], 0.0)
+    return scores
+
+
+def _span_paragraph_labels(units: Units, labels: Sequence[str], probs: np.ndarray, ranges: np.ndarray,
+                           group: np.ndarray, thresholds: dict[str, float],
+                           columns: dict[str, int], out: np.ndarray) -> None:
+    """Mark in ``out`` (paragraphs x techniques) the techniques of decoded spans."""
+    par_starts = units.base[units.par_doc] + np.array([p.start for p in units.paragraphs], dtype=np.int64)
+    for j, t in enumerate(labels):
+        spans, _ = decode_runs(ranges, group, probs[:, j], thresholds[t])
+        if len(spans):
+            out[np.searchsorted(par_starts, spans[:, 0], side="right") - 1, columns[t]] = True
+
+
+def calibrate_genre(probs: np.ndarray, gold: Sequence[str]) -> tuple[dict[str, float], float]:
+    """Per-genre divisors ("thresholds") maximising out-of-fold macro-F1 of ``argmax(p / t)``.
+
+    The majority genre keeps 0.5; the others are searched on a grid, because balanced class
+    weights alone still leave the rare genres (reporting, satire) almost never predicted.
+    """
+    from sklearn.metrics import f1_score
+
+    counts = {g: gold.count(g) for g in GENRES}
+    top = max(counts, key=counts.__getitem__)
+    others = [g for g in GENRES if g != top and counts[g]]
+    grid = THRESHOLD_GRID[::2]
+    best: tuple[float, dict[str, float]] = (-1.0, {g: 0.5 for g in GENRES})
+    candidates: list[dict[str, float]] = [{}]
+    for g in others:
+        candidates = [c | {g: t} for c in candidates for t in grid]
+    for cand in candidates:
+        th = {g: 0.5 for g in GENRES} | cand
+        pred = np.asarray(GENRES)[np.argmax(probs / np.array([th[g] for g in GENRES]), axis=1)]
+        score = float(f1_score(list(gold), list(pred), labels=[g for g in GENRES if counts[g]],
+                               average="macro", zero_division=0))
+        if score > best[0]:
+            best = (score, th)
+    return best[1], best[0]
+
+
+def _micro_f1(y: np.ndarray, pred: np.ndarray) -> float:
+    tp = float(np.sum(pred & y))
+    denom = float(pred.sum() + y.sum())
+    return 2 * tp / denom if denom else 0.0
+
+
+def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) -> FitResult:
+    """Fit every head of ``m`` on gold ``docs``."""
+    seed = m.seed
+    techniques = technique_names(trainable_only=True)
+    col = {t: j for j, t in enumerate(techniques)}
+    progress("preparing paragraphs, sentences and tokens")
+    units = build_units(docs)
+    n_folds = max(1, min(m.folds, len(docs)))
+    doc_fold = np.random.default_rng(seed).permutation(len(docs)) % n_folds
+
+    progress("paragraph classifier")
+    vec = TextVectorizer.fit(units.par_texts, max_word=m.max_word_features, max_char=m.max_char_features)
+    xp = vec.transform(units.par_texts)
+    yp = np.array([[t in p.techniques for t in techniques] for p in units.paragraphs], dtype=bool)
+    yp = yp.reshape(len(units.paragraphs), len(techniques))
+
+    def fit_par(idx: np.ndarray) -> LinearHead:
+        return fit_ovr(xp[idx], yp[idx], techniques, c=m.c_paragraph, seed=seed)
+
+    par_fold = doc_fold[units.par_doc]
+    oof_par = _oof(fit_par, lambda h, te: h.proba(xp[te]), par_fold, n_folds, yp.shape)
+    par_head = fit_par(np.arange(len(yp)))
+    par_f1 = {}
+    for j, t in enumerate(techniques):
+        par_head.thresholds[t], par_f1[t] = best_threshold(
+            partial(f1_at, yp[:, j], oof_par[:, j]), THRESHOLD_GRID)
+    oof_logit = logit(oof_par)
+
+    sent_t, tok_t = split_techniques(docs, techniques, m.sentence_min_words)
+    heads: dict[str, LinearHead] = {"paragraph": par_head}
+    span_f1: dict[str, float] = {}
+    from_spans = np.zeros_like(yp)
+
+    progress(f"sentence-level span detectors ({len(sent_t)} techniques)")
+    xs = vec.transform(units.sent_texts) if units.sent_texts else sp.csr_matrix((0, vec.dim))
+    ys = np.stack([unit_labels(units.sent_ranges, units.gold_spans(t), units.total, min_cover=0.35)
+                   for t in sent_t], axis=1) if sent_t else np.zeros((len(units.sent_texts), 0))
+    gs = oof_logit[units.sent_par][:, [col[t] for t in sent_t]]
+    sent_group = np.arange(len(units.sent_texts))
+
+    def fit_sent(idx: np.ndarray) -> LinearHead:
+        return fit_ovr(xs[idx], ys[idx], sent_t, c=m.c_paragraph, seed=seed, gates=gs[idx])
+
+    oof_s = _oof(fit_sent, lambda h, te: h.proba(xs[te], gs[te]), doc_fold[units.par_doc][units.sent_par],
+                 n_folds, ys.shape)
+    heads["sentence"] = fit_sent(np.arange(len(ys)))
+    span_f1 = _calibrate_spans(heads["sentence"], oof_s, oof_par[units.sent_par][:, [col[t] for t in sent_t]],
+                               units.sent_ranges, sent_group, units, par_head.thresholds)
+    _span_paragraph_labels(units, sent_t, oof_s, units.sent_ranges, sent_group, heads["sentence"].thresholds,
+                           col, from_spans)
+
+    progress(f"token-level span detectors ({len(tok_t)} techniques, {len(units.tok_feats)} tokens)")
+    xt = hash_features(units.tok_feats, m.hash_bits)
+    yt = np.stack([unit_labels(units.tok_ranges, units.gold_spans(t), units.total, min_cover=0.5)
+                   for t in tok_t], axis=1) if tok_t else np.zeros((len(units.tok_feats), 0))
+    gt = oof_logit[units.tok_par][:, [col[t] for t in tok_t]]
+
+    def fit_tok(idx: np.ndarray) -> LinearHead:
+        return fit_ovr(xt, yt, tok_t, c=m.c_token, seed=seed, gates=gt,
+                       rows=_sampled_rows(yt, idx, m.negative_ratio, seed))
+
+    oof_t = _oof(fit_tok, lambda h, te: h.proba(xt[te], gt[te]), doc_fold[units.par_doc][units.tok_par],
+                 n_folds, yt.shape)
+    heads["token"] = fit_tok(np.arange(len(yt)))
+    span_f1.update(_calibrate_spans(heads["token"], oof_t, oof_par[units.tok_par][:, [col[t] for t in tok_t]],
+                                    units.tok_ranges, units.tok_par, units, par_head.thresholds))
+    _span_paragraph_labels(units, tok_t, oof_t, units.tok_ranges, units.tok_par, heads["token"].thresholds,
+                           col, from_spans)
+
+    progress("choosing how paragraph labels combine with spans")
+    par_pred = oof_par >= par_head.threshold_array()
+    mode_f1 = {"classifier": _micro_f1(yp, par_pred), "union": _micro_f1(yp, par_pred | from_spans)}
+    mode = max(mode_f1, key=mode_f1.__getitem__)
+
+    progress("genre and frame classifiers")
+    xd = vec.transform(units.doc_texts)
+    with_genre = np.array([d.genre is not None for d in docs])
+    genres = [d.genre.label for d in docs if d.genre is not None]
+    if len(set(genres)) >= 2:
+        xg = xd[with_genre]
+        heads["genre"] = fit_multiclass(xg, genres, GENRES, c=m.c_document, seed=seed)
+        oof_g = _oof(lambda idx: fit_multiclass(xg[idx], [genres[i] for i in idx], GENRES,
+                                                c=m.c_document, seed=seed),
+                     lambda h, te: h.softmax(xg[te]), doc_fold[with_genre], n_folds,
+                     (len(genres), len(GENRES)))
+        heads["genre"].thresholds, genre_f1 = calibrate_genre(oof_g, genres)
+    else:  # too little genre data: a constant prior on the majority genre (or "opinion")
+        top = genres[0] if genres else GENRES[0]
+        heads["genre"] = LinearHead(list(GENRES), np.zeros((len(GENRES), vec.dim), dtype=np.float32),
+                                    np.array([0.0 if g == top else -3.0 for g in GENRES], dtype=np.float32))
+    with_frames = np.flatnonzero([bool(d.frames) for d in docs])
+    frame_sets = [{x.label for x in docs[int(i)].frames} for i in with_frames]
+    yf = np.array([[f in fs for f in FRAMES] for fs in frame_sets],
+                  dtype=np.bool_).reshape(len(with_frames), len(FRAMES))
+    xf = xd[with_frames]
+
+    def fit_frames(idx: np.ndarray) -> LinearHead:
+        return fit_ovr(xf[idx], yf[idx], FRAMES, c=m.c_document, seed=seed)
+
+    oof_f = _oof(fit_frames, lambda h, te: h.proba(xf[te]), doc_fold[with_frames], n_folds, yf.shape)
+    heads["frames"] = fit_frames(np.arange(len(yf)))
+    frame_f1 = {}
+    for j, f in enumerate(FRAMES):
+        heads["frames"].thresholds[f], frame_f1[f] = best_threshold(
+            partial(f1_at, yf[:, j], oof_f[:, j]), THRESHOLD_GRID)
+
+    def rounded(d: dict[str, float]) -> dict[str, float]:
+        return {k: round(v, 4) for k, v in d.items()}
+
+    calibration = {
+        "folds": n_folds,
+        "sentence_techniques": sent_t,
+        "token_techniques": tok_t,
+        "oof_paragraph_f1": rounded(par_f1),
+        "oof_span_f1": rounded(span_f1),
+        "oof_frame_f1": rounded(frame_f1),
+        "oof_genre_macro_f1": round(genre_f1, 4) if len(set(genres)) >= 2 else None,
+        "oof_paragraph_micro_f1": rounded(mode_f1),
+    }
+    return FitResult(vec, heads, mode, calibration)

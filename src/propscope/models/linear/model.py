@@ -1,0 +1,274 @@
+"""``LinearModel``: TF-IDF/hashed-feature logistic regressions for all four outputs.
+
+- Paragraph techniques: one-vs-rest logistic regression on TF-IDF of the paragraph.
+- Spans: techniques whose gold spans are short (a few words) are found token by token
+  (hashed lexical/context features plus the paragraph logit); techniques whose spans are
+  usually whole clauses are found sentence by sentence (TF-IDF plus the paragraph logit).
+- Genre: multinomial logistic regression; frames: one-vs-rest; both on the article's TF-IDF.
+Every decision threshold comes from out-of-fold predictions (folds by article).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from propscope.document import Document, Frame, Genre, ModelInfo, Span
+from propscope.errors import ModelError, NotFittedError
+from propscope.models.base import register_model
+from propscope.models.linear.features import TextVectorizer, hash_features
+from propscope.models.linear.fitting import FitResult, fit_linear
+from propscope.models.linear.heads import LinearHead, logit
+from propscope.models.linear.units import Units, build_units
+from propscope.taxonomy import UNTRAINABLE_TECHNIQUES as _UNTRAINABLE
+
+WEIGHTS_FILE = "weights.npz"
+VOCAB_FILE = "vocab.json"
+_HEADS = ("paragraph", "sentence", "token", "genre", "frames")
+
+
+@register_model("linear")
+class LinearModel:
+    """Classical persuasion model: fast on a CPU, a few MB on disk, no pickled objects.
+
+    Args:
+        name: artifact name recorded in outputs (``linear-v0``).
+        version: version string recorded in outputs.
+        max_word_features: word 1-2-gram vocabulary size.
+        max_char_features: char 3-5-gram vocabulary size.
+        hash_bits: token features are hashed into ``2**hash_bits`` columns.
+        c_paragraph: inverse regularisation of paragraph/sentence classifiers.
+        c_token: inverse regularisation of token classifiers.
+        c_document: inverse regularisation of genre/frame classifiers.
+        sentence_min_words: techniques whose median gold span has at least this many words
+            are detected per sentence, the others per token.
+        negative_ratio: token negatives kept per positive when training token classifiers.
+        folds: article folds for out-of-fold threshold calibration.
+        seed: random seed (subsampling, solvers).
+    """
+
+    kind: ClassVar[str] = "linear"
+
+    def __init__(self, *, name: str = "linear-v0", version: str = "0.1.0",
+                 max_word_features: int = 30000, max_char_features: int = 0,
+                 hash_bits: int = 17, c_paragraph: float = 1.0, c_token: float = 0.3,
+                 c_document: float = 4.0, sentence_min_words: int = 8,
+                 negative_ratio: int = 10, folds: int = 3, seed: int = 0) -> None:
+        self.name = name
+        self.version = version
+        self.max_word_features = max_word_features
+        self.max_char_features = max_char_features
+        self.hash_bits = hash_bits
+        self.c_paragraph = c_paragraph
+        self.c_token = c_token
+        self.c_document = c_document
+        self.sentence_min_words = sentence_min_words
+        self.negative_ratio = negative_ratio
+        self.folds = folds
+        self.seed = seed
+
+    def get_params(self) -> dict[str, Any]:
+        """Constructor arguments, as scikit-learn estimators expose them."""
+        return {k: getattr(self, k) for k in (
+            "name", "version", "max_word_features", "max_char_features", "hash_bits",
+            "c_paragraph", "c_token", "c_document", "sentence_min_words", "negative_ratio",
+            "folds", "seed")}
+
+    # -- training -------------------------------------------------------------------------
+
+    def fit(self, docs: Sequence[Document], *, trained_on: str | None = None,
+            progress: Callable[[str], None] | None = None, **_: Any) -> LinearModel:
+        """Learn every head from gold documents; returns ``self``."""
+        if not docs:
+            raise ModelError("Cannot fit the linear model on zero documents; pass gold Documents.")
+        result: FitResult = fit_linear(self, docs, progress=progress or (lambda _m: None))
+        self.vectorizer_ = result.vectorizer
+        self.heads_ = result.heads
+        self.paragraph_mode_ = result.paragraph_mode
+        self.calibration_ = result.calibration
+        self.trained_on_ = trained_on or f"{len(docs)} articles"
+        return self
+
+    # -- inference ------------------------------------------------------------------------
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "heads_"):
+            raise NotFittedError(
+                "This LinearModel is not fitted yet: call fit(docs) or load a saved artifact "
+                "with LinearModel.load(path) / propscope.models.load_model()."
+            )
+
+    @property
+    def info(self) -> ModelInfo:
+        """Name, version and training data; ``trained_on`` says so when not fitted yet.
+
+        It never raises: protocol checks (``isinstance(m, PersuasionModel)``) read it.
+        """
+        return ModelInfo(self.name, self.version, getattr(self, "trained_on_", "not trained"))
+
+    def predict(self, docs: Sequence[Document]) -> list[Document]:
+        """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them."""
+        self._check_fitted()
+        docs = list(docs)
+        if not docs:
+            return docs
+        units = build_units(docs)
+        scored = score_units(self, units)
+        info = self.info
+        for doc in docs:
+            doc.spans = []
+            doc.model = info
+        self._assign_paragraphs(units, scored)
+        self._assign_spans(units, scored)
+        self._assign_documents(units, scored)
+        return docs
+
+    def _assign_paragraphs(self, units: Units, scored: Scored) -> None:
+        head = self.heads_["paragraph"]
+        thr = head.threshold_array()
+        for i, p in enumerate(units.paragraphs):
+            probs = scored.par[i]
+            p.scores = {t: round(float(v), 4) for t, v in zip(head.labels, probs, strict=True)}
+            p.techniques = [t for t, v, th in zip(head.labels, probs, thr, strict=True) if v >= th]
+
+    def _assign_spans(self, units: Units, scored: Scored) -> None:
+        for label, spans, scores in scored.spans:
+            for (gs, ge), sc in zip(spans, scores, strict=True):
+                d = units.locate(int(gs))
+                doc = units.docs[d]
+                s, e = int(gs - units.base[d]), int(ge - units.base[d])
+                if any(r.start < e and s < r.end for r in doc.boilerplate):
+                    continue
+                doc.spans.append(doc.check_span(Span(s, e, label, float(min(max(sc, 0.0), 1.0)))))
+        for doc in units.docs:
+            doc.spans.sort(key=lambda s: (s.start, s.end, s.label))
+            if self.paragraph_mode_ == "union":
+                for p in doc.paragraphs:
+                    inside = {s.label: s.score for s in doc.spans if s.overlaps(p.start, p.end)}
+                    for label, sc in inside.items():
+                        if label not in p.techniques:
+                            p.techniques.append(label)
+                            p.scores[label] = max(p.scores.get(label, 0.0), round(sc, 4))
+                    p.techniques.sort()
+
+    def _assign_documents(self, units: Units, scored: Scored) -> None:
+        frames = self.heads_["frames"]
+        fthr = frames.threshold_array()
+        for d, doc in enumerate(units.docs):
+            genre = self.heads_["genre"]
+            g = {lb: float(v) for lb, v in zip(genre.labels, scored.genre[d], strict=True)}
+            # The label is argmax of p / threshold (thresholds calibrated for macro-F1).
+            label = max(g, key=lambda k: g[k] / genre.thresholds.get(k, 0.5))
+            doc.genre = Genre(label, {k: round(v, 4) for k, v in g.items()})
+            probs = scored.frames[d]
+            chosen = [j for j in np.argsort(-probs) if probs[j] >= fthr[j]] or [int(np.argmax(probs))]
+            doc.frames = [Frame(frames.labels[j], round(float(probs[j]), 4)) for j in chosen]
+
+    # -- persistence ----------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write ``model.json``, ``weights.npz`` (float arrays) and ``vocab.json``."""
+        self._check_fitted()
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        arrays, vocab = self.vectorizer_.to_arrays("vectorizer")
+        heads_meta = {}
+        for key, head in self.heads_.items():
+            a, meta = head.to_arrays(key)
+            arrays.update(a)
+            heads_meta[key] = meta
+        np.savez_compressed(path / WEIGHTS_FILE, **arrays)  # type: ignore[arg-type]
+        (path / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        manifest_path = path / "model.json"
+        manifest: dict[str, Any] = {}
+        if manifest_path.is_file():  # keep what training wrote (metrics, timings)
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest.update({
+            "kind": self.kind, "name": self.name, "version": self.version,
+            "trained_on": self.trained_on_, "params": self.get_params(),
+            "paragraph_mode": self.paragraph_mode_, "heads": heads_meta,
+            "calibration": self.calibration_,
+        })
+        manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                 encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        """Read an artifact folder written by ``save`` (no pickle is ever loaded)."""
+        path = Path(path)
+        try:
+            manifest = json.loads((path / "model.json").read_text(encoding="utf-8"))
+            vocab = json.loads((path / VOCAB_FILE).read_text(encoding="utf-8"))
+            with np.load(path / WEIGHTS_FILE, allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"Cannot read linear model artifact at {path}: {exc}. "
+                             "Retrain it with `propscope train --data DIR`.") from exc
+        params = {k: v for k, v in manifest.get("params", {}).items()
+                  if k in cls().get_params()}
+        model = cls(**params)
+        model.vectorizer_ = TextVectorizer.from_arrays("vectorizer", arrays, vocab)
+        model.heads_ = {k: LinearHead.from_arrays(k, arrays, manifest["heads"][k])
+                        for k in _HEADS if k in manifest["heads"]}
+        model.paragraph_mode_ = manifest.get("paragraph_mode", "classifier")
+        model.calibration_ = manifest.get("calibration", {})
+        model.trained_on_ = str(manifest.get("trained_on", "unknown"))
+        return model
+
+
+class Scored:
+    """Probabilities for every unit of a batch, plus decoded spans per technique."""
+
+    def __init__(self, par: np.ndarray, genre: np.ndarray, frames: np.ndarray,
+                 spans: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        self.par = par
+        self.genre = genre
+        self.frames = frames
+        self.spans = spans
+
+
+def _gated(head: LinearHead, probs: np.ndarray, par: np.ndarray, unit_par: np.ndarray,
+           col: dict[str, int]) -> np.ndarray:
+    """Zero unit probabilities whose paragraph's probability is below the head's gate."""
+    for j, t in enumerate(head.labels):
+        gate = head.paragraph_gate.get(t, 0.0)
+        if gate > 0:
+            probs[:, j] = np.where(par[unit_par, col[t]] >= gate, probs[:, j], 0.0)
+    return probs
+
+
+def score_units(model: LinearModel, units: Units) -> Scored:
+    """Run every head of a fitted ``model`` over ``units``."""
+    from propscope.models.linear.spans import decode_runs
+
+    heads = model.heads_
+    vec = model.vectorizer_
+    par_head = heads["paragraph"]
+    n_par = len(units.par_texts)
+    par = par_head.proba(vec.transform(units.par_texts)) if n_par else np.zeros((0, len(par_head.labels)))
+    par_logit = logit(par)
+    col = {t: j for j, t in enumerate(par_head.labels)}
+    spans: list[tuple[str, np.ndarray, np.ndarray]] = []
+    sent = heads["sentence"]
+    if sent.labels and len(units.sent_texts):
+        gates = par_logit[units.sent_par][:, [col[t] for t in sent.labels]]
+        probs = _gated(sent, sent.proba(vec.transform(units.sent_texts), gates), par, units.sent_par, col)
+        for j, t in enumerate(sent.labels):
+            spans.append((t, *decode_runs(units.sent_ranges, np.arange(len(units.sent_texts)),
+                                          probs[:, j], sent.thresholds.get(t, 1.01))))
+    tok = heads["token"]
+    if tok.labels and len(units.tok_feats):
+        gates = par_logit[units.tok_par][:, [col[t] for t in tok.labels]]
+        probs = _gated(tok, tok.proba(hash_features(units.tok_feats, model.hash_bits), gates), par,
+                       units.tok_par, col)
+        for j, t in enumerate(tok.labels):
+            spans.append((t, *decode_runs(units.tok_ranges, units.tok_par, probs[:, j],
+                                          tok.thresholds.get(t, 1.01))))
+    doc_x = vec.transform(units.doc_texts)
+    return Scored(par, heads["genre"].softmax(doc_x), heads["frames"].proba(doc_x),
+                  [s for s in spans if s[0] not in _UNTRAINABLE])
+

@@ -1,0 +1,65 @@
+"""Turning token/sentence probabilities into spans, and a fast partial-overlap span F1.
+
+All offsets here are "global": documents are laid end to end (with a gap) so one numpy
+array covers a whole corpus and calibration needs no per-document Python loops.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def decode_runs(ranges: np.ndarray, group: np.ndarray, probs: np.ndarray,
+                threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Maximal runs of consecutive units (same ``group``) with ``probs >= threshold``.
+
+    Args:
+        ranges: ``n x 2`` start/end offsets of units (tokens or sentences) in reading order.
+        group: ``n`` ids; a run never crosses a change of id (a paragraph boundary).
+        probs: ``n`` probabilities.
+        threshold: minimum probability of a unit inside a run.
+    Returns:
+        ``(spans, scores)``: ``m x 2`` offsets (start of first unit, end of last) and the
+        mean probability of each run's units.
+    """
+    above = probs >= threshold
+    if not above.any():
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.float32)
+    idx = np.flatnonzero(above)
+    # A new run starts where the previous selected unit is not the previous unit or is in
+    # another group.
+    new = np.ones(len(idx), dtype=bool)
+    new[1:] = (np.diff(idx) != 1) | (group[idx[1:]] != group[idx[:-1]])
+    run_id = np.cumsum(new) - 1
+    starts = idx[new]
+    ends = idx[np.r_[new[1:], True]]
+    sums = np.bincount(run_id, weights=probs[idx])
+    counts = np.bincount(run_id)
+    spans = np.stack([ranges[starts, 0], ranges[ends, 1]], axis=1)
+    return spans, (sums / counts).astype(np.float32)
+
+
+def coverage(spans: np.ndarray, length: int) -> np.ndarray:
+    """Cumulative count of characters covered by ``spans`` (prefix sums, ``length + 1``)."""
+    marks = np.zeros(length + 1, dtype=np.int64)
+    if len(spans):
+        np.add.at(marks, spans[:, 0], 1)
+        np.add.at(marks, spans[:, 1], -1)
+    covered = (np.cumsum(marks)[:-1] > 0).astype(np.int64)
+    return np.concatenate([[0], np.cumsum(covered)])
+
+
+def overlap_prf(gold: np.ndarray, pred: np.ndarray, length: int,
+                gold_cum: np.ndarray | None = None) -> tuple[float, float, float]:
+    """Partial-overlap precision/recall/F1 of one technique's spans (SemEval style).
+
+    Each predicted span earns the fraction of its characters covered by gold spans, each gold
+    span the fraction covered by predictions.
+    """
+    if not len(pred) or not len(gold):
+        return 0.0, 0.0, 0.0
+    gcum = coverage(gold, length) if gold_cum is None else gold_cum
+    pcum = coverage(pred, length)
+    p = float(np.mean((gcum[pred[:, 1]] - gcum[pred[:, 0]]) / (pred[:, 1] - pred[:, 0])))
+    r = float(np.mean((pcum[gold[:, 1]] - pcum[gold[:, 0]]) / (gold[:, 1] - gold[:, 0])))
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)

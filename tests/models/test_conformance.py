@@ -1,0 +1,41 @@
+"""Every registered model kind follows the PersuasionModel contract on the tiny corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from propscope.document import Document, Frame, Genre, ModelInfo, Span, split_paragraphs
+from propscope.errors import NotFittedError
+from propscope.models import MODELS, PersuasionModel, load_model
+from propscope.models.base import _import_builtin_models
+
+_import_builtin_models()
+# Kinds whose fit takes minutes even on a tiny corpus run only with `-m slow`.
+SLOW_KINDS = {"transformer"}
+# Small settings per kind so the tiny corpus fits in seconds.
+TINY_PARAMS: dict[str, dict[str, object]] = {
+    "linear": {"folds": 2, "max_word_features": 500, "hash_bits": 12},
+}
+KINDS = [pytest.param(k, marks=pytest.mark.slow) if k in SLOW_KINDS else k for k in sorted(MODELS)]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_kind_follows_the_model_contract(kind: str, tiny_corpus: list[Document], tmp_path: Path) -> None:
+    model = MODELS[kind](**TINY_PARAMS.get(kind, {}))
+    assert isinstance(model, PersuasionModel)
+    fresh = Document(tiny_corpus[0].text, id="x")
+    fresh.paragraphs = split_paragraphs(fresh.text)
+    with pytest.raises(NotFittedError):
+        model.predict([fresh])
+    assert model.fit(tiny_corpus) is model
+    out = model.predict([fresh])
+    assert out == [fresh]
+    assert all(isinstance(s, Span) and s.end <= len(fresh.text) for s in fresh.spans)
+    assert isinstance(fresh.genre, Genre)
+    assert fresh.frames and all(isinstance(f, Frame) for f in fresh.frames)
+    assert isinstance(fresh.model, ModelInfo)
+    assert all(isinstance(t, str) for p in fresh.paragraphs for t in p.techniques)
+    model.save(tmp_path)
+    assert load_model(tmp_path).info == model.info

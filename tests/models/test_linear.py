@@ -1,0 +1,128 @@
+"""The linear model: fitting rules, save/load round trip and the shipped linear-v0 artifact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from propscope.document import Document, Region, split_paragraphs
+from propscope.errors import NotFittedError
+from propscope.models import DEFAULT_MODEL_DIR, load_model
+from propscope.models.linear import LinearModel
+from propscope.taxonomy import FRAMES, GENRES, UNTRAINABLE_TECHNIQUES
+
+TINY = {"folds": 2, "max_word_features": 500, "hash_bits": 12}
+ANGRY = ("Senate vote\n\nThese corrupt, treasonous traitors in Washington have betrayed every "
+         "decent citizen. They are a gang of thieves and disgusting liars.")
+WEATHER = ("Weather\n\nTomorrow will be mostly cloudy with a high of 14 degrees and a light "
+           "westerly wind. Showers are possible in the evening, clearing overnight.")
+
+
+def _doc(text: str, **kw: object) -> Document:
+    doc = Document(text, **kw)  # type: ignore[arg-type]
+    doc.paragraphs = split_paragraphs(text)
+    return doc
+
+
+def _snapshot(doc: Document) -> tuple[object, ...]:
+    return (
+        [(s.start, s.end, s.label, round(s.score, 4)) for s in doc.spans],
+        [(p.line, tuple(p.techniques)) for p in doc.paragraphs],
+        doc.genre.label if doc.genre else None,
+        [f.label for f in doc.frames],
+    )
+
+
+@pytest.mark.parametrize("call", ["predict", "save"])
+def test_unfitted_model_raises_not_fitted(call: str, tmp_path: Path) -> None:
+    model = LinearModel()
+    with pytest.raises(NotFittedError):
+        if call == "predict":
+            model.predict([_doc(WEATHER)])
+        else:
+            model.save(tmp_path)
+    assert model.info.trained_on == "not trained"
+
+
+def test_init_stores_params_only() -> None:
+    model = LinearModel(c_token=0.7, seed=3)
+    assert model.get_params()["c_token"] == 0.7
+    assert not [k for k in vars(model) if k.endswith("_")]
+
+
+def test_fit_predict_save_load_round_trip(tiny_corpus: list[Document], tmp_path: Path) -> None:
+    model = LinearModel(**TINY).fit(tiny_corpus, trained_on="tiny")
+    assert model.fit is not None and hasattr(model, "heads_")
+    texts = [d.text for d in tiny_corpus[:4]]
+    first = model.predict([_doc(t, id=str(i)) for i, t in enumerate(texts)])
+    model.save(tmp_path / "art")
+    loaded = load_model(tmp_path / "art")
+    second = loaded.predict([_doc(t, id=str(i)) for i, t in enumerate(texts)])
+    assert [_snapshot(d) for d in first] == [_snapshot(d) for d in second]
+    assert loaded.info.trained_on == "tiny"
+    # the opinion piece of the training data is recognised as such
+    assert first[0].genre is not None and first[0].genre.label == "opinion"
+    assert first[1].genre is not None and first[1].genre.label == "reporting"
+
+
+def test_fit_is_reproducible(tiny_corpus: list[Document]) -> None:
+    a = LinearModel(**TINY, seed=1).fit(tiny_corpus)
+    b = LinearModel(**TINY, seed=1).fit(tiny_corpus)
+    doc_a, doc_b = a.predict([_doc(ANGRY)])[0], b.predict([_doc(ANGRY)])[0]
+    assert _snapshot(doc_a) == _snapshot(doc_b)
+
+
+def test_artifact_holds_no_pickle(tiny_corpus: list[Document], tmp_path: Path) -> None:
+    LinearModel(**TINY).fit(tiny_corpus).save(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json", "vocab.json", "weights.npz"]
+    import numpy as np
+
+    with np.load(tmp_path / "weights.npz", allow_pickle=False) as z:
+        assert all(z[k].dtype != object for k in z.files)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> LinearModel:
+    if not (DEFAULT_MODEL_DIR / "model.json").is_file():
+        pytest.skip("linear-v0 artifact not built")
+    model = load_model()
+    assert isinstance(model, LinearModel)
+    return model
+
+
+def test_shipped_model_finds_name_calling(shipped: LinearModel) -> None:
+    doc = shipped.predict([_doc(ANGRY)])[0]
+    target = ANGRY.index("corrupt, treasonous traitors")
+    hits = [s for s in doc.spans if s.label in {"Name_Calling-Labeling", "Loaded_Language"}
+            and s.overlaps(target, target + len("corrupt, treasonous traitors"))]
+    assert hits, doc.spans
+    body = doc.paragraphs[-1]
+    assert {"Name_Calling-Labeling", "Loaded_Language"} & set(body.techniques)
+
+
+def test_shipped_model_leaves_weather_report_alone(shipped: LinearModel) -> None:
+    doc = shipped.predict([_doc(WEATHER)])[0]
+    assert doc.spans == []
+    assert all(p.techniques == [] for p in doc.paragraphs)
+
+
+def test_shipped_model_outputs_are_well_formed(shipped: LinearModel) -> None:
+    doc = shipped.predict([_doc(ANGRY + "\n\n" + WEATHER)])[0]
+    assert doc.genre is not None and set(doc.genre.scores) == set(GENRES)
+    assert abs(sum(doc.genre.scores.values()) - 1) < 1e-3
+    assert doc.frames and all(f.label in FRAMES for f in doc.frames)
+    assert doc.model is not None and doc.model.name == "linear-v0"
+    for s in doc.spans:
+        assert 0 <= s.start < s.end <= len(doc.text)
+        assert s.label not in UNTRAINABLE_TECHNIQUES
+        assert doc.text[s.start:s.end] == doc.text[s.start:s.end].strip()
+
+
+def test_shipped_model_never_predicts_in_boilerplate(shipped: LinearModel) -> None:
+    doc = _doc(ANGRY)
+    start = ANGRY.index("These")
+    doc.boilerplate = [Region(start, start + 60, "share")]
+    shipped.predict([doc])
+    assert not [s for s in doc.spans if s.overlaps(start, start + 60)]
+    assert doc.spans, "the rest of the paragraph is still analysed"
