@@ -1,10 +1,285 @@
-"""`propscope corpus`: placeholder until the command is implemented."""
+"""`propscope corpus`: ingest articles into a DuckDB store and study them as a corpus.
+
+Sub-commands: ``ingest`` (analyse and store, resumable), ``reuse`` (republications and
+near-copies), ``profile`` (technique rates, genre and frame mix per outlet/author/month),
+``search`` (full text plus technique filters), ``report`` (HTML) and ``export``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import sys
+from typing import Any
+
+from propscope.config import from_env
+
+EPILOG = """Examples:
+  propscope corpus ingest articles/ feeds.jsonl --db corpus.duckdb
+  propscope corpus ingest big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
+  propscope corpus reuse --db corpus.duckdb
+  propscope corpus profile --by outlet --by month --format csv > profile.csv
+  propscope corpus search "vaccine mandate" --technique Loaded_Language --since 2020-01-01
+  propscope corpus report -o report.html
+  propscope corpus export --format parquet -o corpus-parquet/"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("corpus", help="(not implemented yet)")
-    p.set_defaults(func=lambda args: print("not implemented yet") or 2)
+    cfg = from_env()
+    c = cfg.corpus
+    p = sub.add_parser("corpus", help="analyse many articles into a DuckDB store; reuse, profiles, "
+                       "search, reports", description=__doc__, epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.set_defaults(func=lambda args: p.print_help() or 2)
+    cmds = p.add_subparsers(dest="corpus_command", metavar="SUBCOMMAND")
+
+    def add(name: str, help: str, func: Any) -> argparse.ArgumentParser:
+        q = cmds.add_parser(name, help=help, description=help)
+        q.add_argument("--db", default=c.db, help=f"corpus database file (default: {c.db})")
+        q.set_defaults(func=func)
+        return q
+
+    q = add("ingest", "read, analyse and store new articles (re-runs skip stored ones)", run_ingest)
+    q.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or JSONL files")
+    q.add_argument("--workers", type=int, default=c.workers,
+                   help="analysis processes for --engine local; 0 = one per core")
+    q.add_argument("--engine", choices=("local", "dask"), default=c.engine,
+                   help="where analysis runs (default: %(default)s)")
+    q.add_argument("--scheduler", default=c.scheduler, help="Dask scheduler address for --engine dask")
+    q.add_argument("--chunk-size", type=int, default=c.chunk_size,
+                   help="articles per committed transaction (default: %(default)s)")
+    q.add_argument("--task-size", type=int, default=c.task_size,
+                   help="articles per worker task (default: %(default)s)")
+    q.add_argument("--model", default=cfg.analyzer.model, help="model name or artifact folder")
+    q.add_argument("--max-bytes", type=int, default=cfg.analyzer.max_bytes,
+                   help="largest input accepted, in bytes")
+    q.add_argument("--encoding", default=None, help="input encoding (default: detected)")
+    q.add_argument("--no-progress", action="store_true",
+                   help="print one line per commit instead of a progress bar")
+
+    q = add("reuse", "find republications and near-copies across outlets", run_reuse)
+    q.add_argument("--threshold", type=float, default=c.reuse_threshold,
+                   help="least exact Jaccard similarity (default: %(default)s)")
+    q.add_argument("--shingle-size", type=int, default=c.shingle_size, help="words per shingle")
+    q.add_argument("--num-perm", type=int, default=c.num_perm, help="MinHash permutations")
+    q.add_argument("--same-outlet", action="store_true", help="also pair articles of one outlet")
+    q.add_argument("--limit", type=int, default=50, help="pairs shown (all are saved)")
+    q.add_argument("--passages", type=int, default=1, help="shared passages shown per pair")
+    q.add_argument("--format", choices=("table", "json"), default="table")
+
+    q = add("profile", "technique rates, genre and frame mix per outlet/author/month", run_profile)
+    q.add_argument("--by", action="append", choices=("outlet", "author", "month", "genre"),
+                   help="grouping (repeat to combine, e.g. --by outlet --by month; default outlet)")
+    q.add_argument("--kind", choices=("technique", "category", "genre", "frame"), default="technique",
+                   help="what to show in table format (csv/json hold everything)")
+    q.add_argument("--since", help="first publication date (YYYY-MM-DD)")
+    q.add_argument("--until", help="last publication date (YYYY-MM-DD)")
+    q.add_argument("--outlet", help="only this outlet")
+    q.add_argument("--bootstrap", type=int, default=c.bootstrap, help="bootstrap resamples")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    q = add("search", "find articles and spans by words, technique, outlet and date", run_search)
+    q.add_argument("query", nargs="?", default="", help='words (all must occur); "quoted phrases"')
+    q.add_argument("--technique", help="only articles with this technique (e.g. Loaded_Language)")
+    q.add_argument("--category", help="only articles with a technique of this category")
+    q.add_argument("--outlet", help="only this outlet")
+    q.add_argument("--since", help="first publication date (YYYY-MM-DD)")
+    q.add_argument("--until", help="last publication date (YYYY-MM-DD)")
+    q.add_argument("--limit", type=int, default=20, help="most articles (default: %(default)s)")
+    q.add_argument("--format", choices=("table", "json"), default="table")
+
+    q = add("report", "write a self-contained HTML report with charts", run_report)
+    q.add_argument("-o", "--output", default="report.html", help="HTML file (default: %(default)s)")
+    q.add_argument("--title", default="propscope corpus report")
+    q.add_argument("--max-outlets", type=int, default=12, help="outlets shown in charts")
+
+    q = add("export", "export tables (parquet/csv) or analysis records (jsonl)", run_export)
+    q.add_argument("--format", choices=("parquet", "csv", "jsonl"), required=True)
+    q.add_argument("-o", "--output", required=True,
+                   help="folder (parquet, csv: one file per table) or file (jsonl)")
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _dump(rows: Any) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    from propscope.config import AnalyzerConfig
+    from propscope.corpus.engines import AnalysisSpec, DaskEngine, LocalEngine, default_workers
+    from propscope.errors import InputError
+
+    spec = AnalysisSpec(args.model, AnalyzerConfig(model=args.model, max_bytes=args.max_bytes))
+    if args.engine == "dask":
+        if not args.scheduler:
+            raise InputError("--engine dask needs --scheduler ADDRESS (or PROPSCOPE_SCHEDULER).")
+        return DaskEngine(spec, args.scheduler, task_size=args.task_size)
+    workers = args.workers if args.workers > 0 else default_workers()
+    return LocalEngine(spec, workers=workers, task_size=args.task_size)
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from propscope.corpus.runner import IngestReport, estimate_inputs, ingest_paths
+    from propscope.corpus.store import CorpusStore
+
+    console = _console()
+    engine = _engine(args)
+    bar = not args.no_progress and console.is_terminal
+    progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[note]}"), TimeElapsedColumn(), TextColumn("ETA"),
+                        TimeRemainingColumn(), console=console, disable=not bar)
+    task = progress.add_task("ingest", total=estimate_inputs(args.paths) or None, note="")
+
+    def show(report: IngestReport, *, committed: bool) -> None:
+        r = report
+        total = progress.tasks[0].total
+        progress.update(task, completed=r.processed, total=max(total or 0, r.processed) or None,
+                        note=f"{r.rate:.1f}/s, {r.skipped} known, {r.failed} failed")
+        if committed and not bar:
+            print(f"committed {r.added} articles ({r.skipped} already stored, {r.failed} failed, "
+                  f"{r.rate:.1f} articles/s)", file=sys.stderr, flush=True)
+
+    with CorpusStore(args.db) as store, progress:
+        report = ingest_paths(store, args.paths, engine, chunk_size=args.chunk_size,
+                              max_bytes=args.max_bytes, encoding=args.encoding, progress=show)
+        total = store.count()
+    for f in report.failures:
+        console.print(f"[yellow]skipped[/] {f.source}: {f.message}", markup=True, highlight=False)
+    if report.failed > len(report.failures):
+        console.print(f"… and {report.failed - len(report.failures)} more (table `failures`).")
+    console.print(f"added {report.added}, already stored {report.skipped}, failed {report.failed} "
+                  f"in {report.seconds:.1f}s ({report.rate:.1f} articles/s); {total} articles in "
+                  f"{args.db}", highlight=False)
+    return 0
+
+
+def run_reuse(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from propscope.corpus.reuse import find_reuse, save_pairs, shared_passages
+    from propscope.corpus.store import CorpusStore
+
+    with CorpusStore(args.db) as store:
+        pairs = find_reuse(store, threshold=args.threshold, shingle_size=args.shingle_size,
+                           num_perm=args.num_perm, same_outlet=args.same_outlet)
+        save_pairs(store, pairs)
+        shown = pairs[: args.limit]
+        passages = [shared_passages(store, p.a, p.b, limit=args.passages) if args.passages else []
+                    for p in shown]
+    if args.format == "json":
+        print(_dump([{**dataclasses.asdict(p), "passages": [dataclasses.asdict(x) for x in ps]}
+                     for p, ps in zip(shown, passages, strict=True)]))
+        return 0
+    table = Table(title=f"{len(pairs)} reuse pairs (showing {len(shown)})")
+    for col in ("first / original", "copy", "jaccard", "est.", "order", "shared passage"):
+        table.add_column(col, overflow="fold")
+    for p, ps in zip(shown, passages, strict=True):
+        table.add_row(f"{p.outlet_a or '?'}\n{p.title_a or p.a}\n{p.published_a or ''}",
+                      f"{p.outlet_b or '?'}\n{p.title_b or p.b}\n{p.published_b or ''}",
+                      f"{p.jaccard:.2f}", f"{p.estimated:.2f}", p.reason,
+                      "\n".join(f"“{x.text[:160]}”" for x in ps))
+    _console_out(table)
+    return 0
+
+
+def _console_out(renderable: Any) -> None:
+    from rich.console import Console
+
+    Console().print(renderable)
+
+
+def run_profile(args: argparse.Namespace) -> int:
+    import csv
+
+    from rich.table import Table
+
+    from propscope.corpus.profile import Rate, Share, compute_profile
+    from propscope.corpus.store import CorpusStore
+
+    by = tuple(dict.fromkeys(args.by or ["outlet"]))
+    with CorpusStore(args.db, read_only=True) as store:
+        prof = compute_profile(store, by=by, n_boot=args.bootstrap, since=args.since,
+                               until=args.until, outlet=args.outlet)
+    figures: list[Rate | Share] = [*prof.rates, *prof.shares]
+    rows = [{"group": " / ".join(r.group), **{k: v for k, v in dataclasses.asdict(r).items()
+                                              if k != "group"}} for r in figures]
+    if args.format == "json":
+        print(_dump({"by": by, "confidence": prof.confidence, "rows": rows}))
+    elif args.format == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=list(dict.fromkeys(k for r in rows for k in r)))
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        value = "share" if args.kind in ("genre", "frame") else "rate"
+        table = Table(title=f"{args.kind} {'share of articles' if value == 'share' else 'per 1,000 words'}"
+                      f" by {' × '.join(by)} (95% interval)")
+        for col in (*by, "articles", args.kind, value, "interval", "n"):
+            table.add_column(col)
+        for r in figures:
+            if r.kind != args.kind or not r.count:
+                continue
+            v = getattr(r, value)
+            fmt = "{:.1%}" if value == "share" else "{:.2f}"
+            table.add_row(*r.group, str(prof.groups[r.group]), r.label, fmt.format(v),
+                          f"{fmt.format(r.low)}–{fmt.format(r.high)}", str(r.count))
+        _console_out(table)
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from propscope.corpus.search import search
+    from propscope.corpus.store import CorpusStore
+
+    with CorpusStore(args.db, read_only=True) as store:
+        hits = search(store, args.query, technique=args.technique, category=args.category,
+                      outlet=args.outlet, since=args.since, until=args.until, limit=args.limit)
+    if args.format == "json":
+        print(_dump([dataclasses.asdict(h) for h in hits]))
+        return 0
+    table = Table(title=f"{len(hits)} articles")
+    for col in ("score", "outlet / date", "article", "spans"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        table.add_row(f"{h.score:.2f}", f"{h.outlet or '?'}\n{h.published or ''}",
+                      f"{h.title or h.source or h.article_id}\n{h.snippet}",
+                      "\n".join(f"{s.technique}: “{s.text[:80]}”" for s in h.spans))
+    _console_out(table)
+    return 0 if hits else 1
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from propscope.corpus.report import write_report
+    from propscope.corpus.store import CorpusStore
+
+    with CorpusStore(args.db, read_only=True) as store:
+        out = write_report(store, args.output, title=args.title, max_outlets=args.max_outlets)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from propscope.corpus.export import export
+    from propscope.corpus.store import CorpusStore
+
+    with CorpusStore(args.db, read_only=True) as store:
+        written = export(store, args.format, args.output)
+    for path in written:
+        print(path)
+    return 0

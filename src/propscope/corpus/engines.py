@@ -1,0 +1,217 @@
+"""Where articles are analysed: in this process, in a local process pool, or on a Dask cluster.
+
+Every engine takes a stream of ``(key, Document)`` and yields lists of ``Outcome``, one list
+per task, in completion order. Each keeps a bounded number of tasks in flight, so memory
+does not grow with the corpus, and each worker process loads the model once (a pool
+initializer locally, a per-process cache on Dask workers) and reuses it for every task.
+Results travel back as the JSON contract without the text, which the caller already holds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from propscope.config import AnalyzerConfig
+from propscope.document import Document, Metadata
+from propscope.errors import PropscopeError
+
+T = TypeVar("T")
+Item = tuple[str, Document]
+
+
+class EngineError(PropscopeError, RuntimeError):
+    """The analysis engine (process pool or cluster) failed as a whole."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The result of analysing one article: a contract record, or the reason it failed."""
+
+    key: str
+    record: dict[str, Any] | None
+    words: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisSpec:
+    """What a worker needs to build its Analyzer: picklable, sent once per worker or task."""
+
+    model: str | None = None
+    analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
+
+
+class Engine(Protocol):
+    """Analyses a stream of keyed documents, yielding one list of outcomes per task."""
+
+    def run(self, items: Iterable[Item]) -> Iterator[list[Outcome]]: ...
+
+
+# One Analyzer per (process, spec): loading the model is the expensive part of a task.
+_ANALYZERS: dict[AnalysisSpec, Any] = {}
+_LOCK = threading.Lock()
+
+
+def _analyzer(spec: AnalysisSpec) -> Any:
+    with _LOCK:  # Dask workers may run tasks on several threads
+        if spec not in _ANALYZERS:
+            from propscope.analyzer import Analyzer
+
+            _ANALYZERS[spec] = Analyzer(spec.model, config=spec.analyzer)
+        return _ANALYZERS[spec]
+
+
+def init_worker(spec: AnalysisSpec) -> None:
+    """Process-pool initializer: one math thread per process, model loaded before any task.
+
+    The pool already runs one process per core; BLAS/OpenMP threads on top of that would
+    only oversubscribe the cores.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    _analyzer(spec)
+
+
+def _fresh(doc: Document) -> Document:
+    # A failed batch may have annotated some documents half-way; retry on clean copies.
+    md = doc.metadata
+    return Document(doc.text, id=doc.id, source=doc.source,
+                    metadata=Metadata(**{k: getattr(md, k) for k in Metadata.__slots__}))
+
+
+def analyze_batch(items: list[Item], spec: AnalysisSpec) -> list[Outcome]:
+    """Analyse one task's documents; a document that fails is reported, not raised.
+
+    The batch goes through ``analyze_many`` (the fast path); if anything in it fails, each
+    document is retried alone so that one bad input only costs itself.
+    """
+    from propscope.serialize import to_dict
+
+    analyzer = _analyzer(spec)
+    try:
+        done = list(analyzer.analyze_many([d for _, d in items]))
+    except Exception:
+        done = []  # isolated below, one document at a time
+    if len(done) == len(items):
+        return [Outcome(k, to_dict(d, include_text=False), d.word_count())
+                for (k, _), d in zip(items, done, strict=True)]
+    out = []
+    for key, doc in items:
+        try:
+            d = analyzer.analyze_document(_fresh(doc))
+            out.append(Outcome(key, to_dict(d, include_text=False), d.word_count()))
+        except Exception as exc:
+            out.append(Outcome(key, None, error=f"analysis failed: {type(exc).__name__}: {exc}"))
+    return out
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last one shorter)."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def default_workers() -> int:
+    """One worker per CPU core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class LocalEngine:
+    """Analyses in this machine's cores.
+
+    Args:
+        spec: model and analyzer settings.
+        workers: processes; 1 analyses in this process (no pool, no start-up cost).
+        task_size: documents per task.
+    """
+
+    spec: AnalysisSpec
+    workers: int = 1
+    task_size: int = 16
+
+    def run(self, items: Iterable[Item]) -> Iterator[list[Outcome]]:
+        if self.workers <= 1:
+            for chunk in batched(items, self.task_size):
+                yield analyze_batch(chunk, self.spec)
+            return
+        import multiprocessing
+
+        # forkserver: children start from a clean process, not a fork of one holding DuckDB
+        # threads and an open database.
+        ctx = multiprocessing.get_context("forkserver")
+        pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=init_worker,
+                                   initargs=(self.spec,))
+        pending: set[Future[list[Outcome]]] = set()
+        try:
+            for chunk in batched(items, self.task_size):
+                pending.add(pool.submit(analyze_batch, chunk, self.spec))
+                if len(pending) >= 2 * self.workers:  # bounded in-flight work
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    yield from (f.result() for f in done)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (f.result() for f in done)
+        except BrokenProcessPool as exc:
+            raise EngineError(f"An analysis process died ({exc}); committed articles are kept, "
+                              "re-run the same command to resume (try fewer --workers if memory "
+                              "ran out).") from exc
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass
+class DaskEngine:
+    """Analyses on an existing Dask cluster; results come back here to be stored.
+
+    Args:
+        spec: model and analyzer settings (the model name or path must resolve on workers).
+        scheduler: the scheduler's address, e.g. ``tcp://10.0.0.5:8786``.
+        task_size: documents per task.
+        connect_timeout: seconds to wait for the scheduler.
+    """
+
+    spec: AnalysisSpec
+    scheduler: str
+    task_size: int = 32
+    connect_timeout: float = 30.0
+
+    def run(self, items: Iterable[Item]) -> Iterator[list[Outcome]]:
+        try:
+            from distributed import Client, KilledWorker, as_completed
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            raise EngineError("The dask engine needs `distributed`; pip install 'dask[distributed]'.") \
+                from exc
+        try:
+            client = Client(self.scheduler, set_as_default=False, timeout=self.connect_timeout)
+        except OSError as exc:
+            raise EngineError(f"Cannot reach the Dask scheduler at {self.scheduler}: {exc}. "
+                              "Start one (`dask scheduler`) or pass the right --scheduler.") from exc
+        try:
+            info = client.scheduler_info(n_workers=-1)
+            threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
+            futures = as_completed(loop=client.loop)
+            for chunk in batched(items, self.task_size):
+                # The spec is a few bytes: sent with each task, it needs no scattered future.
+                futures.add(client.submit(analyze_batch, chunk, self.spec, pure=False))
+                while futures.count() >= 2 * threads:  # bounded in-flight work
+                    yield next(futures).result()
+            for f in futures:
+                yield f.result()
+        except KilledWorker as exc:
+            raise EngineError(f"A Dask worker died while analysing ({exc}); committed articles "
+                              "are kept, re-run the same command to resume.") from exc
+        finally:
+            client.close()

@@ -1,0 +1,57 @@
+"""Export the corpus: Parquet or CSV tables (one file per table), or JSONL analysis records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from propscope.corpus.store import CorpusStore
+from propscope.errors import PropscopeError
+
+FORMATS = ("parquet", "csv", "jsonl")
+# The query tables worth exporting; `terms` is the search index, rebuilt from the text.
+EXPORT_TABLES = ("articles", "spans", "paragraphs", "frames", "boilerplate", "reuse_pairs",
+                 "failures")
+
+
+class ExportError(PropscopeError, OSError):
+    """The export destination cannot be written."""
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def export(store: CorpusStore, fmt: str, out: str | Path) -> list[Path]:
+    """Write the corpus to ``out`` and return the files written.
+
+    Args:
+        store: the corpus.
+        fmt: ``parquet`` or ``csv`` (``out`` is a folder receiving one file per table), or
+            ``jsonl`` (``out`` is a file of JSON contract records, text included, one per line).
+    """
+    out = Path(out)
+    if fmt not in FORMATS:
+        raise ExportError(f"Unknown export format {fmt!r}; choose from {', '.join(FORMATS)}.")
+    try:
+        if fmt == "jsonl":
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with out.open("w", encoding="utf-8") as fh:
+                for rec in store.records():
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            return [out]
+        if out.exists() and not out.is_dir():
+            raise ExportError(f"{out} is a file; --format {fmt} writes one file per table into "
+                              "a folder: give a folder path.")
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        opts = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
+        for table in EXPORT_TABLES:
+            path = out / f"{table}.{fmt}"
+            store.con.execute(f"COPY {table} TO {_sql_path(path)} ({opts})")
+            written.append(path)
+        return written
+    except (OSError, duckdb.Error) as exc:
+        raise ExportError(f"Cannot write the export to {out}: {exc}") from exc

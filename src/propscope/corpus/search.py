@@ -1,0 +1,165 @@
+"""Full-text search over the corpus with technique, outlet and date filters, ranked by BM25.
+
+DuckDB's ``fts`` extension is not bundled with the Python wheel and must be downloaded from
+extensions.duckdb.org on first use, which fails offline (and the corpus must work offline).
+Search therefore runs on the store's own ``terms`` table (article, lower-cased word, count),
+filled at ingest with the same tokenizer used for queries: every query word must occur,
+articles are ranked by BM25 computed in SQL, and quoted phrases are checked with ``ILIKE``
+on the article text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from propscope.corpus.store import CorpusStore, tokenize
+from propscope.errors import PropscopeError
+from propscope.taxonomy import CATEGORIES, get_technique, normalize_technique
+
+_PHRASE_RE = re.compile(r'"([^"]+)"')
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+class QueryError(PropscopeError, ValueError):
+    """A search or filter names something the corpus cannot match (unknown technique...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpanHit:
+    """A technique span in a found article."""
+
+    technique: str
+    category: str
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(slots=True)
+class SearchHit:
+    """A found article: where it is from, how well it matches, a snippet and its spans."""
+
+    article_id: str
+    title: str | None
+    outlet: str | None
+    published: date | None
+    source: str | None
+    score: float
+    snippet: str
+    spans: list[SpanHit] = field(default_factory=list)
+
+
+def _technique(name: str) -> str:
+    try:
+        return get_technique(normalize_technique(name)).name
+    except (KeyError, ValueError) as exc:
+        raise QueryError(f"{exc.args[0] if exc.args else exc} List them with `propscope techniques`.") \
+            from None
+
+
+def _like(s: str) -> str:
+    return "%" + s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def snippet(text: str, terms: list[str], *, width: int = 90) -> str:
+    """About ``2 * width`` characters of ``text`` around the first query term (or its start)."""
+    pos = -1
+    for t in terms:
+        m = re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text, flags=re.IGNORECASE)
+        if m and (pos < 0 or m.start() < pos):
+            pos = m.start()
+    start = max(0, pos - width) if pos >= 0 else 0
+    end = min(len(text), (pos if pos >= 0 else 0) + width)
+    out = " ".join(text[start:end].split())
+    return ("…" if start > 0 else "") + out + ("…" if end < len(text) else "")
+
+
+def search(store: CorpusStore, query: str = "", *, technique: str | None = None,
+           category: str | None = None, outlet: str | None = None, since: str | None = None,
+           until: str | None = None, limit: int = 20, spans_per_hit: int = 5) -> list[SearchHit]:
+    """Articles matching every word (and quoted phrase) of ``query`` and all filters.
+
+    Args:
+        store: the corpus.
+        query: words (all must occur) and ``"quoted phrases"``; may be empty if a filter is
+            given, then articles are ranked by how many matching spans they hold.
+        technique, category: only articles with at least one span of it.
+        outlet: only this outlet's articles.
+        since, until: ISO dates bounding the publication date (inclusive).
+        limit: most articles returned.
+        spans_per_hit: most spans listed per article.
+    """
+    phrases = [p.strip() for p in _PHRASE_RE.findall(query) if p.strip()]
+    terms = sorted(set(tokenize(query)))
+    if not terms and not (technique or category or outlet or since or until):
+        raise QueryError("Give search words or at least one filter (--technique, --outlet, --since).")
+    tech = _technique(technique) if technique else None
+    if category and category not in CATEGORIES:
+        raise QueryError(f"Unknown category {category!r}; choose from {', '.join(CATEGORIES)}.")
+    conds, params = ["TRUE"], []
+    for cond, val in (("a.outlet = ?", outlet), ("a.published_date >= CAST(? AS DATE)", since),
+                      ("a.published_date <= CAST(? AS DATE)", until)):
+        if val:
+            conds.append(cond)
+            params.append(val)
+    for col, val in (("technique", tech), ("category", category)):
+        if val:
+            conds.append(f"EXISTS (SELECT 1 FROM spans s WHERE s.article_id = a.article_id "
+                         f"AND s.{col} = ?)")
+            params.append(val)
+    for p in phrases:
+        conds.append("a.text ILIKE ? ESCAPE '\\'")
+        params.append(_like(p))
+    where = " AND ".join(conds)
+    if terms:
+        sql = f"""
+            WITH n AS (SELECT count(*) AS n, avg(words) AS avgdl FROM articles),
+            df AS (SELECT term, count(*) AS df FROM terms WHERE term IN (SELECT unnest(?))
+                   GROUP BY term)
+            SELECT a.article_id, sum(ln(1 + (n.n - df.df + 0.5) / (df.df + 0.5)) * t.tf * {BM25_K1 + 1}
+                       / (t.tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * a.words / greatest(n.avgdl, 1))))
+                   AS score
+            FROM terms t JOIN df USING (term) JOIN articles a USING (article_id), n
+            WHERE {where}
+            GROUP BY a.article_id HAVING count(DISTINCT t.term) = ?
+            ORDER BY score DESC, a.article_id LIMIT ?"""
+        ranked = store.query(sql, [terms, *params, len(terms), limit])
+    else:
+        label = ("technique", tech) if tech else ("category", category) if category else None
+        count = (f"(SELECT count(*) FROM spans s WHERE s.article_id = a.article_id "
+                 f"AND s.{label[0]} = ?)" if label else "0")
+        ranked = store.query(
+            f"SELECT a.article_id, {count} AS score FROM articles a WHERE {where} "
+            "ORDER BY score DESC, a.published_date DESC NULLS LAST, a.article_id LIMIT ?",
+            [*([label[1]] if label else []), *params, limit])
+    return [_hit(store, aid, float(score), terms + phrases, tech, category, spans_per_hit)
+            for aid, score in ranked]
+
+
+def _hit(store: CorpusStore, aid: str, score: float, terms: list[str], tech: str | None,
+         category: str | None, n_spans: int) -> SearchHit:
+    title, outlet, published, source, text = store.query(
+        "SELECT title, outlet, published_date, source, text FROM articles WHERE article_id = ?",
+        [aid])[0]
+    conds, params = ["article_id = ?"], [aid]
+    if tech:
+        conds.append("technique = ?")
+        params.append(tech)
+    elif category:
+        conds.append("category = ?")
+        params.append(category)
+    # Spans that contain a query word first, then by confidence.
+    match = " OR ".join(["lower(text) LIKE ? ESCAPE '\\'"] * len(terms))
+    order = f"({match}) DESC, " if terms else ""
+    rows = store.query(
+        f"SELECT technique, category, start_char, end_char, text, score FROM spans "
+        f"WHERE {' AND '.join(conds)} ORDER BY {order}score DESC, start_char LIMIT ?",
+        [*params, *(_like(t.lower()) for t in terms), n_spans])
+    if terms and not (tech or category):
+        rows = [r for r in rows if any(t.lower() in r[4].lower() for t in terms)]
+    return SearchHit(aid, title, outlet, published, source, round(score, 4), snippet(text, terms),
+                     [SpanHit(*r) for r in rows])

@@ -1,0 +1,74 @@
+"""`propscope corpus` sub-commands run in-process on a store built from known annotations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from corpus_fixtures import ARTICLES, annotated, store_docs
+
+from propscope.cli.main import main
+from propscope.corpus.store import CorpusStore
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    path = tmp_path / "c.duckdb"
+    with CorpusStore(path) as store:
+        store_docs(store, [
+            annotated(ARTICLES["harbour"], id="h", outlet="Coast News", published="2021-04-03",
+                      spans=(("smother the mussel beds", "Loaded_Language"),), genre="reporting"),
+            annotated(ARTICLES["harbour"].replace("Tuesday", "Monday"), id="h2", outlet="Echo",
+                      published="2021-04-09", genre="opinion"),
+            annotated(ARTICLES["rail"], id="r", outlet="Echo", published="2021-05-01"),
+        ])
+    return str(path)
+
+
+def test_reuse_prints_and_saves_the_pairs(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "reuse", "--db", db, "--format", "json"]) == 0
+    [pair] = json.loads(capsys.readouterr().out)
+    assert (pair["outlet_a"], pair["outlet_b"], pair["reason"]) == ("Coast News", "Echo", "published")
+    assert pair["passages"][0]["words"] > 20
+    with CorpusStore(db, read_only=True) as store:
+        assert store.count_rows("reuse_pairs") == 1
+
+
+def test_profile_csv_has_rates_with_intervals(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "profile", "--db", db, "--by", "outlet", "--format", "csv",
+                 "--bootstrap", "50"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    row = next(r for r in rows if r["group"] == "Coast News" and r["label"] == "Loaded_Language")
+    assert (row["count"], row["articles"], row["method"]) == ("1", "1", "poisson")
+    assert float(row["low"]) < float(row["rate"]) < float(row["high"])
+
+
+@pytest.mark.parametrize("kind", ["technique", "genre"])
+def test_profile_table_by_month(db: str, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    assert main(["corpus", "profile", "--db", db, "--by", "month", "--kind", kind,
+                 "--bootstrap", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "2021-04" in out and ("Loaded_Language" in out if kind == "technique" else "opinion" in out)
+
+
+def test_search_json_and_exit_code_when_nothing_matches(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "search", "mussel", "--db", db, "--technique", "Loaded_Language",
+                 "--format", "json"]) == 0
+    [hit] = json.loads(capsys.readouterr().out)
+    assert hit["outlet"] == "Coast News" and hit["spans"][0]["text"] == "smother the mussel beds"
+    assert main(["corpus", "search", "zeppelin", "--db", db]) == 1
+
+
+def test_report_and_export_write_files(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "report", "--db", db, "-o", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert main(["corpus", "export", "--db", db, "--format", "jsonl", "-o", str(tmp_path / "a.jsonl")]) == 0
+    assert len((tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_corpus_without_subcommand_shows_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus"]) == 2
+    assert "ingest" in capsys.readouterr().out

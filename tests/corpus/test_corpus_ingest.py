@@ -1,0 +1,130 @@
+"""Ingest with the trained model: hostile inputs skipped, re-runs idempotent, kills resumable."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from corpus_fixtures import ARTICLES
+
+from propscope.corpus.engines import AnalysisSpec, LocalEngine
+from propscope.corpus.runner import estimate_inputs, ingest, ingest_paths
+from propscope.corpus.store import CorpusStore
+from propscope.document import Document, Metadata
+
+HTML = ("<html><head><title>Frost and orchards</title><script>document.write('pwned')</script>"
+        "</head><body><nav>Home | News</nav><article><h1>Frost arrives late</h1>"
+        + "".join(f"<p>{p}</p>" for p in ARTICLES["orchard"].split("\n\n")[1:])
+        + "<script>alert('pwned')</script></article></body></html>")
+
+
+def write_batch(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(ARTICLES["harbour"], encoding="utf-8")
+    (folder / "orchard.html").write_text(HTML, encoding="utf-8")
+    records = [{"id": "rail", "text": ARTICLES["rail"], "outlet": "Rail Times",
+                "author": "A. Driver", "published": "2022-03-01", "url": "https://rail.example/1"},
+               {"id": "chess", "text": ARTICLES["chess"], "outlet": "Board Weekly"}]
+    lines = [json.dumps(records[0]), "{not json", json.dumps(records[1])]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(bytes(range(256)) * 8)
+    return folder
+
+
+@pytest.mark.slow
+def test_bad_inputs_are_reported_and_skipped_and_reruns_add_nothing(
+        tmp_path: Path, model_name: str) -> None:
+    batch = write_batch(tmp_path / "in")
+    engine = LocalEngine(AnalysisSpec(model_name), workers=1, task_size=2)
+    assert estimate_inputs([batch]) == 7  # four files plus three JSONL lines
+    with CorpusStore(tmp_path / "c.duckdb") as store:
+        report = ingest_paths(store, [str(batch)], engine, chunk_size=2, max_bytes=1 << 20)
+        assert (report.added, report.failed, report.skipped) == (4, 3, 0)
+        failed = sorted(Path(f.source).name for f in report.failures)
+        assert failed == ["empty.txt", "feed.jsonl:2", "image.txt"]
+        assert store.count_rows("failures") == 3
+        texts = " ".join(r[0] for r in store.query("SELECT text FROM articles"))
+        assert "pwned" not in texts and "Frost" in texts
+        assert store.query("SELECT outlet, author, published_date::VARCHAR, url FROM articles "
+                           "WHERE doc_id = 'rail'") == [
+            ("Rail Times", "A. Driver", "2022-03-01", "https://rail.example/1")]
+        assert store.query("SELECT count(DISTINCT model) FROM articles WHERE model IS NOT NULL") == [(1,)]
+
+        again = ingest_paths(store, [str(batch)], engine, chunk_size=2, max_bytes=1 << 20)
+        assert (again.added, again.skipped) == (0, 4)
+        assert store.count() == 4
+
+
+def test_an_article_that_fails_analysis_costs_only_itself(tmp_path: Path, model_name: str) -> None:
+    docs = [Document(ARTICLES["rail"], id="ok1"), Document(" \n\t ", id="blank", source="blank.txt"),
+            Document(ARTICLES["chess"], id="ok2", metadata=Metadata(outlet="X"))]
+    with CorpusStore(tmp_path / "c.duckdb") as store:
+        report = ingest(store, docs, LocalEngine(AnalysisSpec(model_name), task_size=3))
+        assert (report.added, report.failed) == (2, 1)
+        assert report.failures[0].source == "blank.txt"
+        assert "empty" in report.failures[0].message
+        assert sorted(r[0] for r in store.query("SELECT doc_id FROM articles")) == ["ok1", "ok2"]
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "propscope.cli.main", "corpus", *args]
+
+
+@pytest.mark.slow
+def test_a_killed_ingest_resumes_without_losing_or_duplicating(tmp_path: Path, model_name: str) -> None:
+    feed = tmp_path / "feed.jsonl"
+    texts = list(ARTICLES.values())
+    with feed.open("w", encoding="utf-8") as fh:
+        for i in range(40):
+            fh.write(json.dumps({"id": f"r{i}", "text": texts[i % 5] + f"\nReader letter {i}.",
+                                 "outlet": f"outlet{i % 3}"}) + "\n")
+    db = tmp_path / "c.duckdb"
+    args = _cli("ingest", str(feed), "--db", str(db), "--workers", "1", "--chunk-size", "3",
+                "--task-size", "1", "--no-progress", "--model", model_name)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if line.startswith("committed"):
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    with CorpusStore(db, read_only=True) as store:
+        kept = store.count()
+    assert 3 <= kept < 40
+
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"added {40 - kept}, already stored {kept}, failed 0" in " ".join(done.stderr.split())
+    with CorpusStore(db, read_only=True) as store:
+        assert store.query("SELECT count(*), count(DISTINCT doc_id) FROM articles") == [(40, 40)]
+        # Normalised tables hold each article's analysis exactly once.
+        assert store.query("""
+            SELECT count(*) FROM articles a WHERE json_array_length(a.analysis->'paragraphs')
+                != (SELECT count(*) FROM paragraphs p WHERE p.article_id = a.article_id)
+            OR json_array_length(a.analysis->'spans')
+                != (SELECT count(*) FROM spans s WHERE s.article_id = a.article_id)""") == [(0,)]
+
+
+def test_dask_engine_needs_a_scheduler_address(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLES["rail"], encoding="utf-8")
+    done = subprocess.run(_cli("ingest", str(tmp_path / "a.txt"), "--db", str(tmp_path / "c.duckdb"),
+                               "--engine", "dask"), capture_output=True, text=True, timeout=60,
+                          env={k: v for k, v in os.environ.items() if k != "PROPSCOPE_SCHEDULER"})
+    assert done.returncode == 1
+    assert "--scheduler" in done.stderr
+
+
+@pytest.mark.parametrize("bad_db", ["missing/dir/c.duckdb"])
+def test_queries_on_a_missing_database_fail_cleanly(tmp_path: Path, bad_db: str) -> None:
+    done = subprocess.run(_cli("profile", "--db", str(tmp_path / bad_db)), capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1
+    assert "propscope corpus ingest" in done.stderr

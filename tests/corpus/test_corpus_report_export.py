@@ -1,0 +1,82 @@
+"""The HTML report (charts, escaping, empty corpus) and the Parquet/CSV/JSONL exports."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from corpus_fixtures import ARTICLES, annotated, store_docs
+
+from propscope.corpus.export import EXPORT_TABLES, ExportError, export
+from propscope.corpus.report import render_report
+from propscope.corpus.store import CorpusStore
+from propscope.serialize import from_dict, to_dict
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+@pytest.fixture
+def filled(store: CorpusStore) -> CorpusStore:
+    docs = [
+        annotated(ARTICLES["harbour"], id="h", outlet="Coast News", published="2021-03-02",
+                  spans=(("smother the mussel beds", "Loaded_Language"),), genre="reporting",
+                  frames=("Economic",)),
+        annotated(ARTICLES["harbour"].replace("Tuesday", "Monday"), id="h2", outlet=HOSTILE,
+                  published="2021-05-09", genre="opinion"),
+        annotated(ARTICLES["chess"], id="c", outlet="$Money$ Times", published="2021-04-01",
+                  author="R. Lee", spans=(("the back room of a bakery", "Loaded_Language"),),
+                  genre="satire", frames=("Cultural_identity", "Quality_of_life")),
+    ]
+    store_docs(store, docs)
+    return store
+
+
+def test_report_has_every_view_as_embedded_svg(filled: CorpusStore) -> None:
+    html = render_report(filled, n_boot=100)
+    for heading in ("Persuasion techniques per outlet", "Techniques over time", "Genre and frames",
+                    "Republication and near-copies"):
+        assert heading in html
+    images = re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)
+    assert len(images) == 5  # techniques, time, genre, frames, reuse network
+    assert all(base64.b64decode(i).lstrip().startswith(b"<?xml") for i in images)
+    assert "http://" not in html.replace("http://www.w3.org", "")  # nothing fetched from outside
+
+
+def test_report_escapes_text_from_the_corpus(filled: CorpusStore) -> None:
+    html = render_report(filled, n_boot=50)
+    assert HOSTILE not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "<script" not in html
+
+
+def test_report_of_an_empty_corpus_explains_how_to_fill_it(store: CorpusStore) -> None:
+    assert "propscope corpus ingest" in render_report(store)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_table_exports_hold_every_row(filled: CorpusStore, tmp_path: Path, fmt: str) -> None:
+    written = export(filled, fmt, tmp_path / "out")
+    assert [p.name for p in written] == [f"{t}.{fmt}" for t in EXPORT_TABLES]
+    reader = "read_parquet" if fmt == "parquet" else "read_csv_auto"
+    con = duckdb.connect()
+    for table in ("articles", "spans", "frames"):
+        n = con.execute(f"SELECT count(*) FROM {reader}(?)", [str(tmp_path / "out" / f"{table}.{fmt}")])
+        assert n.fetchone()[0] == filled.count_rows(table)  # type: ignore[index]
+
+
+def test_jsonl_export_is_the_json_contract(filled: CorpusStore, tmp_path: Path) -> None:
+    [out] = export(filled, "jsonl", tmp_path / "a.jsonl")
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 3
+    assert all(to_dict(from_dict(r)) == r for r in records)
+
+
+def test_export_to_a_file_where_a_folder_is_needed_is_refused(filled: CorpusStore, tmp_path: Path) -> None:
+    f = tmp_path / "x.parquet"
+    f.write_text("")
+    with pytest.raises(ExportError, match="folder"):
+        export(filled, "parquet", f)
