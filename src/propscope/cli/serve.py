@@ -42,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--allow-fetch-host", action="append", dest="fetch_allow_hosts", metavar="HOST",
                    help=_help(s, "fetch_allow_hosts") + " Repeat for several hosts.")
     p.add_argument("--store", help=_help(s, "store"))
+    p.add_argument("--corpus-db", metavar="PATH", help=_help(s, "corpus_db"))
     p.add_argument("--threads", type=int, dest="analysis_threads", metavar="N",
                    help=_help(s, "analysis_threads"))
     p.add_argument("--log-level", default="info",

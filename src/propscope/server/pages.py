@@ -36,7 +36,8 @@ def _page(request: Request, name: str, code: int = 200, headers: dict[str, str] 
     server = state.config.server
     return templates.TemplateResponse(request, name, {
         "version": __version__, "model": state.model_info(), "analysis_id": "",
-        "max_body_bytes": server.max_body_bytes, **context}, status_code=code, headers=headers)
+        "max_body_bytes": server.max_body_bytes,
+        "corpus_enabled": bool(server.corpus_db), **context}, status_code=code, headers=headers)
 
 
 def error_page(request: Request, status: int, message: str,
@@ -92,6 +93,33 @@ async def download_html(request: Request) -> Response:
     return _attachment(body, "text/html; charset=utf-8", _download_name(record, "html"))
 
 
+# The corpus report is one self-contained document with inline styles and data: images and
+# no script at all, so its page gets a policy that allows exactly that and nothing more.
+CORPUS_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+              "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def _corpus_report(db: str) -> str:
+    from propscope.corpus.report import render_report
+    from propscope.corpus.store import CorpusStore
+
+    with CorpusStore(db, read_only=True) as store:
+        return render_report(store)
+
+
+async def corpus(request: Request) -> Response:
+    """GET /corpus: the corpus report (profiles, time series, reuse) of the configured store."""
+    db = state_of(request).config.server.corpus_db
+    if not db:
+        raise HTTPError(404, "No corpus is configured: build one with `propscope corpus ingest` "
+                             "and start the server with `propscope serve --corpus-db FILE`.")
+    if not Path(db).expanduser().is_file():
+        raise HTTPError(404, f"The corpus file {db} does not exist.")
+    body = await anyio.to_thread.run_sync(_corpus_report, str(Path(db).expanduser()))
+    return Response(body, media_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": CORPUS_CSP})
+
+
 async def login(request: Request) -> Response:
     """GET/POST /login: the token form; a right token sets the session cookie."""
     token = state_of(request).config.server.token
@@ -115,5 +143,6 @@ routes = [
     Route("/a/{analysis_id}.html", download_html, methods=["GET"]),
     Route("/a/{analysis_id}", permalink, methods=["GET"]),
     Route("/login", login, methods=["GET", "POST"]),
+    Route("/corpus", corpus, methods=["GET"]),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ]
