@@ -126,3 +126,44 @@ def test_shipped_model_never_predicts_in_boilerplate(shipped: LinearModel) -> No
     shipped.predict([doc])
     assert not [s for s in doc.spans if s.overlaps(start, start + 60)]
     assert doc.spans, "the rest of the paragraph is still analysed"
+
+
+REPORT = ('Officials said on Monday that the bridge would reopen. "We expect traffic by noon," '
+          "the mayor told reporters.\n\"Repairs went well,\" a spokesman said, according to a statement.")
+OPINION = ("I think you should be furious. Why do we keep paying for this?\n"
+           "We deserve better! You know it, and I know it.")
+
+
+@pytest.mark.parametrize(("name", "report_higher"), [
+    ("quoted_sentences", True), ("reporting_verbs_per_sentence", True),
+    ("paragraphs_opening_with_quote", True), ("first_person_per_100_words", False),
+    ("second_person_per_100_words", False), ("questions_per_sentence", False),
+    ("exclamations_per_sentence", False),
+])
+def test_style_features_separate_reporting_from_opinion(name: str, report_higher: bool) -> None:
+    from propscope.models.linear.style import STYLE_NAMES, style_features
+
+    i = STYLE_NAMES.index(name)
+    report, opinion = style_features(REPORT)[i], style_features(OPINION)[i]
+    assert (report > opinion) if report_higher else (report < opinion)
+
+
+def test_style_scaler_round_trip_and_standardises() -> None:
+    import numpy as np
+
+    from propscope.models.linear.style import STYLE_NAMES, StyleScaler
+
+    scaler = StyleScaler.fit([REPORT, OPINION, WEATHER], weight=0.5)
+    x = scaler.transform([REPORT, OPINION, WEATHER]).toarray()
+    assert x.shape == (3, len(STYLE_NAMES))
+    assert np.allclose(x.mean(axis=0), 0, atol=1e-5)
+    again = StyleScaler.from_arrays("style", scaler.to_arrays("style"))
+    assert again is not None and np.allclose(again.transform([REPORT]).toarray(), x[:1])
+    assert StyleScaler.from_arrays("style", {}) is None
+
+
+def test_genre_without_style_features_still_fits(tiny_corpus: list[Document]) -> None:
+    model = LinearModel(**TINY, style_weight=0.0).fit(tiny_corpus)
+    assert model.style_ is None
+    doc = model.predict([_doc(ANGRY)])[0]
+    assert doc.genre is not None and doc.genre.label in GENRES

@@ -30,6 +30,7 @@ from propscope.models.linear.heads import (
     logit,
 )
 from propscope.models.linear.spans import coverage, decode_runs, overlap_prf
+from propscope.models.linear.style import StyleScaler, genre_matrix
 from propscope.models.linear.units import Units, build_units, unit_labels
 from propscope.taxonomy import FRAMES, GENRES, technique_names
 
@@ -46,6 +47,7 @@ class FitResult:
     vectorizer: TextVectorizer
     heads: dict[str, LinearHead]
     paragraph_mode: str
+    style: StyleScaler | None = None
     calibration: dict[str, Any] = field(default_factory=dict)
 
 
@@ -199,7 +201,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     sent_group = np.arange(len(units.sent_texts))
 
     def fit_sent(idx: np.ndarray) -> LinearHead:
-        return fit_ovr(xs[idx], ys[idx], sent_t, c=m.c_paragraph, seed=seed, gates=gs[idx])
+        return fit_ovr(xs[idx], ys[idx], sent_t, c=m.c_sentence, seed=seed, gates=gs[idx])
 
     oof_s = _oof(fit_sent, lambda h, te: h.proba(xs[te], gs[te]), doc_fold[units.par_doc][units.sent_par],
                  n_folds, ys.shape)
@@ -233,19 +235,22 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     mode = max(mode_f1, key=mode_f1.__getitem__)
 
     progress("genre and frame classifiers")
-    xd = vec.transform(units.doc_texts)
+    doc_texts = units.doc_texts
+    xd = vec.transform(doc_texts)
     with_genre = np.array([d.genre is not None for d in docs])
     genres = [d.genre.label for d in docs if d.genre is not None]
+    style = StyleScaler.fit(doc_texts, weight=m.style_weight) if m.style_weight > 0 else None
     if len(set(genres)) >= 2:
-        xg = xd[with_genre]
-        heads["genre"] = fit_multiclass(xg, genres, GENRES, c=m.c_document, seed=seed)
+        xg = genre_matrix(xd, doc_texts, style)[with_genre]
+        heads["genre"] = fit_multiclass(xg, genres, GENRES, c=m.c_genre, seed=seed)
         oof_g = _oof(lambda idx: fit_multiclass(xg[idx], [genres[i] for i in idx], GENRES,
-                                                c=m.c_document, seed=seed),
+                                                c=m.c_genre, seed=seed),
                      lambda h, te: h.softmax(xg[te]), doc_fold[with_genre], n_folds,
                      (len(genres), len(GENRES)))
         heads["genre"].thresholds, genre_f1 = calibrate_genre(oof_g, genres)
     else:  # too little genre data: a constant prior on the majority genre (or "opinion")
         top = genres[0] if genres else GENRES[0]
+        style = None
         heads["genre"] = LinearHead(list(GENRES), np.zeros((len(GENRES), vec.dim), dtype=np.float32),
                                     np.array([0.0 if g == top else -3.0 for g in GENRES], dtype=np.float32))
     with_frames = np.flatnonzero([bool(d.frames) for d in docs])
@@ -277,4 +282,4 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
         "oof_genre_macro_f1": round(genre_f1, 4) if len(set(genres)) >= 2 else None,
         "oof_paragraph_micro_f1": rounded(mode_f1),
     }
-    return FitResult(vec, heads, mode, calibration)
+    return FitResult(vec, heads, mode, style, calibration)

@@ -4,7 +4,9 @@
 - Spans: techniques whose gold spans are short (a few words) are found token by token
   (hashed lexical/context features plus the paragraph logit); techniques whose spans are
   usually whole clauses are found sentence by sentence (TF-IDF plus the paragraph logit).
-- Genre: multinomial logistic regression; frames: one-vs-rest; both on the article's TF-IDF.
+- Genre: multinomial logistic regression on the article's TF-IDF plus style features
+  (quoting, attribution verbs, person, punctuation; ``style.py``); frames: one-vs-rest on
+  the article's TF-IDF.
 Every decision threshold comes from out-of-fold predictions (folds by article).
 """
 
@@ -23,6 +25,7 @@ from propscope.models.base import register_model
 from propscope.models.linear.features import TextVectorizer, hash_features
 from propscope.models.linear.fitting import FitResult, fit_linear
 from propscope.models.linear.heads import LinearHead, logit
+from propscope.models.linear.style import StyleScaler, genre_matrix
 from propscope.models.linear.units import Units, build_units
 from propscope.taxonomy import UNTRAINABLE_TECHNIQUES as _UNTRAINABLE
 
@@ -41,9 +44,13 @@ class LinearModel:
         max_word_features: word 1-2-gram vocabulary size.
         max_char_features: char 3-5-gram vocabulary size.
         hash_bits: token features are hashed into ``2**hash_bits`` columns.
-        c_paragraph: inverse regularisation of paragraph/sentence classifiers.
+        c_paragraph: inverse regularisation of the paragraph classifiers.
+        c_sentence: inverse regularisation of the sentence-level span detectors.
         c_token: inverse regularisation of token classifiers.
-        c_document: inverse regularisation of genre/frame classifiers.
+        c_document: inverse regularisation of the frame classifiers.
+        c_genre: inverse regularisation of the genre classifier.
+        style_weight: scale of the standardised style features next to the article's
+            unit-norm TF-IDF in the genre classifier (0 switches them off).
         sentence_min_words: techniques whose median gold span has at least this many words
             are detected per sentence, the others per token.
         negative_ratio: token negatives kept per positive when training token classifiers.
@@ -55,8 +62,10 @@ class LinearModel:
 
     def __init__(self, *, name: str = "linear-v0", version: str = "0.1.0",
                  max_word_features: int = 30000, max_char_features: int = 0,
-                 hash_bits: int = 17, c_paragraph: float = 1.0, c_token: float = 0.3,
-                 c_document: float = 4.0, sentence_min_words: int = 8,
+                 hash_bits: int = 17, c_paragraph: float = 4.0, c_sentence: float = 1.0,
+                 c_token: float = 0.3,
+                 c_document: float = 4.0, c_genre: float = 1.0, style_weight: float = 0.4,
+                 sentence_min_words: int = 8,
                  negative_ratio: int = 10, folds: int = 3, seed: int = 0) -> None:
         self.name = name
         self.version = version
@@ -64,8 +73,11 @@ class LinearModel:
         self.max_char_features = max_char_features
         self.hash_bits = hash_bits
         self.c_paragraph = c_paragraph
+        self.c_sentence = c_sentence
         self.c_token = c_token
         self.c_document = c_document
+        self.c_genre = c_genre
+        self.style_weight = style_weight
         self.sentence_min_words = sentence_min_words
         self.negative_ratio = negative_ratio
         self.folds = folds
@@ -75,8 +87,8 @@ class LinearModel:
         """Constructor arguments, as scikit-learn estimators expose them."""
         return {k: getattr(self, k) for k in (
             "name", "version", "max_word_features", "max_char_features", "hash_bits",
-            "c_paragraph", "c_token", "c_document", "sentence_min_words", "negative_ratio",
-            "folds", "seed")}
+            "c_paragraph", "c_sentence", "c_token", "c_document", "c_genre", "style_weight",
+            "sentence_min_words", "negative_ratio", "folds", "seed")}
 
     # -- training -------------------------------------------------------------------------
 
@@ -88,6 +100,7 @@ class LinearModel:
         result: FitResult = fit_linear(self, docs, progress=progress or (lambda _m: None))
         self.vectorizer_ = result.vectorizer
         self.heads_ = result.heads
+        self.style_ = result.style
         self.paragraph_mode_ = result.paragraph_mode
         self.calibration_ = result.calibration
         self.trained_on_ = trained_on or f"{len(docs)} articles"
@@ -176,6 +189,8 @@ class LinearModel:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         arrays, vocab = self.vectorizer_.to_arrays("vectorizer")
+        if self.style_ is not None:
+            arrays.update(self.style_.to_arrays("style"))
         heads_meta = {}
         for key, head in self.heads_.items():
             a, meta = head.to_arrays(key)
@@ -214,6 +229,7 @@ class LinearModel:
         model.vectorizer_ = TextVectorizer.from_arrays("vectorizer", arrays, vocab)
         model.heads_ = {k: LinearHead.from_arrays(k, arrays, manifest["heads"][k])
                         for k in _HEADS if k in manifest["heads"]}
+        model.style_ = StyleScaler.from_arrays("style", arrays)
         model.paragraph_mode_ = manifest.get("paragraph_mode", "classifier")
         model.calibration_ = manifest.get("calibration", {})
         model.trained_on_ = str(manifest.get("trained_on", "unknown"))
@@ -268,7 +284,9 @@ def score_units(model: LinearModel, units: Units) -> Scored:
         for j, t in enumerate(tok.labels):
             spans.append((t, *decode_runs(units.tok_ranges, units.tok_par, probs[:, j],
                                           tok.thresholds.get(t, 1.01))))
-    doc_x = vec.transform(units.doc_texts)
-    return Scored(par, heads["genre"].softmax(doc_x), heads["frames"].proba(doc_x),
+    doc_texts = units.doc_texts
+    doc_x = vec.transform(doc_texts)
+    genre = heads["genre"].softmax(genre_matrix(doc_x, doc_texts, model.style_))
+    return Scored(par, genre, heads["frames"].proba(doc_x),
                   [s for s in spans if s[0] not in _UNTRAINABLE])
 

@@ -1,0 +1,101 @@
+"""Article style features for the genre head: quoting, attribution, person, punctuation, length.
+
+Words alone tie genre to topics and outlets of the training years; how an article is written
+(share of quoted sentences, "said"/"according to" attributions, first- and second-person
+voice, questions and exclamations, sentence length) carries over to newer news better.
+The features are standardised with training means and deviations saved in the artifact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from propscope.models.linear.text import sentences
+
+_REPORTING = re.compile(
+    r"\b(said|says|told|according to|stated|added|announced|reported|reportedly|confirmed|"
+    r"spokes(?:man|woman|person)|statement)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(i|me|my|mine|we|us|our|ours|i'm|we're|i've|we've)\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(you|your|yours|you're)\b", re.IGNORECASE)
+_QUOTE = re.compile(r"[\"“”]")
+
+STYLE_NAMES = (
+    "quoted_sentences", "reporting_verbs_per_sentence", "first_person_per_100_words",
+    "second_person_per_100_words", "questions_per_sentence", "exclamations_per_sentence",
+    "log_words_per_sentence", "paragraphs_opening_with_quote", "paragraphs_with_quote",
+    "log_words", "digits_per_100_chars",
+)
+
+
+def style_features(text: str) -> list[float]:
+    """Raw style measurements of one article (paragraphs separated by newlines)."""
+    pars = [p for p in text.split("\n") if p.strip()]
+    sents = [p[s:e] for p in pars for s, e in sentences(p, 0, len(p))] or [""]
+    n_sent, n_par = len(sents), max(1, len(pars))
+    words = max(1, len(text.split()))
+    return [
+        sum(bool(_QUOTE.search(s)) for s in sents) / n_sent,
+        sum(len(_REPORTING.findall(s)) for s in sents) / n_sent,
+        len(_FIRST_PERSON.findall(text)) / words * 100,
+        len(_SECOND_PERSON.findall(text)) / words * 100,
+        text.count("?") / n_sent,
+        text.count("!") / n_sent,
+        float(np.log1p(words / n_sent)),
+        sum(p.lstrip()[:1] in "\"“" for p in pars) / n_par,
+        sum(bool(_QUOTE.search(p)) for p in pars) / n_par,
+        float(np.log1p(words)),
+        sum(c.isdigit() for c in text) / max(1, len(text)) * 100,
+    ]
+
+
+@dataclass
+class StyleScaler:
+    """Standardises style features and scales them against the TF-IDF block.
+
+    Attributes:
+        mean: training mean of each feature.
+        std: training standard deviation of each feature (never zero).
+        weight: multiplier after standardising (the TF-IDF rows have unit norm).
+    """
+
+    mean: np.ndarray
+    std: np.ndarray
+    weight: float
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], *, weight: float) -> StyleScaler:
+        raw = np.array([style_features(t) for t in texts], dtype=np.float32).reshape(-1, len(STYLE_NAMES))
+        mean = raw.mean(axis=0) if len(raw) else np.zeros(len(STYLE_NAMES), dtype=np.float32)
+        std = raw.std(axis=0) if len(raw) else np.ones(len(STYLE_NAMES), dtype=np.float32)
+        return cls(mean.astype(np.float32), np.maximum(std, 1e-6).astype(np.float32), weight)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Rows of scaled style features (``len(texts) x len(STYLE_NAMES)``)."""
+        raw = np.array([style_features(t) for t in texts], dtype=np.float32).reshape(-1, len(STYLE_NAMES))
+        return sp.csr_matrix((raw - self.mean) / self.std * np.float32(self.weight))
+
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}.mean": self.mean, f"{prefix}.std": self.std,
+                f"{prefix}.weight": np.array([self.weight], dtype=np.float32)}
+
+    @classmethod
+    def from_arrays(cls, prefix: str, arrays: Any) -> StyleScaler | None:
+        """The saved scaler, or ``None`` for artifacts trained before style features existed."""
+        if f"{prefix}.mean" not in arrays:
+            return None
+        return cls(np.asarray(arrays[f"{prefix}.mean"], dtype=np.float32),
+                   np.asarray(arrays[f"{prefix}.std"], dtype=np.float32),
+                   float(np.asarray(arrays[f"{prefix}.weight"])[0]))
+
+
+def genre_matrix(doc_x: sp.csr_matrix, texts: Sequence[str], style: StyleScaler | None) -> sp.csr_matrix:
+    """The genre head's input: article TF-IDF rows, followed by style columns when fitted."""
+    if style is None:
+        return doc_x
+    return sp.hstack([doc_x, style.transform(texts)], format="csr", dtype=np.float32)
