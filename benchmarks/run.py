@@ -111,10 +111,16 @@ def main() -> None:
         print(f"| peak memory (RSS) | {s['peak_rss_mb']:.0f} MB |")
         print(f"| CLI cold start, one file (median of 5) | {cs:.2f} s |")
         if not args.speed_only:
-            q = quality(model, args.data)
-            print("\nValidation split quality (`propscope evaluate ... --json`):\n")
-            print("```json\n" + json.dumps(q.get("summary", q), indent=1)[:4000] + "\n```")
+            from propscope.models.training import headline
 
+            q = quality(model, args.data)
+            rows = {"all": headline(q["all"]), "recent": headline(q.get("recent", {}))}
+            print("\nValidation split (`splits/validation.txt`), scores x 100:\n")
+            print("| metric | all articles | newest (83*) |\n| --- | --- | --- |")
+            for key in rows["all"]:
+                recent = rows["recent"].get(key)
+                print(f"| {key} | {100 * rows['all'][key]:.1f} | "
+                      f"{'' if recent is None else f'{100 * recent:.1f}'} |")
 
 if __name__ == "__main__":
     main()
