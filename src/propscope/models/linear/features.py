@@ -1,25 +1,28 @@
 """TF-IDF text features and hashed token features that save as plain arrays (no pickle).
 
 ``TextVectorizer`` is fitted with scikit-learn, then reduced to what inference needs: the
-ordered vocabularies and idf weights. Transforming recomputes counts with a fixed-vocabulary
-``CountVectorizer`` and applies sublinear tf, idf and per-block L2 normalisation by hand, so
-the artifact holds only strings and floats.
+ordered vocabularies and idf weights. Transforming counts the word n-grams itself (the same
+tokens and n-grams as scikit-learn's ``CountVectorizer``; a test checks they agree) and applies
+sublinear tf, idf and per-block L2 normalisation by hand, so the artifact holds only strings
+and floats, and analysis never imports scikit-learn, whose import alone takes about 1.5 s and
+would dominate the command line's start-up.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.preprocessing import normalize
 
-_WORD = {"analyzer": "word", "ngram_range": (1, 2), "lowercase": True,
-         "token_pattern": r"(?u)\b\w+\b"}
+_TOKEN = r"(?u)\b\w+\b"
+_TOKEN_RE = re.compile(_TOKEN)
+_WORD = {"analyzer": "word", "ngram_range": (1, 2), "lowercase": True, "token_pattern": _TOKEN}
 _CHAR = {"analyzer": "char_wb", "ngram_range": (3, 5), "lowercase": True}
 
 
@@ -36,6 +39,8 @@ class TextVectorizer:
     def fit(cls, texts: Sequence[str], *, max_word: int, max_char: int,
             min_df: int = 2) -> TextVectorizer:
         """Learn vocabularies (most frequent n-grams) and idf weights from ``texts``."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         parts: list[tuple[list[str], np.ndarray]] = []
         for opts, cap in ((_WORD, max_word), (_CHAR, max_char)):
             if cap <= 0:  # block switched off
@@ -53,29 +58,49 @@ class TextVectorizer:
     def dim(self) -> int:
         return len(self.word_vocab) + len(self.char_vocab)
 
-    def _counters(self) -> tuple[CountVectorizer, CountVectorizer]:
-        # Built lazily and cached: a fixed-vocabulary CountVectorizer needs no fitting.
-        cached: tuple[CountVectorizer, CountVectorizer] | None = getattr(self, "_cv", None)
-        if cached is None:
-            cached = (
-                CountVectorizer(vocabulary={w: i for i, w in enumerate(self.word_vocab)} or None,
-                                dtype=np.float32, **_WORD),  # type: ignore[arg-type]
-                CountVectorizer(vocabulary={w: i for i, w in enumerate(self.char_vocab)} or None,
-                                dtype=np.float32, **_CHAR),  # type: ignore[arg-type]
-            )
-            self._cv = cached
-        return cached
+    def _word_index(self) -> dict[str, int]:
+        # Built lazily and cached: the vocabulary's position of each n-gram.
+        index: dict[str, int] | None = getattr(self, "_windex", None)
+        if index is None:
+            index = {w: i for i, w in enumerate(self.word_vocab)}
+            self._windex = index
+        return index
+
+    def word_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Counts of vocabulary word 1-2-grams (lowercased ``\\b\\w+\\b`` tokens, joined by a space)."""
+        index = self._word_index()
+        indptr, indices, data = [0], [], []
+        for text in texts:
+            toks = _TOKEN_RE.findall(text.lower())
+            row: dict[int, float] = {}
+            for gram in (*toks, *(f"{a} {b}" for a, b in itertools.pairwise(toks))):
+                j = index.get(gram)
+                if j is not None:
+                    row[j] = row.get(j, 0.0) + 1.0
+            indices.extend(row)
+            data.extend(row.values())
+            indptr.append(len(indices))
+        return sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                              np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(index)))
+
+    def _char_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        # The char block is off in the shipped model; scikit-learn is imported only if it is on.
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        counter = CountVectorizer(vocabulary={w: i for i, w in enumerate(self.char_vocab)},
+                                  dtype=np.float32, **_CHAR)  # type: ignore[arg-type]
+        return counter.transform(texts).tocsr()
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows of TF-IDF features for ``texts`` (shape ``len(texts) x dim``)."""
         blocks = []
-        active = [(c, idf) for c, idf in zip(self._counters(), (self.word_idf, self.char_idf), strict=True)
-                  if len(idf)]
-        for counter, idf in active:
-            x = counter.transform(texts).tocsr().astype(np.float32)
+        active = [(count, idf) for count, idf in ((self.word_counts, self.word_idf),
+                                                  (self._char_counts, self.char_idf)) if len(idf)]
+        for count, idf in active:
+            x = count(texts).astype(np.float32)
             x.data = 1.0 + np.log(x.data)
-            x = x @ sp.diags(idf)
-            blocks.append(normalize(x) * np.float32(np.sqrt(1 / len(active))))
+            x = (x @ sp.diags(idf)).tocsr()
+            blocks.append(l2_normalize(x) * np.float32(np.sqrt(1 / len(active))))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
     def to_arrays(self, prefix: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -90,8 +115,25 @@ class TextVectorizer:
                    np.asarray(arrays[f"{prefix}.char_idf"], dtype=np.float32))
 
 
+def l2_normalize(x: sp.csr_matrix) -> sp.csr_matrix:
+    """Scale each row of ``x`` to unit Euclidean length (all-zero rows stay zero)."""
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ x)
+
+
 def hash_features(rows: Sequence[list[str]], bits: int) -> sp.csr_matrix:
-    """Hash lists of feature strings into a binary sparse matrix with ``2**bits`` columns."""
-    hasher = FeatureHasher(n_features=2**bits, input_type="string", alternate_sign=False,
-                           dtype=np.float32)
-    return hasher.transform(rows).tocsr()
+    """Hash lists of feature strings into a count matrix with ``2**bits`` columns.
+
+    CRC-32 is stable across processes and Python versions (unlike ``hash``) and is in the
+    standard library, so inference needs no scikit-learn.
+    """
+    mask = (1 << bits) - 1
+    indptr, indices = [0], []
+    for feats in rows:
+        indices.extend(zlib.crc32(f.encode("utf-8", "surrogatepass")) & mask for f in feats)
+        indptr.append(len(indices))
+    x = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int64),
+                       np.asarray(indptr, dtype=np.int64)), shape=(len(rows), 1 << bits))
+    x.sum_duplicates()
+    return x

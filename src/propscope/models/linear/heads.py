@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
 # Weights are stored as float16 to keep the artifact small; scores are computed in float32.
 _STORE_DTYPE = np.float16
@@ -87,6 +86,8 @@ class LinearHead:
 def _fit_binary(x: sp.csr_matrix, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, float]:
     if y.min() == y.max():  # a label absent (or everywhere) in this fold: constant scorer
         return np.zeros(x.shape[1], dtype=np.float32), (8.0 if y[0] else -8.0)
+    from sklearn.linear_model import LogisticRegression  # training only: slow to import
+
     clf = LogisticRegression(C=c, solver="liblinear", dual=True, class_weight="balanced",
                              random_state=seed, max_iter=500)
     clf.fit(x, y)
@@ -120,6 +121,8 @@ def fit_ovr(x: sp.csr_matrix, y: np.ndarray, labels: Sequence[str], *, c: float,
 def fit_multiclass(x: sp.csr_matrix, y: Sequence[str], labels: Sequence[str], *, c: float,
                    seed: int) -> LinearHead:
     """Multinomial logistic regression with balanced class weights over ``labels``."""
+    from sklearn.linear_model import LogisticRegression  # training only: slow to import
+
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=1000, random_state=seed)
     clf.fit(x, list(y))
     coef = np.zeros((len(labels), x.shape[1]), dtype=np.float32)
