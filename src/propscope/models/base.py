@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from propscope.document import Document, ModelInfo
-from propscope.errors import ModelError
+from propscope.errors import ModelError, NotFittedError
 from propscope.pipeline.base import register_component
 
 ARTIFACTS_DIR = Path(__file__).parent / "artifacts"
@@ -67,6 +67,33 @@ class PersuasionModel(Protocol):
 
     @property
     def info(self) -> ModelInfo: ...
+
+
+class FittedModel:
+    """What every model kind shares: the ``info`` property and the not-fitted check.
+
+    Subclasses set ``name`` and ``version`` in ``__init__`` and ``heads_`` and ``trained_on_``
+    in ``fit``/``load``.
+    """
+
+    name: str
+    version: str
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "heads_"):
+            cls = type(self).__name__
+            raise NotFittedError(
+                f"This {cls} is not fitted yet: call fit(docs) or load an artifact with "
+                f"{cls}.load(path) / propscope.models.load_model(NAME_OR_PATH)."
+            )
+
+    @property
+    def info(self) -> ModelInfo:
+        """Name, version and training data; ``trained_on`` says so when not fitted yet.
+
+        It never raises: protocol checks (``isinstance(m, PersuasionModel)``) read it.
+        """
+        return ModelInfo(self.name, self.version, getattr(self, "trained_on_", "not trained"))
 
 
 M = TypeVar("M", bound=type)

@@ -19,9 +19,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from propscope.document import Document, Frame, Genre, ModelInfo, Span
-from propscope.errors import ModelError, NotFittedError
-from propscope.models.base import register_model
+from propscope.document import Document, Frame, Genre, Span
+from propscope.errors import ModelError
+from propscope.models.base import FittedModel, register_model
 from propscope.models.linear.features import TextVectorizer, hash_features
 from propscope.models.linear.fitting import FitResult, fit_linear
 from propscope.models.linear.heads import LinearHead, logit
@@ -35,7 +35,7 @@ _HEADS = ("paragraph", "sentence", "token", "genre", "frames")
 
 
 @register_model("linear")
-class LinearModel:
+class LinearModel(FittedModel):
     """Classical persuasion model: fast on a CPU, a few MB on disk, no pickled objects.
 
     Args:
@@ -108,20 +108,7 @@ class LinearModel:
 
     # -- inference ------------------------------------------------------------------------
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "heads_"):
-            raise NotFittedError(
-                "This LinearModel is not fitted yet: call fit(docs) or load a saved artifact "
-                "with LinearModel.load(path) / propscope.models.load_model()."
-            )
 
-    @property
-    def info(self) -> ModelInfo:
-        """Name, version and training data; ``trained_on`` says so when not fitted yet.
-
-        It never raises: protocol checks (``isinstance(m, PersuasionModel)``) read it.
-        """
-        return ModelInfo(self.name, self.version, getattr(self, "trained_on_", "not trained"))
 
     def predict(self, docs: Sequence[Document]) -> list[Document]:
         """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them."""

@@ -15,9 +15,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from propscope.document import Document, ModelInfo, split_paragraphs
-from propscope.errors import ModelError, NotFittedError
-from propscope.models.base import register_model
+from propscope.document import Document, split_paragraphs
+from propscope.errors import ModelError
+from propscope.models.base import FittedModel, register_model
 from propscope.models.transformer.decode import Decision, apply
 from propscope.models.transformer.heads import Heads, doc_scores, run_document
 from propscope.models.transformer.windows import load_tokenizer, tokenize_document
@@ -31,7 +31,7 @@ ENCODERS = ("minilm-l6", "tiny")
 
 
 @register_model("transformer")
-class TransformerModel:
+class TransformerModel(FittedModel):
     """Multi-task transformer: token tagging for spans, paragraph, genre and frame heads.
 
     Args:
@@ -41,7 +41,7 @@ class TransformerModel:
             initialised 2-layer encoder, only for exercising the code in tests).
         window: encoder window in tokens, [CLS] and [SEP] included.
         overlap: tokens shared by consecutive windows of a paragraph longer than a window.
-        epochs: fine-tuning epochs.
+        epochs: fine-tuning epochs (may be fractional: part of the last epoch).
         batch_size: windows per optimisation step.
         lr: encoder learning rate; ``head_lr`` for the freshly initialised heads.
         pos_weight_cap: cap of the ``sqrt(negatives/positives)`` weight of positive labels.
@@ -55,7 +55,7 @@ class TransformerModel:
     kind: ClassVar[str] = "transformer"
 
     def __init__(self, *, name: str = "minilm-v1", version: str = "1.0.0", encoder: str = "minilm-l6",
-                 window: int = 256, overlap: int = 64, epochs: int = 2, batch_size: int = 16,
+                 window: int = 256, overlap: int = 64, epochs: float = 2, batch_size: int = 16,
                  lr: float = 8e-5, head_lr: float = 1e-3, pos_weight_cap: float = 10.0,
                  train_layers: int = 2, calibration_fraction: float = 0.15,
                  max_minutes: float = 50.0, threads: int = 2, seed: int = 13) -> None:
@@ -155,12 +155,6 @@ class TransformerModel:
 
     # -- inference ------------------------------------------------------------------------
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "heads_"):
-            raise NotFittedError(
-                "This TransformerModel is not fitted yet: call fit(docs) or load an artifact "
-                "with TransformerModel.load(path) / propscope.models.load_model('minilm-v1')."
-            )
 
     def _encode_fn(self) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
         if getattr(self, "_session", None) is None:
@@ -177,13 +171,6 @@ class TransformerModel:
 
         return encode
 
-    @property
-    def info(self) -> ModelInfo:
-        """Name, version and training data; ``trained_on`` says so when not fitted yet.
-
-        It never raises: protocol checks (``isinstance(m, PersuasionModel)``) read it.
-        """
-        return ModelInfo(self.name, self.version, getattr(self, "trained_on_", "not trained"))
 
     def predict(self, docs: Sequence[Document]) -> list[Document]:
         """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them."""
