@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 ENV_PREFIX = "PROPSCOPE_"
 MB = 1024 * 1024
@@ -89,16 +90,16 @@ def from_env(environ: dict[str, str] | None = None) -> Config:
     ``PROPSCOPE_MODEL`` sets ``analyzer.model``.
     """
     env = os.environ if environ is None else environ
-    sections = {}
+    sections: dict[str, object] = {}
     for sec in fields(Config):
-        cls = sec.default_factory  # type: ignore[misc]
-        kwargs = {}
+        cls: Any = sec.default_factory
+        kwargs: dict[str, object] = {}
         for f in fields(cls):
             key = ENV_PREFIX + f.name.upper()
             if key in env and env[key] != "":
                 kwargs[f.name] = _coerce(env[key], f.type)
         sections[sec.name] = cls(**kwargs)
-    return Config(**sections)
+    return Config(**sections)  # type: ignore[arg-type]
 
 
 def expand(path: str) -> Path:

@@ -69,7 +69,9 @@ class TextVectorizer:
     def word_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Counts of vocabulary word 1-2-grams (lowercased ``\\b\\w+\\b`` tokens, joined by a space)."""
         index = self._word_index()
-        indptr, indices, data = [0], [], []
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        data: list[float] = []
         for text in texts:
             toks = _TOKEN_RE.findall(text.lower())
             row: dict[int, float] = {}
@@ -129,7 +131,8 @@ def hash_features(rows: Sequence[list[str]], bits: int) -> sp.csr_matrix:
     standard library, so inference needs no scikit-learn.
     """
     mask = (1 << bits) - 1
-    indptr, indices = [0], []
+    indptr: list[int] = [0]
+    indices: list[int] = []
     for feats in rows:
         indices.extend(zlib.crc32(f.encode("utf-8", "surrogatepass")) & mask for f in feats)
         indptr.append(len(indices))
