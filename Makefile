@@ -33,6 +33,7 @@ run: install
 
 test: install-dev browser
 	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/mypy src
 	$(PY) -m pytest -q
 
 lint: install-dev
