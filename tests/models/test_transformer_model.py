@@ -1,7 +1,8 @@
-"""The transformer model end to end: a tiny fit, save/load, and the shipped minilm-v1 artifact."""
+"""The transformer model end to end: a tiny fit, save/load, and the shipped transformer artifact."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,15 @@ from propscope.errors import NotFittedError
 from propscope.models import ARTIFACTS_DIR, load_model
 from propscope.models.transformer import TransformerModel
 
-SHIPPED = ARTIFACTS_DIR / "minilm-v1"
+
+def _shipped_transformer() -> Path | None:
+    """The newest transformer artifact shipped in the package, if any."""
+    found = sorted(p.parent for p in ARTIFACTS_DIR.glob("*/model.json")
+                   if json.loads(p.read_text(encoding="utf-8")).get("kind") == "transformer")
+    return found[-1] if found else None
+
+
+SHIPPED = _shipped_transformer()
 
 
 def _gold(text: str, spans: list[tuple[str, str]], id: str) -> Document:
@@ -65,10 +74,11 @@ def test_tiny_fit_predicts_valid_annotations_and_round_trips(tmp_path: Path) -> 
 def _analyse(text: str) -> Document:
     from propscope.analyzer import Analyzer
 
+    assert SHIPPED is not None
     return Analyzer(model=str(SHIPPED)).analyze(text)
 
 
-needs_artifact = pytest.mark.skipif(not (SHIPPED / "model.json").is_file(), reason="minilm-v1 not built")
+needs_artifact = pytest.mark.skipif(SHIPPED is None, reason="no transformer artifact shipped")
 
 BLATANT = ("The senator is a corrupt, lying traitor and a puppet of foreign thugs. "
            "His disastrous, catastrophic policy is an outrageous betrayal of every citizen.")
@@ -107,6 +117,7 @@ def test_shipped_model_finds_nothing_in_a_weather_report() -> None:
 
 @needs_artifact
 def test_shipped_artifact_is_small_and_complete() -> None:
+    assert SHIPPED is not None
     sizes = {p.name: p.stat().st_size for p in SHIPPED.iterdir()}
     assert {"model.json", "model.int8.onnx", "tokenizer.json", "heads.npz", "thresholds.json",
             "MODEL_CARD.md"} <= set(sizes)

@@ -38,7 +38,8 @@ class TrainParams:
 
     window: int = 256
     overlap: int = 64
-    epochs: int = 2
+    # A fractional value trains on that share of the last epoch (to fill a time budget).
+    epochs: float = 2
     batch_size: int = 16
     lr: float = 8e-5
     head_lr: float = 1e-3
@@ -139,16 +140,18 @@ def train_network(net: MultiTaskNet, tok, docs: Sequence[Document], labels: list
     opt = torch.optim.AdamW([{"params": enc_params, "lr": params.lr},
                              {"params": head_params, "lr": params.head_lr}],
                             weight_decay=params.weight_decay)
-    steps = params.epochs * math.ceil(len(items) / params.batch_size)
+    steps = math.ceil(params.epochs * math.ceil(len(items) / params.batch_size))
     warm = max(1, int(params.warmup * steps))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
     log(f"{len(data)} documents, {len(items)} windows, {steps} steps; pos_weight {pw.numpy().round(1)}")
     t0, step = time.time(), 0
     net.train()
-    for epoch in range(params.epochs):
+    for epoch in range(math.ceil(params.epochs)):
         random.shuffle(items)
         for i in range(0, len(items), params.batch_size):
+            if step >= steps:
+                break
             chunk = items[i:i + params.batch_size]
             batch = make_batch([(data[k][0], w) for k, w in chunk])
             b, t = batch.input_ids.shape
