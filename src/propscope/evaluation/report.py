@@ -24,19 +24,25 @@ from propscope.taxonomy import FRAMES, GENRES, technique_names
 
 
 @dataclass(frozen=True, slots=True)
-class GenreReport:
-    """Subtask 1 over articles with a gold genre; the official score is ``macro_f1``."""
+class _LabelReport:
+    """A subtask scored per label: micro, macro and per-label scores."""
 
     scores: LabelScores
-    accuracy: float
+
+    @property
+    def micro_f1(self) -> float:
+        return self.scores.micro.f1
 
     @property
     def macro_f1(self) -> float:
         return self.scores.macro.f1
 
-    @property
-    def micro_f1(self) -> float:
-        return self.scores.micro.f1
+
+@dataclass(frozen=True, slots=True)
+class GenreReport(_LabelReport):
+    """Subtask 1 over articles with a gold genre; the official score is ``macro_f1``."""
+
+    accuracy: float
 
     def to_dict(self) -> dict[str, Any]:
         return {"articles": self.scores.units, "macro_f1": round(self.macro_f1, 6),
@@ -45,18 +51,8 @@ class GenreReport:
 
 
 @dataclass(frozen=True, slots=True)
-class FrameReport:
+class FrameReport(_LabelReport):
     """Subtask 2 over articles with gold frames; the official score is ``micro_f1``."""
-
-    scores: LabelScores
-
-    @property
-    def micro_f1(self) -> float:
-        return self.scores.micro.f1
-
-    @property
-    def macro_f1(self) -> float:
-        return self.scores.macro.f1
 
     def to_dict(self) -> dict[str, Any]:
         return {"articles": self.scores.units, "micro_f1": round(self.micro_f1, 6),
@@ -64,7 +60,7 @@ class FrameReport:
 
 
 @dataclass(frozen=True, slots=True)
-class ParagraphReport:
+class ParagraphReport(_LabelReport):
     """Subtask 3 over every gold paragraph; the official score is ``micro_f1``.
 
     Attributes:
@@ -74,16 +70,7 @@ class ParagraphReport:
             below 1 even for a perfect prediction on a split missing some technique).
     """
 
-    scores: LabelScores
     macro_f1_trainable: float
-
-    @property
-    def micro_f1(self) -> float:
-        return self.scores.micro.f1
-
-    @property
-    def macro_f1(self) -> float:
-        return self.scores.macro.f1
 
     def to_dict(self) -> dict[str, Any]:
         return {"paragraphs": self.scores.units, "micro_f1": round(self.micro_f1, 6),
