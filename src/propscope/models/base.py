@@ -12,6 +12,7 @@ An artifact is a folder holding ``model.json`` (``kind``, ``name``, ``version``,
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -86,6 +87,15 @@ class FittedModel:
                 f"This {cls} is not fitted yet: call fit(docs) or load an artifact with "
                 f"{cls}.load(path) / propscope.models.load_model(NAME_OR_PATH)."
             )
+
+    def get_params(self) -> dict[str, Any]:
+        """Constructor arguments, as scikit-learn estimators expose them.
+
+        Read from the ``__init__`` signature (``__init__`` stores each argument unchanged under
+        its own name), so a new parameter cannot be forgotten here.
+        """
+        names = [n for n in inspect.signature(type(self).__init__).parameters if n != "self"]
+        return {n: getattr(self, n) for n in names}
 
     @property
     def info(self) -> ModelInfo:

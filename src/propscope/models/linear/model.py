@@ -83,12 +83,6 @@ class LinearModel(FittedModel):
         self.folds = folds
         self.seed = seed
 
-    def get_params(self) -> dict[str, Any]:
-        """Constructor arguments, as scikit-learn estimators expose them."""
-        return {k: getattr(self, k) for k in (
-            "name", "version", "max_word_features", "max_char_features", "hash_bits",
-            "c_paragraph", "c_sentence", "c_token", "c_document", "c_genre", "style_weight",
-            "sentence_min_words", "negative_ratio", "folds", "seed")}
 
     # -- training -------------------------------------------------------------------------
 

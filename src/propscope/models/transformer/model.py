@@ -75,12 +75,6 @@ class TransformerModel(FittedModel):
         self.threads = threads
         self.seed = seed
 
-    def get_params(self) -> dict[str, Any]:
-        """Constructor arguments, as scikit-learn estimators expose them."""
-        return {k: getattr(self, k) for k in (
-            "name", "version", "encoder", "window", "overlap", "epochs", "batch_size", "lr",
-            "head_lr", "pos_weight_cap", "train_layers", "calibration_fraction", "max_minutes",
-            "threads", "seed")}
 
     # -- training -------------------------------------------------------------------------
 
