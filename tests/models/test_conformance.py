@@ -16,7 +16,8 @@ _import_builtin_models()
 SLOW_KINDS = {"transformer"}
 # Small settings per kind so the tiny corpus fits in seconds.
 TINY_PARAMS: dict[str, dict[str, object]] = {
-    "linear": {"folds": 2, "max_word_features": 500, "hash_bits": 12},
+    "linear": {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
+               "static_encoder_words": False},
     "transformer": {"encoder": "tiny", "window": 16, "overlap": 4, "epochs": 1, "batch_size": 4},
 }
 KINDS = [pytest.param(k, marks=pytest.mark.slow) if k in SLOW_KINDS else k for k in sorted(MODELS)]

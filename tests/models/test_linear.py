@@ -12,7 +12,9 @@ from propscope.models import DEFAULT_MODEL_DIR, load_model
 from propscope.models.linear import LinearModel
 from propscope.taxonomy import FRAMES, GENRES, UNTRAINABLE_TECHNIQUES
 
-TINY = {"folds": 2, "max_word_features": 500, "hash_bits": 12}
+# Word vectors only for the tiny corpus's own words keep distillation to a second.
+TINY = {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
+        "static_encoder_words": False}
 ANGRY = ("Senate vote\n\nThese corrupt, treasonous traitors in Washington have betrayed every "
          "decent citizen. They are a gang of thieves and disgusting liars.")
 WEATHER = ("Weather\n\nTomorrow will be mostly cloudy with a high of 14 degrees and a light "

@@ -86,10 +86,17 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         lines += [_prf_row(k, v) for k, v in _per_label(m["frames"]["scores"]).items()]
     if heads:
         lines += ["", "## Calibration (decision thresholds from out-of-fold predictions)",
-                  "| head | label | threshold |", "| --- | --- | --- |"]
+                  "Paragraph thresholds are chosen jointly for the pooled (micro) F1 that the task "
+                  "reports, not each technique's own F1. A span detector keeps the paragraph gate and "
+                  "threshold of its own best F1, or is switched off (threshold above 1) where that "
+                  "raises pooled span F1; it reports a span only in paragraphs whose probability of "
+                  "the technique reaches the gate.", "",
+                  "| head | label | threshold | paragraph gate |", "| --- | --- | --- | --- |"]
         for key, meta in heads.items():
+            gates = meta.get("paragraph_gate", {})
             for label, th in meta.get("thresholds", {}).items():
-                lines.append(f"| {key} | {label} | {th:.3f} |")
+                gate = f"{gates[label]:.3f}" if label in gates else ""
+                lines.append(f"| {key} | {label} | {th:.3f} | {gate} |")
         if manifest.get("paragraph_mode"):
             lines += ["", f"Paragraph labels: `{manifest['paragraph_mode']}` (\"union\" adds the "
                       "techniques of spans found in the paragraph to the paragraph classifier's labels; "
@@ -101,11 +108,16 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         "- Rare techniques (a few dozen training spans: Straw_Man, Red_Herring, Whataboutism, "
         "Obfuscation-Vagueness-Confusion, Appeal_to_Popularity...) are rarely found; treat their "
         "absence as no evidence.",
-        "- Satire has only a handful of training articles; genre scores for satire are unreliable.",
+        "- Satire has only a handful of training articles; genre scores for satire are unreliable. "
+        "Reporting is under-predicted on news that the training years covered mostly in opinion "
+        "pieces (see the newest-articles table): check the genre scores, not only the label.",
         "- A lexical model: it sees words and short contexts, not argument structure, and can be "
         "fooled by quoted speech (reporting someone's loaded language is flagged like using it).",
         "- Trained on English news about politics and conflicts of 2017-2022; other domains and "
         "languages are out of scope.",
-        "",
     ]
+    if manifest.get("params", {}).get("static_dim"):
+        lines.append("- Its word vectors are all-MiniLM-L6-v2's outputs for single words (distilled at "
+                     "training): they carry word similarity, not the meaning of a word in its sentence.")
+    lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")

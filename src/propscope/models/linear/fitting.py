@@ -15,21 +15,29 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from propscope.document import Document
-from propscope.models.linear.features import TextVectorizer, hash_features
-from propscope.models.linear.heads import (
+from propscope.models.linear.calibration import (
     GATE_GRID,
     THRESHOLD_GRID,
-    LinearHead,
+    SpanOption,
     best_threshold,
+    calibrate_genre,
+    choose_span_options,
     f1_at,
-    fit_multiclass,
-    fit_ovr,
-    logit,
+    micro_thresholds,
+    span_options,
 )
-from propscope.models.linear.spans import coverage, decode_runs, overlap_prf
+from propscope.models.linear.embeddings import (
+    StaticEmbeddings,
+    distill,
+    sentence_matrix,
+    token_matrix,
+    unit_matrices,
+)
+from propscope.models.linear.features import TextVectorizer
+from propscope.models.linear.heads import LinearHead, fit_multiclass, fit_ovr, logit
+from propscope.models.linear.spans import decode_runs
 from propscope.models.linear.style import StyleScaler, genre_matrix
 from propscope.models.linear.units import Units, build_units, unit_labels
 from propscope.taxonomy import FRAMES, GENRES, technique_names
@@ -42,12 +50,13 @@ Progress = Callable[[str], None]
 
 @dataclass
 class FitResult:
-    """What ``fit_linear`` learns: the vectorizer, the five heads and calibration notes."""
+    """What ``fit_linear`` learns: the vectorizer, word vectors, the five heads and calibration notes."""
 
     vectorizer: TextVectorizer
     heads: dict[str, LinearHead]
     paragraph_mode: str
     style: StyleScaler | None = None
+    static: StaticEmbeddings | None = None
     calibration: dict[str, Any] = field(default_factory=dict)
 
 
@@ -88,33 +97,17 @@ def _sampled_rows(y: np.ndarray, idx: np.ndarray, ratio: int, seed: int) -> list
     return rows
 
 
-def _calibrate_spans(head: LinearHead, probs: np.ndarray, par_probs: np.ndarray, ranges: np.ndarray,
-                     group: np.ndarray, units: Units, par_thresholds: dict[str, float]) -> dict[str, float]:
-    """Per technique, the paragraph gate and unit threshold maximising out-of-fold span F1.
-
-    ``probs`` holds unit probabilities (units x labels), ``par_probs`` the out-of-fold
-    probability of the same technique for each unit's paragraph; gates are multiples of the
-    paragraph threshold (``GATE_GRID``). Masks ``probs`` in place. Returns the best F1 per
-    technique.
-    """
-    scores = {}
+def _apply_span_options(head: LinearHead, chosen: dict[str, SpanOption], probs: np.ndarray,
+                        par_probs: np.ndarray, n_gold: dict[str, int]) -> dict[str, float]:
+    """Set ``head``'s gates and thresholds to ``chosen``; mask ``probs`` (units x labels) in
+    place by the gates, as inference will. Returns each technique's own out-of-fold F1."""
+    f1 = {}
     for j, t in enumerate(head.labels):
-        gold = units.gold_spans(t)
-        gcum = coverage(gold, units.total)
-        best = (-1.0, 1.0, 1.01)
-        for gate in (round(g * par_thresholds[t], 4) for g in GATE_GRID):
-            p = np.where(par_probs[:, j] >= gate, probs[:, j], 0.0)
-
-            def f1(th: float, p: np.ndarray = p, gold: np.ndarray = gold, gcum: np.ndarray = gcum) -> float:
-                spans, _ = decode_runs(ranges, group, p, th)
-                return overlap_prf(gold, spans, units.total, gcum)[2]
-
-            th, score = best_threshold(f1, THRESHOLD_GRID)
-            if score > best[0]:
-                best = (score, gate, th)
-        scores[t], head.paragraph_gate[t], head.thresholds[t] = best
-        probs[:, j] = np.where(par_probs[:, j] >= best[1], probs[:, j], 0.0)
-    return scores
+        o = chosen[t]
+        head.paragraph_gate[t], head.thresholds[t] = o.gate, o.threshold
+        probs[:, j] = np.where(par_probs[:, j] >= o.gate, probs[:, j], 0.0)
+        f1[t] = o.f1(n_gold[t])
+    return f1
 
 
 def _span_paragraph_labels(units: Units, labels: Sequence[str], probs: np.ndarray, ranges: np.ndarray,
@@ -126,32 +119,6 @@ def _span_paragraph_labels(units: Units, labels: Sequence[str], probs: np.ndarra
         spans, _ = decode_runs(ranges, group, probs[:, j], thresholds[t])
         if len(spans):
             out[np.searchsorted(par_starts, spans[:, 0], side="right") - 1, columns[t]] = True
-
-
-def calibrate_genre(probs: np.ndarray, gold: Sequence[str]) -> tuple[dict[str, float], float]:
-    """Per-genre divisors ("thresholds") maximising out-of-fold macro-F1 of ``argmax(p / t)``.
-
-    The majority genre keeps 0.5; the others are searched on a grid, because balanced class
-    weights alone still leave the rare genres (reporting, satire) almost never predicted.
-    """
-    from sklearn.metrics import f1_score
-
-    counts = {g: gold.count(g) for g in GENRES}
-    top = max(counts, key=counts.__getitem__)
-    others = [g for g in GENRES if g != top and counts[g]]
-    grid = THRESHOLD_GRID[::2]
-    best: tuple[float, dict[str, float]] = (-1.0, {g: 0.5 for g in GENRES})
-    candidates: list[dict[str, float]] = [{}]
-    for g in others:
-        candidates = [c | {g: t} for c in candidates for t in grid]
-    for cand in candidates:
-        th = {g: 0.5 for g in GENRES} | cand
-        pred = np.asarray(GENRES)[np.argmax(probs / np.array([th[g] for g in GENRES]), axis=1)]
-        score = float(f1_score(list(gold), list(pred), labels=[g for g in GENRES if counts[g]],
-                               average="macro", zero_division=0))
-        if score > best[0]:
-            best = (score, th)
-    return best[1], best[0]
 
 
 def _micro_f1(y: np.ndarray, pred: np.ndarray) -> float:
@@ -170,9 +137,12 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     n_folds = max(1, min(m.folds, len(docs)))
     doc_fold = np.random.default_rng(seed).permutation(len(docs)) % n_folds
 
-    progress("paragraph classifier")
     vec = TextVectorizer.fit(units.par_texts, max_word=m.max_word_features, max_char=m.max_char_features)
-    xp = vec.transform(units.par_texts)
+    static = distill(units.par_texts, dim=m.static_dim, encoder_words=m.static_encoder_words,
+                     progress=progress) if m.static_dim > 0 else None
+    progress("paragraph classifier")
+    mats = unit_matrices(vec, static, units, m.static_weight)
+    xp = mats.par
     yp = np.array([[t in p.techniques for t in techniques] for p in units.paragraphs], dtype=bool)
     yp = yp.reshape(len(units.paragraphs), len(techniques))
 
@@ -182,11 +152,13 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     par_fold = doc_fold[units.par_doc]
     oof_par = _oof(fit_par, lambda h, te: h.proba(xp[te]), par_fold, n_folds, yp.shape)
     par_head = fit_par(np.arange(len(yp)))
+    par_thresholds, _ = micro_thresholds(yp, oof_par)
     par_f1 = {}
     for j, t in enumerate(techniques):
-        par_head.thresholds[t], par_f1[t] = best_threshold(
-            partial(f1_at, yp[:, j], oof_par[:, j]), THRESHOLD_GRID)
+        par_head.thresholds[t] = float(par_thresholds[j])
+        par_f1[t] = f1_at(yp[:, j], oof_par[:, j], par_head.thresholds[t])
     oof_logit = logit(oof_par)
+    gates = {t: [round(g * par_head.thresholds[t], 4) for g in GATE_GRID] for t in techniques}
 
     sent_t, tok_t = split_techniques(docs, techniques, m.sentence_min_words)
     heads: dict[str, LinearHead] = {"paragraph": par_head}
@@ -194,7 +166,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     from_spans = np.zeros_like(yp)
 
     progress(f"sentence-level span detectors ({len(sent_t)} techniques)")
-    xs = vec.transform(units.sent_texts) if units.sent_texts else sp.csr_matrix((0, vec.dim))
+    xs = sentence_matrix(vec, static, units.sent_texts, m.static_span_weight)
     ys = np.stack([unit_labels(units.sent_ranges, units.gold_spans(t), units.total, min_cover=0.35)
                    for t in sent_t], axis=1) if sent_t else np.zeros((len(units.sent_texts), 0))
     gs = oof_logit[units.sent_par][:, [col[t] for t in sent_t]]
@@ -206,13 +178,11 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     oof_s = _oof(fit_sent, lambda h, te: h.proba(xs[te], gs[te]), doc_fold[units.par_doc][units.sent_par],
                  n_folds, ys.shape)
     heads["sentence"] = fit_sent(np.arange(len(ys)))
-    span_f1 = _calibrate_spans(heads["sentence"], oof_s, oof_par[units.sent_par][:, [col[t] for t in sent_t]],
-                               units.sent_ranges, sent_group, units, par_head.thresholds)
-    _span_paragraph_labels(units, sent_t, oof_s, units.sent_ranges, sent_group, heads["sentence"].thresholds,
-                           col, from_spans)
+    par_s = oof_par[units.sent_par][:, [col[t] for t in sent_t]]
+    options, n_gold = span_options(sent_t, oof_s, par_s, units.sent_ranges, sent_group, units, gates)
 
     progress(f"token-level span detectors ({len(tok_t)} techniques, {len(units.tok_feats)} tokens)")
-    xt = hash_features(units.tok_feats, m.hash_bits)
+    xt = token_matrix(units.tok_feats, m.hash_bits, static, m.static_span_weight)
     yt = np.stack([unit_labels(units.tok_ranges, units.gold_spans(t), units.total, min_cover=0.5)
                    for t in tok_t], axis=1) if tok_t else np.zeros((len(units.tok_feats), 0))
     gt = oof_logit[units.tok_par][:, [col[t] for t in tok_t]]
@@ -224,8 +194,15 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     oof_t = _oof(fit_tok, lambda h, te: h.proba(xt[te], gt[te]), doc_fold[units.par_doc][units.tok_par],
                  n_folds, yt.shape)
     heads["token"] = fit_tok(np.arange(len(yt)))
-    span_f1.update(_calibrate_spans(heads["token"], oof_t, oof_par[units.tok_par][:, [col[t] for t in tok_t]],
-                                    units.tok_ranges, units.tok_par, units, par_head.thresholds))
+    par_t = oof_par[units.tok_par][:, [col[t] for t in tok_t]]
+    tok_options, tok_gold = span_options(tok_t, oof_t, par_t, units.tok_ranges, units.tok_par, units, gates)
+
+    progress("choosing span thresholds for pooled F1")
+    chosen, span_micro = choose_span_options(options | tok_options, n_gold | tok_gold)
+    for head, probs, par_probs in ((heads["sentence"], oof_s, par_s), (heads["token"], oof_t, par_t)):
+        span_f1.update(_apply_span_options(head, chosen, probs, par_probs, n_gold | tok_gold))
+    _span_paragraph_labels(units, sent_t, oof_s, units.sent_ranges, sent_group, heads["sentence"].thresholds,
+                           col, from_spans)
     _span_paragraph_labels(units, tok_t, oof_t, units.tok_ranges, units.tok_par, heads["token"].thresholds,
                            col, from_spans)
 
@@ -236,7 +213,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
 
     progress("genre and frame classifiers")
     doc_texts = units.doc_texts
-    xd = vec.transform(doc_texts)
+    xd = mats.doc
     with_genre = np.array([d.genre is not None for d in docs])
     genres = [d.genre.label for d in docs if d.genre is not None]
     style = StyleScaler.fit(doc_texts, weight=m.style_weight) if m.style_weight > 0 else None
@@ -257,7 +234,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     frame_sets = [{x.label for x in docs[int(i)].frames} for i in with_frames]
     yf = np.array([[f in fs for f in FRAMES] for fs in frame_sets],
                   dtype=np.bool_).reshape(len(with_frames), len(FRAMES))
-    xf = xd[with_frames]
+    xf = mats.frames[with_frames]
 
     def fit_frames(idx: np.ndarray) -> LinearHead:
         return fit_ovr(xf[idx], yf[idx], FRAMES, c=m.c_document, seed=seed)
@@ -278,8 +255,9 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
         "token_techniques": tok_t,
         "oof_paragraph_f1": rounded(par_f1),
         "oof_span_f1": rounded(span_f1),
+        "oof_span_micro_f1": round(span_micro, 4),
         "oof_frame_f1": rounded(frame_f1),
         "oof_genre_macro_f1": round(genre_f1, 4) if len(set(genres)) >= 2 else None,
         "oof_paragraph_micro_f1": rounded(mode_f1),
     }
-    return FitResult(vec, heads, mode, style, calibration)
+    return FitResult(vec, heads, mode, style, static, calibration)

@@ -7,7 +7,7 @@ can lean on what the paragraph classifier already knows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +83,11 @@ class LinearHead:
                    {k: float(v) for k, v in meta.get("paragraph_gate", {}).items()})
 
 
+def _as_stored(coef: np.ndarray) -> np.ndarray:
+    """``coef`` rounded to the storage precision, so a fitted model and its reloaded copy agree."""
+    return coef.astype(_STORE_DTYPE).astype(np.float32)
+
+
 def _fit_binary(x: sp.csr_matrix, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, float]:
     if y.min() == y.max():  # a label absent (or everywhere) in this fold: constant scorer
         return np.zeros(x.shape[1], dtype=np.float32), (8.0 if y[0] else -8.0)
@@ -113,7 +118,7 @@ def fit_ovr(x: sp.csr_matrix, y: np.ndarray, labels: Sequence[str], *, c: float,
             w = w[:-1]
         coefs.append(w)
         inter.append(b)
-    return LinearHead(list(labels), np.vstack(coefs) if coefs else np.zeros((0, x.shape[1])),
+    return LinearHead(list(labels), _as_stored(np.vstack(coefs) if coefs else np.zeros((0, x.shape[1]))),
                       np.array(inter, dtype=np.float32),
                       None if gates is None else np.array(gate, dtype=np.float32))
 
@@ -136,29 +141,4 @@ def fit_multiclass(x: sp.csr_matrix, y: Sequence[str], labels: Sequence[str], *,
     for i, lb in enumerate(labels):
         if lb in rows:
             coef[i], inter[i] = rows[lb]
-    return LinearHead(list(labels), coef, inter)
-
-
-def best_threshold(score_fn: Callable[[float], float], grid: Sequence[float]) -> tuple[float, float]:
-    """The grid value maximising ``score_fn`` (ties: the higher threshold) and its score."""
-    best_t, best = grid[-1], -1.0
-    for t in grid:
-        s = score_fn(t)
-        if s >= best:
-            best_t, best = t, s
-    return best_t, best
-
-
-def f1_at(y: np.ndarray, p: np.ndarray, t: float) -> float:
-    """Binary F1 of predictions ``p >= t`` against ``y``."""
-    pred = p >= t
-    tp = float(np.sum(pred & (y > 0)))
-    denom = float(pred.sum() + (y > 0).sum())
-    return 2 * tp / denom if denom else 0.0
-
-
-THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.96, 0.025))
-# A span detector's units count only in paragraphs whose probability of the technique reaches
-# this multiple of the paragraph threshold: spans then always agree with a paragraph label the
-# classifier itself gives, and a lone word in a plain paragraph never becomes a span.
-GATE_GRID = (1.0, 1.15, 1.3)
+    return LinearHead(list(labels), _as_stored(coef), inter)

@@ -1,12 +1,14 @@
 """``LinearModel``: TF-IDF/hashed-feature logistic regressions for all four outputs.
 
-- Paragraph techniques: one-vs-rest logistic regression on TF-IDF of the paragraph.
+- Paragraph techniques: one-vs-rest logistic regression on TF-IDF of the paragraph, plus the
+  mean word vector of the paragraph and of its article (word vectors distilled from
+  all-MiniLM-L6-v2 at training, ``embeddings.py``: a table lookup at analysis).
 - Spans: techniques whose gold spans are short (a few words) are found token by token
   (hashed lexical/context features plus the paragraph logit); techniques whose spans are
   usually whole clauses are found sentence by sentence (TF-IDF plus the paragraph logit).
 - Genre: multinomial logistic regression on the article's TF-IDF plus style features
   (quoting, attribution verbs, person, punctuation; ``style.py``); frames: one-vs-rest on
-  the article's TF-IDF.
+  the article's TF-IDF and mean word vector.
 Every decision threshold comes from out-of-fold predictions (folds by article).
 """
 
@@ -22,7 +24,8 @@ import numpy as np
 from propscope.document import Document, Frame, Genre, Span
 from propscope.errors import ModelError
 from propscope.models.base import FittedModel, register_model
-from propscope.models.linear.features import TextVectorizer, hash_features
+from propscope.models.linear.embeddings import StaticEmbeddings, sentence_matrix, token_matrix, unit_matrices
+from propscope.models.linear.features import TextVectorizer
 from propscope.models.linear.fitting import FitResult, fit_linear
 from propscope.models.linear.heads import LinearHead, logit
 from propscope.models.linear.style import StyleScaler, genre_matrix
@@ -49,6 +52,15 @@ class LinearModel(FittedModel):
         c_token: inverse regularisation of token classifiers.
         c_document: inverse regularisation of the frame classifiers.
         c_genre: inverse regularisation of the genre classifier.
+        static_dim: width of the word vectors distilled from all-MiniLM-L6-v2 at training
+            (``embeddings.py``; 0 switches them off and training then needs no torch).
+        static_weight: scale of the paragraph's word-vector mean next to its unit-norm
+            TF-IDF in the paragraph classifier (its document's at half of it); also the
+            document's in the frame classifier.
+        static_span_weight: scale of the sentence's word-vector mean in the sentence-level
+            span detectors and of the word's own vector in the token-level ones.
+        static_encoder_words: distil vectors for the encoder's whole-word vocabulary too,
+            not only for words seen twice in training (off: faster, for tiny test fits).
         style_weight: scale of the standardised style features next to the article's
             unit-norm TF-IDF in the genre classifier (0 switches them off).
         sentence_min_words: techniques whose median gold span has at least this many words
@@ -65,6 +77,8 @@ class LinearModel(FittedModel):
                  hash_bits: int = 17, c_paragraph: float = 4.0, c_sentence: float = 1.0,
                  c_token: float = 0.3,
                  c_document: float = 4.0, c_genre: float = 1.0, style_weight: float = 0.4,
+                 static_dim: int = 64, static_weight: float = 0.5, static_span_weight: float = 0.0,
+                 static_encoder_words: bool = True,
                  sentence_min_words: int = 8,
                  negative_ratio: int = 10, folds: int = 3, seed: int = 0) -> None:
         self.name = name
@@ -78,6 +92,10 @@ class LinearModel(FittedModel):
         self.c_document = c_document
         self.c_genre = c_genre
         self.style_weight = style_weight
+        self.static_dim = static_dim
+        self.static_weight = static_weight
+        self.static_span_weight = static_span_weight
+        self.static_encoder_words = static_encoder_words
         self.sentence_min_words = sentence_min_words
         self.negative_ratio = negative_ratio
         self.folds = folds
@@ -95,6 +113,7 @@ class LinearModel(FittedModel):
         self.vectorizer_ = result.vectorizer
         self.heads_ = result.heads
         self.style_ = result.style
+        self.static_ = result.static
         self.paragraph_mode_ = result.paragraph_mode
         self.calibration_ = result.calibration
         self.trained_on_ = trained_on or f"{len(docs)} articles"
@@ -172,6 +191,9 @@ class LinearModel(FittedModel):
         arrays, vocab = self.vectorizer_.to_arrays("vectorizer")
         if self.style_ is not None:
             arrays.update(self.style_.to_arrays("style"))
+        if self.static_ is not None:
+            static_arrays, vocab["static_vocab"] = self.static_.to_arrays("static")
+            arrays.update(static_arrays)
         heads_meta = {}
         for key, head in self.heads_.items():
             a, meta = head.to_arrays(key)
@@ -211,6 +233,7 @@ class LinearModel(FittedModel):
         model.heads_ = {k: LinearHead.from_arrays(k, arrays, manifest["heads"][k])
                         for k in _HEADS if k in manifest["heads"]}
         model.style_ = StyleScaler.from_arrays("style", arrays)
+        model.static_ = StaticEmbeddings.from_arrays("static", arrays, vocab.get("static_vocab"))
         model.paragraph_mode_ = manifest.get("paragraph_mode", "classifier")
         model.calibration_ = manifest.get("calibration", {})
         model.trained_on_ = str(manifest.get("trained_on", "unknown"))
@@ -246,28 +269,29 @@ def score_units(model: LinearModel, units: Units) -> Scored:
     vec = model.vectorizer_
     par_head = heads["paragraph"]
     n_par = len(units.par_texts)
-    par = par_head.proba(vec.transform(units.par_texts)) if n_par else np.zeros((0, len(par_head.labels)))
+    mats = unit_matrices(vec, model.static_, units, model.static_weight)
+    par = par_head.proba(mats.par) if n_par else np.zeros((0, len(par_head.labels)))
     par_logit = logit(par)
     col = {t: j for j, t in enumerate(par_head.labels)}
     spans: list[tuple[str, np.ndarray, np.ndarray]] = []
     sent = heads["sentence"]
     if sent.labels and len(units.sent_texts):
         gates = par_logit[units.sent_par][:, [col[t] for t in sent.labels]]
-        probs = _gated(sent, sent.proba(vec.transform(units.sent_texts), gates), par, units.sent_par, col)
+        xs = sentence_matrix(vec, model.static_, units.sent_texts, model.static_span_weight)
+        probs = _gated(sent, sent.proba(xs, gates), par, units.sent_par, col)
         for j, t in enumerate(sent.labels):
             spans.append((t, *decode_runs(units.sent_ranges, np.arange(len(units.sent_texts)),
                                           probs[:, j], sent.thresholds.get(t, 1.01))))
     tok = heads["token"]
     if tok.labels and len(units.tok_feats):
         gates = par_logit[units.tok_par][:, [col[t] for t in tok.labels]]
-        probs = _gated(tok, tok.proba(hash_features(units.tok_feats, model.hash_bits), gates), par,
-                       units.tok_par, col)
+        xt = token_matrix(units.tok_feats, model.hash_bits, model.static_, model.static_span_weight)
+        probs = _gated(tok, tok.proba(xt, gates), par, units.tok_par, col)
         for j, t in enumerate(tok.labels):
             spans.append((t, *decode_runs(units.tok_ranges, units.tok_par, probs[:, j],
                                           tok.thresholds.get(t, 1.01))))
     doc_texts = units.doc_texts
-    doc_x = vec.transform(doc_texts)
-    genre = heads["genre"].softmax(genre_matrix(doc_x, doc_texts, model.style_))
-    return Scored(par, genre, heads["frames"].proba(doc_x),
+    genre = heads["genre"].softmax(genre_matrix(mats.doc, doc_texts, model.style_))
+    return Scored(par, genre, heads["frames"].proba(mats.frames),
                   [s for s in spans if s[0] not in _UNTRAINABLE])
 

@@ -1,0 +1,92 @@
+"""K-fold cross-validation by article of a model kind on SemEval-2023 Task 3 training data.
+
+Every article is scored once, by the model fitted on the other folds; the pooled
+predictions are scored with the official metrics, and per-fold scores give the spread.
+
+    python benchmarks/cv.py --data ../shared/data/semeval2023-task3-en --folds 5 \
+        --set static_dim=0 --out cv-baseline.json
+
+``--set key=value`` passes constructor parameters (values parsed as JSON when they parse).
+Folds are a seeded permutation of article ids, the same for every parameter setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from propscope.datasets import load_semeval
+from propscope.evaluation import evaluate, predict_fresh
+from propscope.models import MODELS
+from propscope.models.base import _import_builtin_models
+
+HEADLINE = {
+    "paragraph micro-F1": lambda r: r.paragraphs.micro_f1,
+    "paragraph macro-F1": lambda r: r.paragraphs.macro_f1,
+    "span aware F1": lambda r: r.spans.aware.f1,
+    "span agnostic F1": lambda r: r.spans.agnostic.f1,
+    "genre macro-F1": lambda r: r.genre.macro_f1,
+    "frames micro-F1": lambda r: r.frames.micro_f1,
+}
+
+
+def _value(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, required=True, help="SemEval-2023 Task 3 folder (English)")
+    ap.add_argument("--kind", default="linear")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="model constructor parameter (repeatable)")
+    ap.add_argument("--out", type=Path, help="write the scores as JSON here")
+    args = ap.parse_args(argv)
+    params = {k: _value(v) for k, v in (s.split("=", 1) for s in args.set)}
+    _import_builtin_models()
+    docs = load_semeval(args.data).documents
+    fold = np.random.default_rng(args.seed).permutation(len(docs)) % args.folds
+    preds, per_fold, seconds = [], [], []
+    for f in range(args.folds):
+        train = [d for d, k in zip(docs, fold, strict=True) if k != f]
+        test = [d for d, k in zip(docs, fold, strict=True) if k == f]
+        t0 = time.perf_counter()
+        model = MODELS[args.kind](seed=args.seed, **params).fit(train)
+        seconds.append(time.perf_counter() - t0)
+        pred = predict_fresh(model, test)
+        report = evaluate(test, pred)
+        per_fold.append({name: get(report) for name, get in HEADLINE.items()})
+        preds.extend(pred)
+        print(f"fold {f + 1}/{args.folds}: fit {seconds[-1]:.0f} s, "
+              + ", ".join(f"{k} {100 * v:.1f}" for k, v in per_fold[-1].items()), file=sys.stderr, flush=True)
+    pooled = evaluate(docs, preds)
+    recent_ids = {d.id for d in docs if d.id.startswith("83")}
+    recent = evaluate([d for d in docs if d.id in recent_ids], [p for p in preds if p.id in recent_ids])
+    result = {
+        "kind": args.kind, "params": params, "folds": args.folds, "seed": args.seed, "articles": len(docs),
+        "fit_seconds_mean": round(statistics.mean(seconds), 1),
+        "pooled": {k: round(get(pooled), 4) for k, get in HEADLINE.items()},
+        "fold_sd": {k: round(statistics.stdev([p[k] for p in per_fold]), 4) for k in HEADLINE}
+        if args.folds > 1 else {},
+        "recent_83": {k: round(get(recent), 4) for k, get in HEADLINE.items()},
+    }
+    print(json.dumps(result, indent=1))
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

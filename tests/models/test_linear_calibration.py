@@ -1,0 +1,71 @@
+"""Threshold choice for pooled (micro) F1: checked against brute force on small cases."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from propscope.models.linear.calibration import (
+    OFF,
+    SpanOption,
+    choose_span_options,
+    f1_at,
+    micro_thresholds,
+)
+
+GRID = (0.2, 0.4, 0.6, 0.8)
+
+
+def _micro(y: np.ndarray, probs: np.ndarray, th: np.ndarray) -> float:
+    pred = probs >= th
+    return 2 * float((pred & y).sum()) / float(pred.sum() + y.sum())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000))
+def test_micro_thresholds_reach_the_brute_force_optimum(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    y = rng.random((30, 3)) < 0.3
+    y[0] = True  # at least one positive
+    probs = np.clip(y * 0.3 + rng.random((30, 3)) * 0.7, 0, 1).astype(np.float32)
+    th, f = micro_thresholds(y, probs, GRID)
+    best = max(_micro(y, probs, np.array(c)) for c in itertools.product(GRID, repeat=3))
+    assert abs(f - best) < 1e-9
+    assert abs(_micro(y, probs, th) - best) < 1e-9
+
+
+def test_micro_thresholds_silence_a_label_that_only_adds_noise() -> None:
+    # label 0 is easy; label 1's scores are unrelated to its (rare) gold
+    y = np.zeros((40, 2), dtype=bool)
+    y[:20, 0] = True
+    y[[3, 30], 1] = True
+    probs = np.zeros((40, 2), dtype=np.float32)
+    probs[:20, 0] = 0.9
+    probs[:, 1] = np.linspace(0.25, 0.3, 40)
+    probs[3, 1] = 0.9  # one lucky hit above everything
+    th, _ = micro_thresholds(y, probs, GRID)
+    assert th[0] == 0.8
+    # its own F1 is best at 0.2 (every row predicted, recall 1), which pooled F1 refuses
+    assert f1_at(y[:, 1], probs[:, 1], 0.2) > 0 and th[1] == 0.8
+
+
+def _opt(predicted: int, prec: float, rec: float, th: float = 0.5) -> SpanOption:
+    return SpanOption(1.0, th, predicted, prec, rec)
+
+
+def test_span_detectors_that_lower_the_pool_are_switched_off() -> None:
+    n_gold = {"A": 10, "B": 10, "C": 10}
+    options = {
+        "A": [_opt(0, 0, 0, OFF), _opt(10, 9.5, 9.5)],  # precise
+        # B: its best F1 (P .35, R .9) beats its other setting, but not switching it off
+        "B": [_opt(0, 0, 0, OFF), _opt(20, 3.0, 9.0, 0.2), _opt(4, 0.4, 0.5, 0.8)],
+        "C": [_opt(0, 0, 0, OFF), _opt(10, 6.0, 6.0)],  # worth keeping: P .6 > pooled F / 2
+    }
+    chosen, f = choose_span_options(options, n_gold)
+    assert chosen["A"] is options["A"][1] and chosen["C"] is options["C"][1]
+    assert chosen["B"].threshold == OFF
+    p, r = 15.5 / 20, 15.5 / 30
+    assert abs(f - 2 * p * r / (p + r)) < 1e-12

