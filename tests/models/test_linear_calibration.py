@@ -69,3 +69,36 @@ def test_span_detectors_that_lower_the_pool_are_switched_off() -> None:
     assert chosen["B"].threshold == OFF
     p, r = 15.5 / 20, 15.5 / 30
     assert abs(f - 2 * p * r / (p + r)) < 1e-12
+
+
+def test_decode_runs_groups_units_and_drops_function_word_runs() -> None:
+    from propscope.models.linear.spans import decode_runs
+    from propscope.models.linear.text import is_content, tokenize
+
+    text = "the corrupt elite and the press"
+    toks = tokenize(text)
+    ranges = np.array(toks, dtype=np.int64)
+    words = [text[s:e] for s, e in toks]
+    probs = np.array([0.9, 0.9, 0.2, 0.9, 0.9, 0.1], dtype=np.float32)
+    group = np.zeros(len(toks), dtype=np.int64)
+    spans, scores = decode_runs(ranges, group, probs, 0.5)
+    assert [text[s:e] for s, e in spans] == ["the corrupt", "and the"]
+    np.testing.assert_allclose(scores, [0.9, 0.9])
+    content = np.array([is_content(w) for w in words])
+    spans, _ = decode_runs(ranges, group, probs, 0.5, content)
+    assert [text[s:e] for s, e in spans] == ["the corrupt"]  # "and the" carries nothing
+    group[3:] = 1  # a paragraph boundary splits a run
+    spans, _ = decode_runs(ranges, group, np.full(len(toks), 0.9, dtype=np.float32), 0.5)
+    assert [text[s:e] for s, e in spans] == ["the corrupt elite", "and the press"]
+
+
+def test_decode_runs_joins_runs_across_a_small_gap() -> None:
+    from propscope.models.linear.spans import decode_runs
+
+    ranges = np.array([(0, 7), (8, 11), (12, 22), (23, 26), (27, 31), (32, 37)], dtype=np.int64)
+    probs = np.array([0.9, 0.1, 0.8, 0.1, 0.1, 0.7], dtype=np.float32)
+    group = np.zeros(6, dtype=np.int64)
+    assert decode_runs(ranges, group, probs, 0.5)[0].tolist() == [[0, 7], [12, 22], [32, 37]]
+    spans, scores = decode_runs(ranges, group, probs, 0.5, max_gap=1)
+    assert spans.tolist() == [[0, 22], [32, 37]]  # a two-unit gap is not bridged
+    np.testing.assert_allclose(scores, [0.85, 0.7], rtol=1e-6)  # gap units do not dilute

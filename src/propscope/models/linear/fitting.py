@@ -112,11 +112,12 @@ def _apply_span_options(head: LinearHead, chosen: dict[str, SpanOption], probs: 
 
 def _span_paragraph_labels(units: Units, labels: Sequence[str], probs: np.ndarray, ranges: np.ndarray,
                            group: np.ndarray, thresholds: dict[str, float],
-                           columns: dict[str, int], out: np.ndarray) -> None:
+                           columns: dict[str, int], out: np.ndarray,
+                           content: np.ndarray | None = None, max_gap: int = 0) -> None:
     """Mark in ``out`` (paragraphs x techniques) the techniques of decoded spans."""
     par_starts = units.base[units.par_doc] + np.array([p.start for p in units.paragraphs], dtype=np.int64)
     for j, t in enumerate(labels):
-        spans, _ = decode_runs(ranges, group, probs[:, j], thresholds[t])
+        spans, _ = decode_runs(ranges, group, probs[:, j], thresholds[t], content, max_gap)
         if len(spans):
             out[np.searchsorted(par_starts, spans[:, 0], side="right") - 1, columns[t]] = True
 
@@ -195,7 +196,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
                  n_folds, yt.shape)
     heads["token"] = fit_tok(np.arange(len(yt)))
     par_t = oof_par[units.tok_par][:, [col[t] for t in tok_t]]
-    tok_options, tok_gold = span_options(tok_t, oof_t, par_t, units.tok_ranges, units.tok_par, units, gates)
+    tok_options, tok_gold = span_options(tok_t, oof_t, par_t, units.tok_ranges, units.tok_par, units, gates,
+                                         units.tok_content, m.token_gap)
 
     progress("choosing span thresholds for pooled F1")
     chosen, span_micro = choose_span_options(options | tok_options, n_gold | tok_gold)
@@ -204,7 +206,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     _span_paragraph_labels(units, sent_t, oof_s, units.sent_ranges, sent_group, heads["sentence"].thresholds,
                            col, from_spans)
     _span_paragraph_labels(units, tok_t, oof_t, units.tok_ranges, units.tok_par, heads["token"].thresholds,
-                           col, from_spans)
+                           col, from_spans, units.tok_content, m.token_gap)
 
     progress("choosing how paragraph labels combine with spans")
     par_pred = oof_par >= par_head.threshold_array()

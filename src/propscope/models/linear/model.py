@@ -66,6 +66,7 @@ class LinearModel(FittedModel):
         sentence_min_words: techniques whose median gold span has at least this many words
             are detected per sentence, the others per token.
         negative_ratio: token negatives kept per positive when training token classifiers.
+        token_gap: token-level spans at most this many tokens apart are joined into one.
         folds: article folds for out-of-fold threshold calibration.
         seed: random seed (subsampling, solvers).
     """
@@ -78,7 +79,7 @@ class LinearModel(FittedModel):
                  c_token: float = 0.3,
                  c_document: float = 4.0, c_genre: float = 1.0, style_weight: float = 0.4,
                  static_dim: int = 64, static_weight: float = 0.5, static_span_weight: float = 0.0,
-                 static_encoder_words: bool = True,
+                 static_encoder_words: bool = True, token_gap: int = 1,
                  sentence_min_words: int = 8,
                  negative_ratio: int = 10, folds: int = 3, seed: int = 0) -> None:
         self.name = name
@@ -96,6 +97,7 @@ class LinearModel(FittedModel):
         self.static_weight = static_weight
         self.static_span_weight = static_span_weight
         self.static_encoder_words = static_encoder_words
+        self.token_gap = token_gap
         self.sentence_min_words = sentence_min_words
         self.negative_ratio = negative_ratio
         self.folds = folds
@@ -289,7 +291,7 @@ def score_units(model: LinearModel, units: Units) -> Scored:
         probs = _gated(tok, tok.proba(xt, gates), par, units.tok_par, col)
         for j, t in enumerate(tok.labels):
             spans.append((t, *decode_runs(units.tok_ranges, units.tok_par, probs[:, j],
-                                          tok.thresholds.get(t, 1.01))))
+                                          tok.thresholds.get(t, 1.01), units.tok_content, model.token_gap)))
     doc_texts = units.doc_texts
     genre = heads["genre"].softmax(genre_matrix(mats.doc, doc_texts, model.style_))
     return Scored(par, genre, heads["frames"].proba(mats.frames),

@@ -10,7 +10,8 @@ import numpy as np
 
 
 def decode_runs(ranges: np.ndarray, group: np.ndarray, probs: np.ndarray,
-                threshold: float) -> tuple[np.ndarray, np.ndarray]:
+                threshold: float, content: np.ndarray | None = None,
+                max_gap: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Maximal runs of consecutive units (same ``group``) with ``probs >= threshold``.
 
     Args:
@@ -18,6 +19,10 @@ def decode_runs(ranges: np.ndarray, group: np.ndarray, probs: np.ndarray,
         group: ``n`` ids; a run never crosses a change of id (a paragraph boundary).
         probs: ``n`` probabilities.
         threshold: minimum probability of a unit inside a run.
+        content: optional ``n`` booleans; runs without any ``True`` unit are dropped
+            (tokens that are only function words or punctuation).
+        max_gap: runs of the same group at most this many units apart are joined (the
+            units between become part of the span).
     Returns:
         ``(spans, scores)``: ``m x 2`` offsets (start of first unit, end of last) and the
         mean probability of each run's units.
@@ -29,14 +34,18 @@ def decode_runs(ranges: np.ndarray, group: np.ndarray, probs: np.ndarray,
     # A new run starts where the previous selected unit is not the previous unit or is in
     # another group.
     new = np.ones(len(idx), dtype=bool)
-    new[1:] = (np.diff(idx) != 1) | (group[idx[1:]] != group[idx[:-1]])
+    new[1:] = (np.diff(idx) > 1 + max_gap) | (group[idx[1:]] != group[idx[:-1]])
     run_id = np.cumsum(new) - 1
     starts = idx[new]
     ends = idx[np.r_[new[1:], True]]
     sums = np.bincount(run_id, weights=probs[idx])
     counts = np.bincount(run_id)
     spans = np.stack([ranges[starts, 0], ranges[ends, 1]], axis=1)
-    return spans, (sums / counts).astype(np.float32)
+    scores = (sums / counts).astype(np.float32)
+    if content is not None:
+        keep = np.bincount(run_id, weights=content[idx].astype(np.float64)) > 0
+        spans, scores = spans[keep], scores[keep]
+    return spans, scores
 
 
 def coverage(spans: np.ndarray, length: int) -> np.ndarray:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from propscope.document import Document, Paragraph, split_paragraphs
-from propscope.models.linear.text import sentences, token_features, tokenize, word_counts
+from propscope.models.linear.text import is_content, sentences, token_features, tokenize, word_counts
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Units:
     tok_ranges: np.ndarray
     tok_par: np.ndarray
     tok_feats: list[list[str]]
+    tok_content: np.ndarray  # whether each token could carry a technique (``text.is_content``)
 
     @property
     def doc_texts(self) -> list[str]:
@@ -58,7 +59,7 @@ def build_units(docs: Sequence[Document], *, with_tokens: bool = True) -> Units:
     paragraphs: list[Paragraph] = []
     par_doc, par_texts = [], []
     sent_ranges, sent_par, sent_texts = [], [], []
-    tok_ranges, tok_par, tok_feats = [], [], []
+    tok_ranges, tok_par, tok_feats, tok_content = [], [], [], []
     for d, doc in enumerate(docs):
         base[d] = pos
         pos += len(doc.text) + 1  # the gap keeps runs from touching across documents
@@ -88,11 +89,12 @@ def build_units(docs: Sequence[Document], *, with_tokens: bool = True) -> Units:
                 tok_ranges.append((base[d] + s, base[d] + e))
                 tok_par.append(pi)
                 tok_feats.append(token_features(words, lowers, i, counts, s in starts))
+                tok_content.append(is_content(words[i]))
     return Units(
         docs, base, pos, paragraphs, np.array(par_doc, dtype=np.int64), par_texts,
         np.array(sent_ranges, dtype=np.int64).reshape(-1, 2), np.array(sent_par, dtype=np.int64),
         sent_texts, np.array(tok_ranges, dtype=np.int64).reshape(-1, 2),
-        np.array(tok_par, dtype=np.int64), tok_feats,
+        np.array(tok_par, dtype=np.int64), tok_feats, np.array(tok_content, dtype=bool),
     )
 
 
