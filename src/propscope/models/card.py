@@ -86,7 +86,7 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         lines += [_prf_row(k, v) for k, v in _per_label(m["frames"]["scores"]).items()]
     if heads:
         lines += ["", "## Calibration (decision thresholds from out-of-fold predictions)",
-                  "Paragraph thresholds are chosen jointly for the pooled (micro) F1 that the task "
+                  "Paragraph and frame thresholds are chosen jointly for the pooled (micro) F1 that the task "
                   "reports, not each technique's own F1. A span detector keeps the paragraph gate and "
                   "threshold of its own best F1, or is switched off (threshold above 1) where that "
                   "raises pooled span F1; it reports a span only in paragraphs whose probability of "

@@ -11,7 +11,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,9 +18,7 @@ import numpy as np
 from propscope.document import Document
 from propscope.models.linear.calibration import (
     GATE_GRID,
-    THRESHOLD_GRID,
     SpanOption,
-    best_threshold,
     calibrate_genre,
     choose_span_options,
     f1_at,
@@ -97,6 +94,17 @@ def _sampled_rows(y: np.ndarray, idx: np.ndarray, ratio: int, seed: int) -> list
     return rows
 
 
+def _set_pooled_thresholds(head: LinearHead, y: np.ndarray, oof: np.ndarray) -> dict[str, float]:
+    """Set ``head``'s thresholds for pooled micro-F1 over its labels (``y``, ``oof``: rows x
+    labels); returns each label's own out-of-fold F1 at its threshold."""
+    thresholds, _ = micro_thresholds(y, oof)
+    f1 = {}
+    for j, label in enumerate(head.labels):
+        head.thresholds[label] = float(thresholds[j])
+        f1[label] = f1_at(y[:, j], oof[:, j], head.thresholds[label])
+    return f1
+
+
 def _apply_span_options(head: LinearHead, chosen: dict[str, SpanOption], probs: np.ndarray,
                         par_probs: np.ndarray, n_gold: dict[str, int]) -> dict[str, float]:
     """Set ``head``'s gates and thresholds to ``chosen``; mask ``probs`` (units x labels) in
@@ -153,11 +161,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     par_fold = doc_fold[units.par_doc]
     oof_par = _oof(fit_par, lambda h, te: h.proba(xp[te]), par_fold, n_folds, yp.shape)
     par_head = fit_par(np.arange(len(yp)))
-    par_thresholds, _ = micro_thresholds(yp, oof_par)
-    par_f1 = {}
-    for j, t in enumerate(techniques):
-        par_head.thresholds[t] = float(par_thresholds[j])
-        par_f1[t] = f1_at(yp[:, j], oof_par[:, j], par_head.thresholds[t])
+    par_f1 = _set_pooled_thresholds(par_head, yp, oof_par)
     oof_logit = logit(oof_par)
     gates = {t: [round(g * par_head.thresholds[t], 4) for g in GATE_GRID] for t in techniques}
 
@@ -243,10 +247,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
 
     oof_f = _oof(fit_frames, lambda h, te: h.proba(xf[te]), doc_fold[with_frames], n_folds, yf.shape)
     heads["frames"] = fit_frames(np.arange(len(yf)))
-    frame_f1 = {}
-    for j, f in enumerate(FRAMES):
-        heads["frames"].thresholds[f], frame_f1[f] = best_threshold(
-            partial(f1_at, yf[:, j], oof_f[:, j]), THRESHOLD_GRID)
+    frame_f1 = _set_pooled_thresholds(heads["frames"], yf, oof_f)
 
     def rounded(d: dict[str, float]) -> dict[str, float]:
         return {k: round(v, 4) for k, v in d.items()}
