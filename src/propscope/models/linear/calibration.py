@@ -9,7 +9,7 @@ time, where F is the pooled score; these functions choose the thresholds jointly
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -20,22 +20,16 @@ from propscope.models.linear.units import Units
 from propscope.taxonomy import GENRES
 
 
-def best_threshold(score_fn: Callable[[float], float], grid: Sequence[float]) -> tuple[float, float]:
-    """The grid value maximising ``score_fn`` (ties: the higher threshold) and its score."""
-    best_t, best = grid[-1], -1.0
-    for t in grid:
-        s = score_fn(t)
-        if s >= best:
-            best_t, best = t, s
-    return best_t, best
+def micro_f1(y: np.ndarray, pred: np.ndarray) -> float:
+    """F1 pooled over every cell of boolean arrays ``pred`` against ``y`` (same shape)."""
+    tp = float(np.sum(pred & y))
+    denom = float(pred.sum() + y.sum())
+    return 2 * tp / denom if denom else 0.0
 
 
 def f1_at(y: np.ndarray, p: np.ndarray, t: float) -> float:
     """Binary F1 of predictions ``p >= t`` against ``y``."""
-    pred = p >= t
-    tp = float(np.sum(pred & (y > 0)))
-    denom = float(pred.sum() + (y > 0).sum())
-    return 2 * tp / denom if denom else 0.0
+    return micro_f1(y > 0, p >= t)
 
 
 THRESHOLD_GRID = tuple(round(x, 3) for x in np.arange(0.05, 0.96, 0.025))
@@ -90,10 +84,7 @@ class SpanOption:
 
     def f1(self, n_gold: int) -> float:
         """This setting's own partial-overlap F1 against ``n_gold`` gold spans."""
-        if not self.predicted or not n_gold:
-            return 0.0
-        p, r = self.precision_credit / self.predicted, self.recall_credit / n_gold
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return _micro([self], n_gold)
 
 
 def span_options(labels: Sequence[str], probs: np.ndarray, par_probs: np.ndarray, ranges: np.ndarray,

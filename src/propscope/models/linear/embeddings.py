@@ -11,7 +11,6 @@ the classifiers past the exact n-grams seen in training. Inference needs numpy o
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,10 +19,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from propscope.models.linear.features import TextVectorizer, hash_features
+from propscope.models.linear.features import TOKEN_RE, TextVectorizer, hash_features
 from propscope.models.linear.units import Units
 
-_TOKEN_RE = re.compile(r"(?u)\b\w+\b")  # the TF-IDF tokens, so both see the same words
 # Smooth-inverse-frequency constant: a word of relative frequency p weighs a / (a + p).
 _SIF_A = 1e-3
 
@@ -65,7 +63,7 @@ class StaticEmbeddings:
             table = self._weighted = (self.vectors.astype(np.float32) * self.weights[:, None])
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for k, text in enumerate(texts):
-            ids = [j for j in map(index.get, _TOKEN_RE.findall(text.lower())) if j is not None]
+            ids = [j for j in map(index.get, TOKEN_RE.findall(text.lower())) if j is not None]
             if ids:
                 out[k] = table[ids].sum(axis=0)
         return out
@@ -105,9 +103,9 @@ def training_vocabulary(texts: Sequence[str], extra: Sequence[str] = (), *,
     """Words seen ``min_count`` times in ``texts`` plus ``extra`` words; and the counts."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(_TOKEN_RE.findall(text.lower()))
+        counts.update(TOKEN_RE.findall(text.lower()))
     words = {w for w, c in counts.items() if c >= min_count}
-    words.update(w for w in extra if _TOKEN_RE.fullmatch(w))
+    words.update(w for w in extra if TOKEN_RE.fullmatch(w))
     return sorted(words), counts
 
 

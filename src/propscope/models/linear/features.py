@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 _TOKEN = r"(?u)\b\w+\b"
-_TOKEN_RE = re.compile(_TOKEN)
+TOKEN_RE = re.compile(_TOKEN)  # the word tokens of TF-IDF (and of the word vectors)
 _WORD = {"analyzer": "word", "ngram_range": (1, 2), "lowercase": True, "token_pattern": _TOKEN}
 _CHAR = {"analyzer": "char_wb", "ngram_range": (3, 5), "lowercase": True}
 
@@ -73,7 +73,7 @@ class TextVectorizer:
         indices: list[int] = []
         data: list[float] = []
         for text in texts:
-            toks = _TOKEN_RE.findall(text.lower())
+            toks = TOKEN_RE.findall(text.lower())
             row: dict[int, float] = {}
             for gram in (*toks, *(f"{a} {b}" for a, b in itertools.pairwise(toks))):
                 j = index.get(gram)

@@ -22,6 +22,7 @@ from propscope.models.linear.calibration import (
     calibrate_genre,
     choose_span_options,
     f1_at,
+    micro_f1,
     micro_thresholds,
     span_options,
 )
@@ -130,12 +131,6 @@ def _span_paragraph_labels(units: Units, labels: Sequence[str], probs: np.ndarra
             out[np.searchsorted(par_starts, spans[:, 0], side="right") - 1, columns[t]] = True
 
 
-def _micro_f1(y: np.ndarray, pred: np.ndarray) -> float:
-    tp = float(np.sum(pred & y))
-    denom = float(pred.sum() + y.sum())
-    return 2 * tp / denom if denom else 0.0
-
-
 def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) -> FitResult:
     """Fit every head of ``m`` on gold ``docs``."""
     seed = m.seed
@@ -214,7 +209,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
 
     progress("choosing how paragraph labels combine with spans")
     par_pred = oof_par >= par_head.threshold_array()
-    mode_f1 = {"classifier": _micro_f1(yp, par_pred), "union": _micro_f1(yp, par_pred | from_spans)}
+    mode_f1 = {"classifier": micro_f1(yp, par_pred), "union": micro_f1(yp, par_pred | from_spans)}
     mode = max(mode_f1, key=mode_f1.__getitem__)
 
     progress("genre and frame classifiers")

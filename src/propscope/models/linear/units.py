@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -33,9 +34,10 @@ class Units:
     tok_feats: list[list[str]]
     tok_content: np.ndarray  # whether each token could carry a technique (``text.is_content``)
 
-    @property
+    @cached_property
     def doc_texts(self) -> list[str]:
-        """Each document's analysed text: its content paragraphs joined by newlines."""
+        """Each document's analysed text: its content paragraphs joined by newlines (built once:
+        the paragraph, genre and frame features all read it)."""
         parts: list[list[str]] = [[] for _ in self.docs]
         for d, t in zip(self.par_doc, self.par_texts, strict=True):
             parts[d].append(t)
