@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from propscope.corpus.store import CorpusStore
+from propscope.corpus.store import CorpusStore, article_filter
 from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES
 
 DIMENSIONS = ("outlet", "author", "month", "genre")
@@ -116,18 +116,8 @@ def bootstrap_rates(counts: np.ndarray, words: np.ndarray, *, n_boot: int, confi
 
 
 def _where(since: str | None, until: str | None, outlet: str | None) -> tuple[str, list[object]]:
-    conds: list[str] = ["TRUE"]
-    params: list[object] = []
-    if since:
-        conds.append("published_date >= CAST(? AS DATE)")
-        params.append(since)
-    if until:
-        conds.append("published_date <= CAST(? AS DATE)")
-        params.append(until)
-    if outlet:
-        conds.append("outlet = ?")
-        params.append(outlet)
-    return " AND ".join(conds), params
+    conds, params = article_filter(outlet=outlet, since=since, until=until)
+    return " AND ".join(["TRUE", *conds]), params
 
 
 def compute_profile(store: CorpusStore, *, by: tuple[str, ...] = ("outlet",), n_boot: int = 1000,

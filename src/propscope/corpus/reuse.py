@@ -21,9 +21,8 @@ from datetime import date
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from propscope.corpus.store import CorpusStore
+from propscope.corpus.store import WORD_RE, CorpusStore
 
-_TOKEN_RE = re.compile(r"\w+")
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -82,7 +81,7 @@ def content_tokens(text: str, boilerplate: list[tuple[int, int]]) -> list[re.Mat
     """Word tokens of ``text`` outside the boilerplate ranges, as regex matches (with offsets)."""
     regions = sorted(boilerplate)
     out, r = [], 0
-    for m in _TOKEN_RE.finditer(text):
+    for m in WORD_RE.finditer(text):
         while r < len(regions) and regions[r][1] <= m.start():
             r += 1
         if r < len(regions) and regions[r][0] <= m.start() < regions[r][1]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from propscope.corpus.store import CorpusStore, tokenize
+from propscope.corpus.store import CorpusStore, article_filter, tokenize
 from propscope.errors import PropscopeError
 from propscope.taxonomy import CATEGORIES, get_technique, normalize_technique
 
@@ -100,12 +100,8 @@ def search(store: CorpusStore, query: str = "", *, technique: str | None = None,
     tech = _technique(technique) if technique else None
     if category and category not in CATEGORIES:
         raise QueryError(f"Unknown category {category!r}; choose from {', '.join(CATEGORIES)}.")
-    conds, params = ["TRUE"], []
-    for cond, val in (("a.outlet = ?", outlet), ("a.published_date >= CAST(? AS DATE)", since),
-                      ("a.published_date <= CAST(? AS DATE)", until)):
-        if val:
-            conds.append(cond)
-            params.append(val)
+    conds, params = article_filter(outlet=outlet, since=since, until=until, alias="a.")
+    conds.insert(0, "TRUE")
     for col, val in (("technique", tech), ("category", category)):
         if val:
             conds.append(f"EXISTS (SELECT 1 FROM spans s WHERE s.article_id = a.article_id "

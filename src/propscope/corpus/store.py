@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS reuse_pairs (
 # Tables derived from one article, in the order they are written and deleted.
 ARTICLE_TABLES = ("articles", "spans", "paragraphs", "frames", "boilerplate", "terms")
 
-_TOKEN_RE = re.compile(r"\w+")
+WORD_RE = re.compile(r"\w+")  # search terms and reuse shingles share these words
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -67,7 +67,22 @@ class StoreError(PropscopeError, OSError):
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens, the unit of the search index and of reuse shingles."""
-    return _TOKEN_RE.findall(text.lower())
+    return WORD_RE.findall(text.lower())
+
+
+def article_filter(*, outlet: str | None, since: str | None, until: str | None,
+                   alias: str = "") -> tuple[list[str], list[object]]:
+    """SQL conditions and their parameters restricting ``articles`` to one outlet and to a
+    publication-date range (ISO dates, inclusive); unset bounds add nothing. ``alias``
+    prefixes the column names (``"a."``)."""
+    conds: list[str] = []
+    params: list[object] = []
+    for cond, val in ((f"{alias}outlet = ?", outlet), (f"{alias}published_date >= CAST(? AS DATE)", since),
+                      (f"{alias}published_date <= CAST(? AS DATE)", until)):
+        if val:
+            conds.append(cond)
+            params.append(val)
+    return conds, params
 
 
 def content_key(doc: Document) -> str:
