@@ -38,3 +38,28 @@ def test_read_ids_accepts_prefix_and_comments(tmp_path: Path) -> None:
     f = tmp_path / "s.txt"
     f.write_text("# header\narticle123\n456  # note\n\n")
     assert read_ids(f) == ["123", "456"]
+
+
+def test_genre_frames_only_articles_are_document_level(tmp_path: Path) -> None:
+    root = tmp_path / "task"
+    for sub in ("train-articles", "train-articles-genre-frames-only"):
+        (root / sub).mkdir(parents=True)
+    (root / "train-articles" / "article1.txt").write_text("Title\n\nA plain paragraph.\n", encoding="utf-8")
+    (root / "train-articles-genre-frames-only" / "article2.txt").write_text(
+        "Other\n\nCats run the town now.\n", encoding="utf-8")
+    (root / "train-labels-genre.txt").write_text("1\treporting\n2\tsatire\n")
+    (root / "train-labels-frames.txt").write_text("1\tEconomic\n2\tPolitical\n")
+    data = load_semeval(root)
+    assert [d.id for d in data.documents] == ["1"]
+    [extra] = data.document_level
+    assert extra.id == "2" and extra.genre is not None and extra.genre.label == "satire"
+    assert [f.label for f in extra.frames] == ["Political"]
+    assert load_semeval(root, ids=["1"]).document_level == []
+    assert load_semeval(root, document_level_dir=None).document_level == []
+
+
+def test_shared_genre_frames_only_articles_load(semeval_dir: Path) -> None:
+    data = load_semeval(semeval_dir)
+    assert len(data.document_level) == 7
+    assert all(d.genre is not None and d.frames and not d.spans for d in data.document_level)
+    assert not {d.id for d in data.document_level} & {d.id for d in data.documents}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from propscope.document import Document, Region, split_paragraphs
+from propscope.document import Document, Frame, Genre, Region, split_paragraphs
 from propscope.errors import NotFittedError
 from propscope.models import DEFAULT_MODEL_DIR, load_model
 from propscope.models.linear import LinearModel
@@ -169,3 +170,23 @@ def test_genre_without_style_features_still_fits(tiny_corpus: list[Document]) ->
     assert model.style_ is None
     doc = model.predict([_doc(ANGRY)])[0]
     assert doc.genre is not None and doc.genre.label in GENRES
+
+
+def test_document_level_articles_train_genre_and_frames_only(tiny_corpus: list[Document]) -> None:
+    """Articles labelled for genre/frames only must teach those heads and nothing else."""
+    satire = []
+    for i in range(3):
+        text = f"Local Cat Elected Mayor {i}\n\nThe cat promised free naps for every voter in town."
+        doc = Document(text, id=f"sat{i}")
+        doc.paragraphs = split_paragraphs(text)
+        doc.genre = Genre("satire", {g: float(g == "satire") for g in GENRES})
+        doc.frames = [Frame("Political", 1.0)]
+        satire.append(doc)
+    plain = LinearModel(**TINY).fit(tiny_corpus)
+    more = LinearModel(**TINY).fit(tiny_corpus, document_level=satire)
+    satire_row = GENRES.index("satire")
+    assert plain.heads_["genre"].intercept[satire_row] == -30.0  # never seen: never predicted
+    assert more.heads_["genre"].intercept[satire_row] > -30.0
+    for head in ("paragraph", "sentence", "token"):
+        np.testing.assert_array_equal(plain.heads_[head].coef, more.heads_[head].coef)
+    assert not np.array_equal(plain.heads_["frames"].coef, more.heads_["frames"].coef)

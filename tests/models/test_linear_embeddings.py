@@ -10,7 +10,15 @@ import pytest
 from propscope.document import Document, split_paragraphs
 from propscope.models import load_model
 from propscope.models.linear import LinearModel
-from propscope.models.linear.embeddings import StaticEmbeddings, append_dense, distill, unit_rows
+from propscope.models.linear.embeddings import (
+    StaticEmbeddings,
+    append_dense,
+    distill,
+    shape_columns,
+    unit_matrices,
+    unit_rows,
+)
+from propscope.models.linear.units import build_units
 
 TABLE = StaticEmbeddings(["corrupt", "liars", "rain", "the"],
                          np.array([[1, 0], [1, 1], [0, 1], [5, 5]], dtype=np.float32),
@@ -47,6 +55,30 @@ def test_append_dense_scales_each_block() -> None:
 
     x = append_dense(sp.csr_matrix(np.eye(2, dtype=np.float32)), (np.ones((2, 1), np.float32), 0.5))
     np.testing.assert_allclose(x.toarray(), [[1, 0, 0.5], [0, 1, 0.5]])
+
+
+def test_shape_columns_count_marks_and_words() -> None:
+    cols = shape_columns(["", "word " * 29, "word " * 300, 'Really? "No!" \u201cYes\u201d \u2014 a - b??'])
+    assert cols.shape == (4, 5)
+    assert cols[0, -1] < cols[1, -1] < cols[2, -1]  # the word count is the last column
+    assert abs(cols[1, -1]) < 0.01  # 30 words: log(31) = 3.43, the centre
+    np.testing.assert_allclose(cols[3, :4], np.log1p([3, 1, 3, 2]), rtol=1e-6)
+    assert np.all(cols[:3, :4] == 0)
+
+
+def test_shape_weight_adds_scaled_paragraph_columns(tiny_corpus: list[Document]) -> None:
+    model = LinearModel(folds=2, max_word_features=200, static_dim=0).fit(tiny_corpus[:4])
+    units = build_units(tiny_corpus[:2], with_tokens=False)
+    plain = unit_matrices(model.vectorizer_, None, units, 0.0)
+    longer = unit_matrices(model.vectorizer_, None, units, 0.0, shape_weight=0.5)
+    assert longer.par.shape[1] == plain.par.shape[1] + 5
+    np.testing.assert_allclose(longer.par[:, -5:].toarray(), 0.5 * shape_columns(units.par_texts), rtol=1e-6)
+    assert (longer.doc != plain.doc).nnz == 0  # document rows are untouched
+    # The span detectors' gate head is fitted with the shape columns at 0: it never uses them.
+    assert np.all(model.heads_["paragraph_gate"].coef[:, -5:] == 0)
+    assert np.any(model.heads_["paragraph"].coef[:, -1] != 0)
+    blind = LinearModel(folds=2, max_word_features=200, static_dim=0, shape_weight=0).fit(tiny_corpus[:4])
+    assert "paragraph_gate" not in blind.heads_
 
 
 def test_distilled_vectors_put_related_words_together() -> None:

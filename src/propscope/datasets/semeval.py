@@ -8,7 +8,10 @@ Quirks handled here, and how:
 - span rows whose offsets fall outside the article are dropped and counted in
   ``SemEvalData.dropped`` (none in the current data, but a scorer must not crash on them);
 - articles without genre/frame labels keep ``genre=None`` / ``frames=[]`` and are skipped by
-  the genre/frame metrics rather than counted as errors.
+  the genre/frame metrics rather than counted as errors;
+- the articles of ``train-articles-genre-frames-only/`` carry genre and frame labels but no
+  technique annotation: they are read into ``SemEvalData.document_level``, never into
+  ``documents``, so their unannotated paragraphs are never taken for "no technique here".
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ class SemEvalData:
     documents: list[Document]
     renamed: dict[str, str] = field(default_factory=dict)  # raw name -> canonical
     dropped: int = 0
+    # Articles with genre/frame labels only (for the document-level heads).
+    document_level: list[Document] = field(default_factory=list)
 
 
 def read_ids(path: str | Path) -> list[str]:
@@ -48,8 +53,12 @@ def _tsv(path: Path) -> list[list[str]]:
     return [ln.rstrip("\n").split("\t") for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 
+DOCUMENT_LEVEL_DIR = "train-articles-genre-frames-only"
+
+
 def load_semeval(data_dir: str | Path, *, ids: list[str] | None = None,
-                 articles_dir: str = "train-articles", prefix: str = "train") -> SemEvalData:
+                 articles_dir: str = "train-articles", prefix: str = "train",
+                 document_level_dir: str | None = DOCUMENT_LEVEL_DIR) -> SemEvalData:
     """Read articles and every label file present under ``data_dir``.
 
     Args:
@@ -57,6 +66,8 @@ def load_semeval(data_dir: str | Path, *, ids: list[str] | None = None,
         ids: restrict to these article ids (without the ``article`` prefix).
         articles_dir: sub-folder of article files.
         prefix: label file prefix (``train-labels-...``).
+        document_level_dir: sub-folder of articles labelled for genre and frames only
+            (read when present and ``ids`` is not given; ``None`` skips it).
     Returns:
         ``SemEvalData`` with one gold Document per article, sorted by id.
     """
@@ -119,7 +130,11 @@ def load_semeval(data_dir: str | Path, *, ids: list[str] | None = None,
             if bad:
                 raise DataError(f"Unknown frame(s) {bad} for article {row[0]}.")
             docs[row[0]].frames = [Frame(x, 1.0) for x in labels]
-    return SemEvalData([docs[k] for k in sorted(docs)], renamed, dropped)
+    data = SemEvalData([docs[k] for k in sorted(docs)], renamed, dropped)
+    if document_level_dir and ids is None and (root / document_level_dir).is_dir():
+        extra = load_semeval(root, articles_dir=document_level_dir, prefix=prefix, document_level_dir=None)
+        data.document_level = [d for d in extra.documents if d.id not in docs and (d.genre or d.frames)]
+    return data
 
 
 def validation_split(ids: list[str], *, fraction: float = 0.2, recent_prefix: str = "83") -> list[str]:

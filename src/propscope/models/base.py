@@ -45,7 +45,12 @@ class PersuasionModel(Protocol):
     kind: ClassVar[str]
 
     def fit(self, docs: Sequence[Document], **kwargs: Any) -> PersuasionModel:
-        """Learn from gold documents (spans, paragraphs, genre, frames filled)."""
+        """Learn from gold documents (spans, paragraphs, genre, frames filled).
+
+        Keyword arguments a kind does not use are ignored: ``progress`` (a callback),
+        ``trained_on`` (a description) and ``document_level`` (articles labelled for genre
+        and frames only).
+        """
         ...
 
     def predict(self, docs: Sequence[Document]) -> list[Document]:

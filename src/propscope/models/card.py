@@ -90,7 +90,12 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
                   "reports, not each technique's own F1. A span detector keeps the paragraph gate and "
                   "threshold of its own best F1, or is switched off (threshold above 1) where that "
                   "raises pooled span F1; it reports a span only in paragraphs whose probability of "
-                  "the technique reaches the gate.", "",
+                  "the technique reaches the gate."
+                  + (" That probability comes from the `paragraph_gate` head: the paragraph classifier "
+                     "refitted without the paragraph-shape features (counts of words, question and "
+                     "exclamation marks, quotes, dashes), which help paragraph labels but not the "
+                     "choice of sentences and words." if "paragraph_gate" in heads else ""),
+                  "",
                   "| head | label | threshold | paragraph gate |", "| --- | --- | --- | --- |"]
         for key, meta in heads.items():
             gates = meta.get("paragraph_gate", {})

@@ -192,17 +192,57 @@ class UnitMatrices:
     frames: sp.csr_matrix
 
 
+SHAPE_COLUMNS = 5
+
+
+def shape_columns(texts: Sequence[str]) -> np.ndarray:
+    """``len(texts) x 5``: log(1 + count) of "?", "!", double quotes, dashes, then words.
+
+    TF-IDF keeps word tokens only and unit-norm rows hide how long a paragraph is, yet a
+    question is the mark of Doubt, an exclamation of slogans and loaded language, quotes of
+    quoted speech, and a long paragraph holds more techniques. Words come last, centred on a
+    typical training paragraph (log 31, about 30 words) with a constant, so no state is fitted.
+    """
+    out = np.zeros((len(texts), SHAPE_COLUMNS), dtype=np.float32)
+    for i, t in enumerate(texts):
+        out[i] = (t.count("?"), t.count("!"), t.count('"') + t.count("\u201c"),
+                  t.count("\u2014") + t.count(" - "), len(t.split()))
+    out = np.log1p(out)
+    out[:, -1] -= np.float32(3.4)
+    return out
+
+
+def without_shape(x: sp.csr_matrix, shape_weight: float) -> sp.csr_matrix:
+    """Paragraph rows with the shape columns (the last ``SHAPE_COLUMNS``, when
+    ``shape_weight > 0``) at 0.
+
+    The span detectors' paragraph gate is a paragraph head fitted on these rows: the shape of
+    a paragraph says how many techniques it may hold, not which of its sentences or words
+    carry one (a gate that saw the shape cost CV span F1). The columns stay, at 0 and so with
+    0 weight, to keep one row layout for both heads.
+    """
+    if shape_weight <= 0:
+        return x
+    keep = np.ones(x.shape[1], dtype=np.float32)
+    keep[-SHAPE_COLUMNS:] = 0.0
+    return sp.csr_matrix(x @ sp.diags(keep))
+
+
 def unit_matrices(vec: TextVectorizer, static: StaticEmbeddings | None, units: Units,
-                  weight: float) -> UnitMatrices:
+                  weight: float, shape_weight: float = 0.0) -> UnitMatrices:
     """Build the rows of ``UnitMatrices`` for ``units`` (training and inference alike)."""
     doc_texts = units.doc_texts
     xp, xd = vec.transform(units.par_texts), vec.transform(doc_texts)
-    if static is None or weight <= 0:
-        return UnitMatrices(xp, xd, xd)
-    pv, dv = static.paragraph_features(units.par_texts, units.par_doc, len(doc_texts))
-    # The document vector rides along at half weight: context for a paragraph, not its content.
-    return UnitMatrices(append_dense(xp, (pv, weight), (dv[units.par_doc], weight / 2)), xd,
-                        append_dense(xd, (dv, weight)))
+    par_blocks: list[tuple[np.ndarray, float]] = []
+    frames = xd
+    if static is not None and weight > 0:
+        pv, dv = static.paragraph_features(units.par_texts, units.par_doc, len(doc_texts))
+        # The document vector rides along at half weight: context for a paragraph, not its content.
+        par_blocks += [(pv, weight), (dv[units.par_doc], weight / 2)]
+        frames = append_dense(xd, (dv, weight))
+    if shape_weight > 0:
+        par_blocks.append((shape_columns(units.par_texts), shape_weight))
+    return UnitMatrices(append_dense(xp, *par_blocks), xd, frames)
 
 
 def sentence_matrix(vec: TextVectorizer, static: StaticEmbeddings | None, texts: Sequence[str],

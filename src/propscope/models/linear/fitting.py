@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from propscope.document import Document
 from propscope.models.linear.calibration import (
@@ -32,6 +33,7 @@ from propscope.models.linear.embeddings import (
     sentence_matrix,
     token_matrix,
     unit_matrices,
+    without_shape,
 )
 from propscope.models.linear.features import TextVectorizer
 from propscope.models.linear.heads import LinearHead, fit_multiclass, fit_ovr, logit
@@ -131,8 +133,10 @@ def _span_paragraph_labels(units: Units, labels: Sequence[str], probs: np.ndarra
             out[np.searchsorted(par_starts, spans[:, 0], side="right") - 1, columns[t]] = True
 
 
-def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) -> FitResult:
-    """Fit every head of ``m`` on gold ``docs``."""
+def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
+               document_level: Sequence[Document] = ()) -> FitResult:
+    """Fit every head of ``m`` on gold ``docs``; ``document_level`` articles (genre and frame
+    labels only, no technique annotation) also train the genre and frame heads."""
     seed = m.seed
     techniques = technique_names(trainable_only=True)
     col = {t: j for j, t in enumerate(techniques)}
@@ -145,23 +149,34 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     static = distill(units.par_texts, dim=m.static_dim, encoder_words=m.static_encoder_words,
                      progress=progress) if m.static_dim > 0 else None
     progress("paragraph classifier")
-    mats = unit_matrices(vec, static, units, m.static_weight)
+    mats = unit_matrices(vec, static, units, m.static_weight, m.shape_weight)
     xp = mats.par
     yp = np.array([[t in p.techniques for t in techniques] for p in units.paragraphs], dtype=bool)
     yp = yp.reshape(len(units.paragraphs), len(techniques))
 
-    def fit_par(idx: np.ndarray) -> LinearHead:
-        return fit_ovr(xp[idx], yp[idx], techniques, c=m.c_paragraph, seed=seed)
+    def paragraph_fitter(x: sp.csr_matrix) -> Callable[[np.ndarray], LinearHead]:
+        return lambda idx: fit_ovr(x[idx], yp[idx], techniques, c=m.c_paragraph, seed=seed)
+
+    def paragraph_head(x: sp.csr_matrix) -> tuple[LinearHead, np.ndarray, dict[str, float]]:
+        """A paragraph head on ``x``, its out-of-fold probabilities and per-technique OOF F1."""
+        oof = _oof(paragraph_fitter(x), lambda h, te: h.proba(x[te]), par_fold, n_folds, yp.shape)
+        head = paragraph_fitter(x)(np.arange(len(yp)))
+        return head, oof, _set_pooled_thresholds(head, yp, oof)
 
     par_fold = doc_fold[units.par_doc]
-    oof_par = _oof(fit_par, lambda h, te: h.proba(xp[te]), par_fold, n_folds, yp.shape)
-    par_head = fit_par(np.arange(len(yp)))
-    par_f1 = _set_pooled_thresholds(par_head, yp, oof_par)
-    oof_logit = logit(oof_par)
-    gates = {t: [round(g * par_head.thresholds[t], 4) for g in GATE_GRID] for t in techniques}
+    par_head, oof_par, par_f1 = paragraph_head(xp)
+    heads: dict[str, LinearHead] = {"paragraph": par_head}
+    gate_head, oof_gate = par_head, oof_par
+    if m.shape_weight > 0:
+        progress("paragraph gate for the span detectors")
+        # Span detectors are gated by (and see the logit of) a paragraph head blind to the
+        # paragraph's shape (see without_shape): gating on the shape-aware head cost span F1.
+        gate_head, oof_gate, _ = paragraph_head(without_shape(xp, m.shape_weight))
+        heads["paragraph_gate"] = gate_head
+    oof_logit = logit(oof_gate)
+    gates = {t: [round(g * gate_head.thresholds[t], 4) for g in GATE_GRID] for t in techniques}
 
     sent_t, tok_t = split_techniques(docs, techniques, m.sentence_min_words)
-    heads: dict[str, LinearHead] = {"paragraph": par_head}
     span_f1: dict[str, float] = {}
     from_spans = np.zeros_like(yp)
 
@@ -178,7 +193,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     oof_s = _oof(fit_sent, lambda h, te: h.proba(xs[te], gs[te]), doc_fold[units.par_doc][units.sent_par],
                  n_folds, ys.shape)
     heads["sentence"] = fit_sent(np.arange(len(ys)))
-    par_s = oof_par[units.sent_par][:, [col[t] for t in sent_t]]
+    par_s = oof_gate[units.sent_par][:, [col[t] for t in sent_t]]
     options, n_gold = span_options(sent_t, oof_s, par_s, units.sent_ranges, sent_group, units, gates)
 
     progress(f"token-level span detectors ({len(tok_t)} techniques, {len(units.tok_feats)} tokens)")
@@ -194,7 +209,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     oof_t = _oof(fit_tok, lambda h, te: h.proba(xt[te], gt[te]), doc_fold[units.par_doc][units.tok_par],
                  n_folds, yt.shape)
     heads["token"] = fit_tok(np.arange(len(yt)))
-    par_t = oof_par[units.tok_par][:, [col[t] for t in tok_t]]
+    par_t = oof_gate[units.tok_par][:, [col[t] for t in tok_t]]
     tok_options, tok_gold = span_options(tok_t, oof_t, par_t, units.tok_ranges, units.tok_par, units, gates,
                                          units.tok_content, m.token_gap)
 
@@ -213,36 +228,48 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress) 
     mode = max(mode_f1, key=mode_f1.__getitem__)
 
     progress("genre and frame classifiers")
+    # Articles labelled for genre and frames only join every training fold of these two
+    # heads (fold -1: never held out), so out-of-fold scores stay on the same articles.
     doc_texts = units.doc_texts
-    xd = mats.doc
-    with_genre = np.array([d.genre is not None for d in docs])
-    genres = [d.genre.label for d in docs if d.genre is not None]
+    xd, xfr, all_docs = mats.doc, mats.frames, list(docs)
+    doc_fold_all = doc_fold
+    if document_level:
+        extra = unit_matrices(vec, static, build_units(document_level, with_tokens=False),
+                              m.static_weight, m.shape_weight)
+        xd, xfr = sp.vstack([xd, extra.doc], format="csr"), sp.vstack([xfr, extra.frames], format="csr")
+        doc_texts = doc_texts + [d.text for d in document_level]
+        all_docs += document_level
+        doc_fold_all = np.concatenate([doc_fold, np.full(len(document_level), -1)])
+    with_genre = np.array([d.genre is not None for d in all_docs])
+    genres = [d.genre.label for d in all_docs if d.genre is not None]
     style = StyleScaler.fit(doc_texts, weight=m.style_weight) if m.style_weight > 0 else None
     if len(set(genres)) >= 2:
         xg = genre_matrix(xd, doc_texts, style)[with_genre]
+        g_fold = doc_fold_all[with_genre]
         heads["genre"] = fit_multiclass(xg, genres, GENRES, c=m.c_genre, seed=seed)
         oof_g = _oof(lambda idx: fit_multiclass(xg[idx], [genres[i] for i in idx], GENRES,
                                                 c=m.c_genre, seed=seed),
-                     lambda h, te: h.softmax(xg[te]), doc_fold[with_genre], n_folds,
-                     (len(genres), len(GENRES)))
-        heads["genre"].thresholds, genre_f1 = calibrate_genre(oof_g, genres)
+                     lambda h, te: h.softmax(xg[te]), g_fold, n_folds, (len(genres), len(GENRES)))
+        held = np.flatnonzero(g_fold >= 0)
+        heads["genre"].thresholds, genre_f1 = calibrate_genre(oof_g[held], [genres[i] for i in held])
     else:  # too little genre data: a constant prior on the majority genre (or "opinion")
         top = genres[0] if genres else GENRES[0]
         style = None
         heads["genre"] = LinearHead(list(GENRES), np.zeros((len(GENRES), vec.dim), dtype=np.float32),
                                     np.array([0.0 if g == top else -3.0 for g in GENRES], dtype=np.float32))
-    with_frames = np.flatnonzero([bool(d.frames) for d in docs])
-    frame_sets = [{x.label for x in docs[int(i)].frames} for i in with_frames]
+    with_frames = np.flatnonzero([bool(d.frames) for d in all_docs])
+    frame_sets = [{x.label for x in all_docs[int(i)].frames} for i in with_frames]
     yf = np.array([[f in fs for f in FRAMES] for fs in frame_sets],
                   dtype=np.bool_).reshape(len(with_frames), len(FRAMES))
-    xf = mats.frames[with_frames]
+    xf = xfr[with_frames]
+    f_fold = doc_fold_all[with_frames]
 
     def fit_frames(idx: np.ndarray) -> LinearHead:
         return fit_ovr(xf[idx], yf[idx], FRAMES, c=m.c_document, seed=seed)
 
-    oof_f = _oof(fit_frames, lambda h, te: h.proba(xf[te]), doc_fold[with_frames], n_folds, yf.shape)
+    oof_f = _oof(fit_frames, lambda h, te: h.proba(xf[te]), f_fold, n_folds, yf.shape)
     heads["frames"] = fit_frames(np.arange(len(yf)))
-    frame_f1 = _set_pooled_thresholds(heads["frames"], yf, oof_f)
+    frame_f1 = _set_pooled_thresholds(heads["frames"], yf[f_fold >= 0], oof_f[f_fold >= 0])
 
     def rounded(d: dict[str, float]) -> dict[str, float]:
         return {k: round(v, 4) for k, v in d.items()}

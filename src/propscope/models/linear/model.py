@@ -24,7 +24,12 @@ import numpy as np
 from propscope.document import Document, Frame, Genre, Span
 from propscope.errors import ModelError
 from propscope.models.base import FittedModel, register_model
-from propscope.models.linear.embeddings import StaticEmbeddings, sentence_matrix, token_matrix, unit_matrices
+from propscope.models.linear.embeddings import (
+    StaticEmbeddings,
+    sentence_matrix,
+    token_matrix,
+    unit_matrices,
+)
 from propscope.models.linear.features import TextVectorizer
 from propscope.models.linear.fitting import FitResult, fit_linear
 from propscope.models.linear.heads import LinearHead, logit
@@ -34,7 +39,7 @@ from propscope.taxonomy import UNTRAINABLE_TECHNIQUES as _UNTRAINABLE
 
 WEIGHTS_FILE = "weights.npz"
 VOCAB_FILE = "vocab.json"
-_HEADS = ("paragraph", "sentence", "token", "genre", "frames")
+_HEADS = ("paragraph", "paragraph_gate", "sentence", "token", "genre", "frames")
 
 
 @register_model("linear")
@@ -61,6 +66,8 @@ class LinearModel(FittedModel):
             span detectors and of the word's own vector in the token-level ones.
         static_encoder_words: distil vectors for the encoder's whole-word vocabulary too,
             not only for words seen twice in training (off: faster, for tiny test fits).
+        shape_weight: scale of the paragraph's shape (log counts of "?", "!", quotes, dashes
+            and words; ``embeddings.shape_columns``) in the paragraph classifier (0: off).
         style_weight: scale of the standardised style features next to the article's
             unit-norm TF-IDF in the genre classifier (0 switches them off).
         sentence_min_words: techniques whose median gold span has at least this many words
@@ -79,7 +86,7 @@ class LinearModel(FittedModel):
                  c_token: float = 0.3,
                  c_document: float = 4.0, c_genre: float = 1.0, style_weight: float = 0.4,
                  static_dim: int = 64, static_weight: float = 0.5, static_span_weight: float = 0.0,
-                 static_encoder_words: bool = True, token_gap: int = 1,
+                 static_encoder_words: bool = True, shape_weight: float = 0.3, token_gap: int = 1,
                  sentence_min_words: int = 8,
                  negative_ratio: int = 10, folds: int = 3, seed: int = 0) -> None:
         self.name = name
@@ -97,6 +104,7 @@ class LinearModel(FittedModel):
         self.static_weight = static_weight
         self.static_span_weight = static_span_weight
         self.static_encoder_words = static_encoder_words
+        self.shape_weight = shape_weight
         self.token_gap = token_gap
         self.sentence_min_words = sentence_min_words
         self.negative_ratio = negative_ratio
@@ -107,11 +115,17 @@ class LinearModel(FittedModel):
     # -- training -------------------------------------------------------------------------
 
     def fit(self, docs: Sequence[Document], *, trained_on: str | None = None,
-            progress: Callable[[str], None] | None = None, **_: Any) -> LinearModel:
-        """Learn every head from gold documents; returns ``self``."""
+            progress: Callable[[str], None] | None = None,
+            document_level: Sequence[Document] = (), **_: Any) -> LinearModel:
+        """Learn every head from gold documents; returns ``self``.
+
+        ``document_level``: articles with genre/frame labels but no technique annotation;
+        they train the genre and frame heads only.
+        """
         if not docs:
             raise ModelError("Cannot fit the linear model on zero documents; pass gold Documents.")
-        result: FitResult = fit_linear(self, docs, progress=progress or (lambda _m: None))
+        result: FitResult = fit_linear(self, docs, progress=progress or (lambda _m: None),
+                                       document_level=document_level)
         self.vectorizer_ = result.vectorizer
         self.heads_ = result.heads
         self.style_ = result.style
@@ -230,6 +244,7 @@ class LinearModel(FittedModel):
                              "Retrain it with `propscope train --data DIR`.") from exc
         params = {k: v for k, v in manifest.get("params", {}).items()
                   if k in cls().get_params()}
+        params.setdefault("shape_weight", 0.0)  # artifacts from before the shape columns
         model = cls(**params)
         model.vectorizer_ = TextVectorizer.from_arrays("vectorizer", arrays, vocab)
         model.heads_ = {k: LinearHead.from_arrays(k, arrays, manifest["heads"][k])
@@ -271,16 +286,18 @@ def score_units(model: LinearModel, units: Units) -> Scored:
     vec = model.vectorizer_
     par_head = heads["paragraph"]
     n_par = len(units.par_texts)
-    mats = unit_matrices(vec, model.static_, units, model.static_weight)
+    mats = unit_matrices(vec, model.static_, units, model.static_weight, model.shape_weight)
     par = par_head.proba(mats.par) if n_par else np.zeros((0, len(par_head.labels)))
-    par_logit = logit(par)
+    # The span gate head's shape weights are 0 (it was fitted with those columns at 0).
+    gate_par = heads["paragraph_gate"].proba(mats.par) if n_par and "paragraph_gate" in heads else par
+    par_logit = logit(gate_par)
     col = {t: j for j, t in enumerate(par_head.labels)}
     spans: list[tuple[str, np.ndarray, np.ndarray]] = []
     sent = heads["sentence"]
     if sent.labels and len(units.sent_texts):
         gates = par_logit[units.sent_par][:, [col[t] for t in sent.labels]]
         xs = sentence_matrix(vec, model.static_, units.sent_texts, model.static_span_weight)
-        probs = _gated(sent, sent.proba(xs, gates), par, units.sent_par, col)
+        probs = _gated(sent, sent.proba(xs, gates), gate_par, units.sent_par, col)
         for j, t in enumerate(sent.labels):
             spans.append((t, *decode_runs(units.sent_ranges, np.arange(len(units.sent_texts)),
                                           probs[:, j], sent.thresholds.get(t, 1.01))))
@@ -288,7 +305,7 @@ def score_units(model: LinearModel, units: Units) -> Scored:
     if tok.labels and len(units.tok_feats):
         gates = par_logit[units.tok_par][:, [col[t] for t in tok.labels]]
         xt = token_matrix(units.tok_feats, model.hash_bits, model.static_, model.static_span_weight)
-        probs = _gated(tok, tok.proba(xt, gates), par, units.tok_par, col)
+        probs = _gated(tok, tok.proba(xt, gates), gate_par, units.tok_par, col)
         for j, t in enumerate(tok.labels):
             spans.append((t, *decode_runs(units.tok_ranges, units.tok_par, probs[:, j],
                                           tok.thresholds.get(t, 1.01), units.tok_content, model.token_gap)))
