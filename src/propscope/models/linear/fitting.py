@@ -234,10 +234,10 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     xd, xfr, all_docs = mats.doc, mats.frames, list(docs)
     doc_fold_all = doc_fold
     if document_level:
-        extra = unit_matrices(vec, static, build_units(document_level, with_tokens=False),
-                              m.static_weight, m.shape_weight)
+        extra_units = build_units(document_level, with_tokens=False)
+        extra = unit_matrices(vec, static, extra_units, m.static_weight, m.shape_weight)
         xd, xfr = sp.vstack([xd, extra.doc], format="csr"), sp.vstack([xfr, extra.frames], format="csr")
-        doc_texts = doc_texts + [d.text for d in document_level]
+        doc_texts = doc_texts + extra_units.doc_texts  # the analysed text, as for ``docs``
         all_docs += document_level
         doc_fold_all = np.concatenate([doc_fold, np.full(len(document_level), -1)])
     with_genre = np.array([d.genre is not None for d in all_docs])
