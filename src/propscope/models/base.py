@@ -29,7 +29,7 @@ DEFAULT_MODEL_DIR = ARTIFACTS_DIR / DEFAULT_MODEL
 
 
 def resolve_model_path(name_or_path: str | Path | None) -> Path:
-    """A shipped model's name (``linear-v0``) or an artifact folder -> the folder's path."""
+    """A shipped model's name (``hybrid-v1``) or an artifact folder -> the folder's path."""
     if name_or_path is None:
         return DEFAULT_MODEL_DIR
     p = Path(name_or_path)
@@ -96,10 +96,20 @@ class FittedModel:
     def get_params(self) -> dict[str, Any]:
         """Constructor arguments, as scikit-learn estimators expose them.
 
-        Read from the ``__init__`` signature (``__init__`` stores each argument unchanged under
-        its own name), so a new parameter cannot be forgotten here.
+        Read from the ``__init__`` signatures (``__init__`` stores each argument unchanged under
+        its own name), so a new parameter cannot be forgotten here. A subclass that passes
+        ``**kwargs`` on to its base's ``__init__`` gets the base's parameters too.
         """
-        names = [n for n in inspect.signature(type(self).__init__).parameters if n != "self"]
+        names: list[str] = []
+        for klass in type(self).__mro__:
+            init = vars(klass).get("__init__")
+            if init is None or klass is object:
+                continue
+            params = inspect.signature(init).parameters.values()
+            names += [p.name for p in params if p.name != "self" and p.name not in names
+                      and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+            if not any(p.kind == p.VAR_KEYWORD for p in params):
+                break
         return {n: getattr(self, n) for n in names}
 
     @property
@@ -129,6 +139,7 @@ def register_model(kind: str) -> Callable[[M], M]:
 def _import_builtin_models() -> None:
     # One explicit import list; each module registers itself on import.
     from propscope.models import (
+        hybrid,  # noqa: F401
         linear,  # noqa: F401
         transformer,  # noqa: F401
     )

@@ -44,7 +44,8 @@ class StaticEmbeddings:
     def dim(self) -> int:
         return int(self.vectors.shape[1])
 
-    def _index(self) -> dict[str, int]:
+    def word_index(self) -> dict[str, int]:
+        """Word -> row of ``vectors`` (built once)."""
         index: dict[str, int] | None = getattr(self, "_windex", None)
         if index is None:
             index = self._windex = {w: i for i, w in enumerate(self.vocab)}
@@ -56,7 +57,7 @@ class StaticEmbeddings:
 
     def sums(self, texts: Sequence[str]) -> np.ndarray:
         """``len(texts) x dim`` weighted sums of word vectors, not normalised (they add up)."""
-        index = self._index()
+        index = self.word_index()
         # Weighted vectors are precomputed once: one gather-and-sum per text remains.
         table: np.ndarray | None = getattr(self, "_weighted", None)
         if table is None:
@@ -70,7 +71,7 @@ class StaticEmbeddings:
 
     def lookup(self, words: Sequence[str]) -> np.ndarray:
         """``len(words) x dim`` unit vectors of single lowercased words (zeros when unknown)."""
-        index = self._index()
+        index = self.word_index()
         ids = np.array([index.get(w, -1) for w in words], dtype=np.int64)
         out = np.zeros((len(words), self.dim), dtype=np.float32)
         known = ids >= 0
