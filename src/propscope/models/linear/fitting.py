@@ -154,17 +154,26 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     yp = np.array([[t in p.techniques for t in techniques] for p in units.paragraphs], dtype=bool)
     yp = yp.reshape(len(units.paragraphs), len(techniques))
 
+    sent_t, tok_t = split_techniques(docs, techniques, m.sentence_min_words)
+    # A kind built on this one may bring a second scorer; its out-of-fold probabilities are
+    # mixed in before any threshold is chosen (``blend.py``).
+    blend = m._extra_oof(units, doc_fold, n_folds, yp, techniques, tok_t, static, progress)
+
     def paragraph_fitter(x: sp.csr_matrix) -> Callable[[np.ndarray], LinearHead]:
         return lambda idx: fit_ovr(x[idx], yp[idx], techniques, c=m.c_paragraph, seed=seed)
 
-    def paragraph_head(x: sp.csr_matrix) -> tuple[LinearHead, np.ndarray, dict[str, float]]:
-        """A paragraph head on ``x``, its out-of-fold probabilities and per-technique OOF F1."""
+    def paragraph_head(x: sp.csr_matrix, mixed: bool = False,
+                       ) -> tuple[LinearHead, np.ndarray, dict[str, float]]:
+        """A paragraph head on ``x``, its out-of-fold probabilities (``mixed``: blended) and
+        per-technique OOF F1."""
         oof = _oof(paragraph_fitter(x), lambda h, te: h.proba(x[te]), par_fold, n_folds, yp.shape)
+        if mixed and blend is not None:
+            oof = blend.paragraphs(oof, techniques)
         head = paragraph_fitter(x)(np.arange(len(yp)))
         return head, oof, _set_pooled_thresholds(head, yp, oof)
 
     par_fold = doc_fold[units.par_doc]
-    par_head, oof_par, par_f1 = paragraph_head(xp)
+    par_head, oof_par, par_f1 = paragraph_head(xp, mixed=True)
     heads: dict[str, LinearHead] = {"paragraph": par_head}
     gate_head, oof_gate = par_head, oof_par
     if m.shape_weight > 0:
@@ -176,7 +185,6 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     oof_logit = logit(oof_gate)
     gates = {t: [round(g * gate_head.thresholds[t], 4) for g in GATE_GRID] for t in techniques}
 
-    sent_t, tok_t = split_techniques(docs, techniques, m.sentence_min_words)
     span_f1: dict[str, float] = {}
     from_spans = np.zeros_like(yp)
 
@@ -208,6 +216,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
 
     oof_t = _oof(fit_tok, lambda h, te: h.proba(xt[te], gt[te]), doc_fold[units.par_doc][units.tok_par],
                  n_folds, yt.shape)
+    if blend is not None:
+        oof_t = blend.tokens(oof_t, tok_t)
     heads["token"] = fit_tok(np.arange(len(yt)))
     par_t = oof_gate[units.tok_par][:, [col[t] for t in tok_t]]
     tok_options, tok_gold = span_options(tok_t, oof_t, par_t, units.tok_ranges, units.tok_par, units, gates,

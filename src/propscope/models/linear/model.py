@@ -24,6 +24,7 @@ import numpy as np
 from propscope.document import Document, Frame, Genre, Span
 from propscope.errors import ModelError
 from propscope.models.base import FittedModel, register_model
+from propscope.models.linear.blend import Blend
 from propscope.models.linear.embeddings import (
     StaticEmbeddings,
     sentence_matrix,
@@ -135,9 +136,18 @@ class LinearModel(FittedModel):
         self.trained_on_ = trained_on or f"{len(docs)} articles"
         return self
 
+    def _extra_oof(self, units: Units, doc_fold: np.ndarray, n_folds: int, y_par: np.ndarray,
+                   techniques: Sequence[str], token_techniques: Sequence[str],
+                   static: StaticEmbeddings | None, progress: Callable[[str], None]) -> Blend | None:
+        """Hook for kinds built on this one: fit a second scorer on ``units`` and return its
+        out-of-fold probabilities (folds ``doc_fold`` by document), or ``None`` (this kind)."""
+        return None
+
     # -- inference ------------------------------------------------------------------------
 
-
+    def _extra_scores(self, units: Units) -> Blend | None:
+        """Hook matching ``_extra_oof`` at analysis: the second scorer's probabilities."""
+        return None
 
     def predict(self, docs: Sequence[Document]) -> list[Document]:
         """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them."""
@@ -215,6 +225,8 @@ class LinearModel(FittedModel):
             a, meta = head.to_arrays(key)
             arrays.update(a)
             heads_meta[key] = meta
+        extra_arrays, extra_meta = self._extra_state()
+        arrays.update(extra_arrays)
         np.savez_compressed(path / WEIGHTS_FILE, **arrays)  # type: ignore[arg-type]
         (path / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
         manifest_path = path / "model.json"
@@ -226,7 +238,7 @@ class LinearModel(FittedModel):
             "trained_on": self.trained_on_, "params": self.get_params(),
             "paragraph_mode": self.paragraph_mode_, "heads": heads_meta,
             "calibration": self.calibration_,
-        })
+        } | extra_meta)
         manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
 
@@ -254,7 +266,15 @@ class LinearModel(FittedModel):
         model.paragraph_mode_ = manifest.get("paragraph_mode", "classifier")
         model.calibration_ = manifest.get("calibration", {})
         model.trained_on_ = str(manifest.get("trained_on", "unknown"))
+        model._load_extra_state(arrays, manifest)
         return model
+
+    def _extra_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Hook: arrays for ``weights.npz`` and ``model.json`` entries of a kind built on this one."""
+        return {}, {}
+
+    def _load_extra_state(self, arrays: dict[str, np.ndarray], manifest: dict[str, Any]) -> None:
+        """Hook: read back what ``_extra_state`` wrote."""
 
 
 class Scored:
@@ -288,6 +308,9 @@ def score_units(model: LinearModel, units: Units) -> Scored:
     n_par = len(units.par_texts)
     mats = unit_matrices(vec, model.static_, units, model.static_weight, model.shape_weight)
     par = par_head.proba(mats.par) if n_par else np.zeros((0, len(par_head.labels)))
+    blend = model._extra_scores(units)
+    if blend is not None:
+        par = blend.paragraphs(par, par_head.labels)
     # The span gate head's shape weights are 0 (it was fitted with those columns at 0).
     gate_par = heads["paragraph_gate"].proba(mats.par) if n_par and "paragraph_gate" in heads else par
     par_logit = logit(gate_par)
@@ -305,7 +328,10 @@ def score_units(model: LinearModel, units: Units) -> Scored:
     if tok.labels and len(units.tok_feats):
         gates = par_logit[units.tok_par][:, [col[t] for t in tok.labels]]
         xt = token_matrix(units.tok_feats, model.hash_bits, model.static_, model.static_span_weight)
-        probs = _gated(tok, tok.proba(xt, gates), gate_par, units.tok_par, col)
+        probs = tok.proba(xt, gates)
+        if blend is not None:
+            probs = blend.tokens(probs, tok.labels)
+        probs = _gated(tok, probs, gate_par, units.tok_par, col)
         for j, t in enumerate(tok.labels):
             spans.append((t, *decode_runs(units.tok_ranges, units.tok_par, probs[:, j],
                                           tok.thresholds.get(t, 1.01), units.tok_content, model.token_gap)))
