@@ -58,3 +58,9 @@ def make_corpus() -> list[Document]:
 @pytest.fixture
 def tiny_corpus() -> list[Document]:
     return make_corpus()
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus_module() -> list[Document]:
+    """The same corpus, shared by a module's tests (for fits that take a few seconds)."""
+    return make_corpus()

@@ -18,6 +18,8 @@ SLOW_KINDS = {"transformer"}
 TINY_PARAMS: dict[str, dict[str, object]] = {
     "linear": {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
                "static_encoder_words": False},
+    "hybrid": {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
+               "static_encoder_words": False, "tagger_filters": 8, "tagger_epochs": 2},
     "transformer": {"encoder": "tiny", "window": 16, "overlap": 4, "epochs": 1, "batch_size": 4},
 }
 KINDS = [pytest.param(k, marks=pytest.mark.slow) if k in SLOW_KINDS else k for k in sorted(MODELS)]

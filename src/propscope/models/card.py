@@ -42,6 +42,33 @@ def _per_label(scores: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return dict(scores.get("per_label", scores.get("labels", {})))
 
 
+def _tagger_section(manifest: dict[str, Any]) -> list[str]:
+    """How a hybrid artifact's convolutional tagger is built and mixed in (nothing otherwise)."""
+    tagger = manifest.get("tagger")
+    if not tagger:
+        return []
+    p = manifest.get("params", {})
+    layers = int(p.get("tagger_layers", 2))
+    reach = sum(2 ** i for i in range(layers))
+    return [
+        "", "## The tagger and how it is mixed in",
+        f"A convolutional network reads each paragraph's tokens as fine-tuned copies of the distilled "
+        f"word vectors: {layers} width-3 convolutions with dilations "
+        f"{', '.join(str(2 ** i) for i in range(layers))} ({p.get('tagger_filters')} filters each, "
+        f"so every token sees {reach} tokens on each side), a max-pool over the paragraph, and two "
+        f"heads: per-token probabilities of {', '.join(tagger.get('token_labels', []))}, and per-paragraph "
+        f"probabilities of every technique. It was trained {p.get('tagger_epochs')} epochs per fit, "
+        "out of fold for the calibration and once on all training articles for this artifact.",
+        "",
+        f"- Token detectors: the tagger's token probability is {p.get('tagger_token_weight')} of the "
+        "mixed probability, the linear token detector's the rest.",
+        f"- Paragraph labels: the tagger's paragraph head weighs {p.get('tagger_paragraph_weight')} and, "
+        f"for the techniques it tags, its highest token probability in the paragraph "
+        f"{p.get('tagger_max_weight')}; the linear paragraph classifier the rest.",
+        "- Every threshold and span gate below was chosen on the mixed out-of-fold probabilities.",
+    ]
+
+
 def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], *,
                      untrainable: list[str]) -> None:
     """Write the model card of a freshly trained artifact."""
@@ -84,6 +111,7 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         lines += ["", "## Frames per frame (%)", "| frame | P | R | F1 | support |",
                   "| --- | --- | --- | --- | --- |"]
         lines += [_prf_row(k, v) for k, v in _per_label(m["frames"]["scores"]).items()]
+    lines += _tagger_section(manifest)
     if heads:
         lines += ["", "## Calibration (decision thresholds from out-of-fold predictions)",
                   "Paragraph and frame thresholds are chosen jointly for the pooled (micro) F1 that the task "
@@ -116,7 +144,9 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         "- Satire has only a handful of training articles; genre scores for satire are unreliable. "
         "Reporting is under-predicted on news that the training years covered mostly in opinion "
         "pieces (see the newest-articles table): check the genre scores, not only the label.",
-        "- A lexical model: it sees words and short contexts, not argument structure, and can be "
+        "- A lexical model: it sees words and short contexts"
+        + (" (the tagger: a few tokens on each side, and its paragraph)" if manifest.get("tagger") else "")
+        + ", not argument structure, and can be "
         "fooled by quoted speech (reporting someone's loaded language is flagged like using it).",
         "- Trained on English news about politics and conflicts of 2017-2022; other domains and "
         "languages are out of scope.",
