@@ -32,7 +32,6 @@ class TaggerConfig:
     batch_size: int = 32
     paragraph_loss: float = 0.5
     embedding_scale: float = 3.0
-    paragraph_balance: bool = False
     seed: int = 0
 
 
@@ -128,9 +127,6 @@ def fit_tagger(cfg: TaggerConfig, embedding: np.ndarray, pad: int, data: TaggerD
     pos_weight = torch.tensor(np.sqrt(np.clip((1 - rate) / np.maximum(rate, 1e-4), 1.0, 100.0)),
                               dtype=torch.float32)
     y_par = torch.tensor(data.y_par, dtype=torch.float32)
-    par_rate = data.y_par[rows].mean(axis=0) if len(rows) else np.zeros(data.y_par.shape[1])
-    par_weight = torch.tensor(np.sqrt(np.clip((1 - par_rate) / np.maximum(par_rate, 1e-4), 1.0, 100.0)),
-                              dtype=torch.float32) if cfg.paragraph_balance else None
     for epoch in range(cfg.epochs):
         if progress is not None:
             progress(f"tagger epoch {epoch + 1}/{cfg.epochs}")
@@ -142,7 +138,7 @@ def fit_tagger(cfg: TaggerConfig, embedding: np.ndarray, pad: int, data: TaggerD
                 z_tok, y, pos_weight=pos_weight, reduction="none")
             loss = (tok_loss * m[..., None]).sum() / m.sum()
             loss = loss + cfg.paragraph_loss * nn.functional.binary_cross_entropy_with_logits(
-                z_par, y_par[batch], pos_weight=par_weight)
+                z_par, y_par[batch])
             opt.zero_grad()
             loss.backward()
             opt.step()
