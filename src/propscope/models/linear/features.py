@@ -39,18 +39,25 @@ class TextVectorizer:
     def fit(cls, texts: Sequence[str], *, max_word: int, max_char: int,
             min_df: int = 2) -> TextVectorizer:
         """Learn vocabularies (most frequent n-grams) and idf weights from ``texts``."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.feature_extraction.text import CountVectorizer
 
         parts: list[tuple[list[str], np.ndarray]] = []
         for opts, cap in ((_WORD, max_word), (_CHAR, max_char)):
             if cap <= 0:  # block switched off
                 parts.append(([], np.zeros(0, dtype=np.float32)))
                 continue
-            vec = TfidfVectorizer(sublinear_tf=True, min_df=min(min_df, len(texts)),
-                                  max_features=cap, dtype=np.float32, **opts)  # type: ignore[arg-type]
-            vec.fit(texts)
-            vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
-            parts.append((vocab, vec.idf_.astype(np.float32)))
+            counter = CountVectorizer(min_df=min(min_df, len(texts)), dtype=np.int64, **opts)  # type: ignore[arg-type]
+            counts = counter.fit_transform(texts).tocsc()
+            terms = counter.get_feature_names_out()  # alphabetical
+            # The ``cap`` most frequent n-grams, ties to the alphabetically first. (scikit-learn's
+            # ``max_features`` breaks ties with an unstable sort whose order depends on the CPU's
+            # vector instructions, so the same data gave different vocabularies on two machines.)
+            total = np.asarray(counts.sum(axis=0)).ravel()
+            keep = np.sort(np.lexsort((np.arange(len(terms)), -total))[:cap])
+            df = np.diff(counts.indptr)[keep]
+            # scikit-learn's smoothed idf: ln((1 + n) / (1 + df)) + 1
+            idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
+            parts.append(([str(t) for t in terms[keep]], idf.astype(np.float32)))
         (wv, wi), (cv, ci) = parts
         return cls(wv, cv, wi, ci)
 
