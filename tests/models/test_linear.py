@@ -165,6 +165,17 @@ def test_style_scaler_round_trip_and_standardises() -> None:
     assert StyleScaler.from_arrays("style", {}) is None
 
 
+def test_style_values_of_short_texts_are_clipped() -> None:
+    import numpy as np
+
+    from propscope.models.linear.style import CLIP, STYLE_NAMES, StyleScaler
+
+    scaler = StyleScaler.fit([REPORT, OPINION, WEATHER, REPORT + "\n" + WEATHER], weight=0.5)
+    short = scaler.transform(["We know it."]).toarray()[0]  # first person: 2 of 3 words
+    assert np.abs(short).max() == np.float32(CLIP * 0.5)
+    assert short[STYLE_NAMES.index("first_person_per_100_words")] == np.float32(CLIP * 0.5)
+
+
 def test_genre_without_style_features_still_fits(tiny_corpus: list[Document]) -> None:
     model = LinearModel(**TINY, style_weight=0.0).fit(tiny_corpus)
     assert model.style_ is None

@@ -31,6 +31,8 @@ STYLE_NAMES = (
     "log_words_per_sentence", "paragraphs_opening_with_quote", "paragraphs_with_quote",
     "log_words", "digits_per_100_chars",
 )
+# Standardised style values beyond this many deviations are clipped (``StyleScaler.transform``).
+CLIP = 3.0
 
 
 def style_features(text: str) -> list[float]:
@@ -76,9 +78,13 @@ class StyleScaler:
         return cls(mean.astype(np.float32), np.maximum(std, 1e-6).astype(np.float32), weight)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Rows of scaled style features (``len(texts) x len(STYLE_NAMES)``)."""
+        """Rows of scaled style features (``len(texts) x len(STYLE_NAMES)``), each standardised
+        value clipped to ``±CLIP`` deviations."""
         raw = np.array([style_features(t) for t in texts], dtype=np.float32).reshape(-1, len(STYLE_NAMES))
-        return sp.csr_matrix((raw - self.mean) / self.std * np.float32(self.weight))
+        # Rates on a short text are extreme (one "us" in a six-word sentence is 17 deviations
+        # of first-person use): unclipped, a pasted sentence was called satire at 0.998.
+        z = np.clip((raw - self.mean) / self.std, -CLIP, CLIP)
+        return sp.csr_matrix(z * np.float32(self.weight))
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {f"{prefix}.mean": self.mean, f"{prefix}.std": self.std,
