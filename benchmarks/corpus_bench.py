@@ -2,7 +2,7 @@
 
 Usage:
     python benchmarks/corpus_bench.py --sizes 1000 10000 --modes w1 w2 dask \\
-        [--model linear-v0] [--workdir /tmp/propscope-corpus-bench] [--timeout 1800]
+        [--model hybrid-v1] [--workdir /tmp/propscope-corpus-bench] [--timeout 1800]
 
 A synthetic corpus of the requested size is written to ``--workdir`` (never into the
 repository): each article mixes the paragraphs of one shared-task article with paragraphs
@@ -24,6 +24,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from propscope.models.base import DEFAULT_MODEL
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "semeval2023-task3-en"
@@ -144,7 +146,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000])
     ap.add_argument("--modes", nargs="+", default=["w1", "w2", "dask"], choices=["w1", "w2", "dask"])
-    ap.add_argument("--model", default=os.environ.get("PROPSCOPE_MODEL", "linear-v0"))
+    ap.add_argument("--model", default=os.environ.get("PROPSCOPE_MODEL", DEFAULT_MODEL))
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/propscope-corpus-bench"))
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per ingest run")
     ap.add_argument("--reuse-only", action="store_true",

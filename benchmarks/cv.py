@@ -55,7 +55,7 @@ def _value(raw: str) -> Any:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, required=True, help="SemEval-2023 Task 3 folder (English)")
-    ap.add_argument("--kind", default="linear")
+    ap.add_argument("--kind", default="hybrid", help="model kind (default: hybrid, the shipped one)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",

@@ -9,7 +9,7 @@ import pytest
 
 from propscope.config import from_env
 from propscope.corpus.store import CorpusStore
-from propscope.models.base import resolve_model_path
+from propscope.models.base import DEFAULT_MODEL, resolve_model_path
 
 
 @pytest.fixture
@@ -21,8 +21,8 @@ def store(tmp_path: Path) -> Iterator[CorpusStore]:
 
 @pytest.fixture(scope="session")
 def model_name() -> str:
-    """The trained model the ingest tests analyse with (``PROPSCOPE_MODEL`` or linear-v0)."""
-    name = from_env().analyzer.model or "linear-v0"
+    """The trained model the ingest tests analyse with (``PROPSCOPE_MODEL`` or the shipped one)."""
+    name = from_env().analyzer.model or DEFAULT_MODEL
     if not (resolve_model_path(name) / "model.json").is_file():
         pytest.skip(f"model {name} is not trained yet (no model.json)")
     return name

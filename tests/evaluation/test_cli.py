@@ -10,6 +10,7 @@ import pytest
 from propscope.cli.main import main
 from propscope.datasets import load_semeval
 from propscope.document import Span
+from propscope.models import DEFAULT_MODEL
 from propscope.serialize import to_json
 
 ARTICLES = {
@@ -133,7 +134,7 @@ def test_help_teaches_with_an_example(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_model_and_predictions_exclude_each_other(task_dir: Path) -> None:
     with pytest.raises(SystemExit):
-        main(["evaluate", "--data", str(task_dir), "--model", "linear-v0", "--predictions", "p.jsonl"])
+        main(["evaluate", "--data", str(task_dir), "--model", DEFAULT_MODEL, "--predictions", "p.jsonl"])
 
 
 def test_gold_as_prediction_on_shared_data(semeval_dir: Path, tmp_path: Path) -> None:

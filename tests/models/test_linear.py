@@ -1,4 +1,4 @@
-"""The linear model: fitting rules, save/load round trip and the shipped linear-v0 artifact."""
+"""The linear model: fitting rules, save/load round trip, style features, genre/frame-only articles."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from propscope.document import Document, Frame, Genre, Region, split_paragraphs
+from propscope.document import Document, Frame, Genre, split_paragraphs
 from propscope.errors import NotFittedError
-from propscope.models import DEFAULT_MODEL_DIR, load_model
+from propscope.models import load_model
 from propscope.models.linear import LinearModel
-from propscope.taxonomy import FRAMES, GENRES, UNTRAINABLE_TECHNIQUES
+from propscope.taxonomy import GENRES
 
 # Word vectors only for the tiny corpus's own words keep distillation to a second.
 TINY = {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
@@ -83,52 +83,6 @@ def test_artifact_holds_no_pickle(tiny_corpus: list[Document], tmp_path: Path) -
 
     with np.load(tmp_path / "weights.npz", allow_pickle=False) as z:
         assert all(z[k].dtype != object for k in z.files)
-
-
-@pytest.fixture(scope="module")
-def shipped() -> LinearModel:
-    if not (DEFAULT_MODEL_DIR / "model.json").is_file():
-        pytest.skip("linear-v0 artifact not built")
-    model = load_model()
-    assert isinstance(model, LinearModel)
-    return model
-
-
-def test_shipped_model_finds_name_calling(shipped: LinearModel) -> None:
-    doc = shipped.predict([_doc(ANGRY)])[0]
-    target = ANGRY.index("corrupt, treasonous traitors")
-    hits = [s for s in doc.spans if s.label in {"Name_Calling-Labeling", "Loaded_Language"}
-            and s.overlaps(target, target + len("corrupt, treasonous traitors"))]
-    assert hits, doc.spans
-    body = doc.paragraphs[-1]
-    assert {"Name_Calling-Labeling", "Loaded_Language"} & set(body.techniques)
-
-
-def test_shipped_model_leaves_weather_report_alone(shipped: LinearModel) -> None:
-    doc = shipped.predict([_doc(WEATHER)])[0]
-    assert doc.spans == []
-    assert all(p.techniques == [] for p in doc.paragraphs)
-
-
-def test_shipped_model_outputs_are_well_formed(shipped: LinearModel) -> None:
-    doc = shipped.predict([_doc(ANGRY + "\n\n" + WEATHER)])[0]
-    assert doc.genre is not None and set(doc.genre.scores) == set(GENRES)
-    assert abs(sum(doc.genre.scores.values()) - 1) < 1e-3
-    assert doc.frames and all(f.label in FRAMES for f in doc.frames)
-    assert doc.model is not None and doc.model.name == "linear-v0"
-    for s in doc.spans:
-        assert 0 <= s.start < s.end <= len(doc.text)
-        assert s.label not in UNTRAINABLE_TECHNIQUES
-        assert doc.text[s.start:s.end] == doc.text[s.start:s.end].strip()
-
-
-def test_shipped_model_never_predicts_in_boilerplate(shipped: LinearModel) -> None:
-    doc = _doc(ANGRY)
-    start = ANGRY.index("These")
-    doc.boilerplate = [Region(start, start + 60, "share")]
-    shipped.predict([doc])
-    assert not [s for s in doc.spans if s.overlaps(start, start + 60)]
-    assert doc.spans, "the rest of the paragraph is still analysed"
 
 
 REPORT = ('Officials said on Monday that the bridge would reopen. "We expect traffic by noon," '

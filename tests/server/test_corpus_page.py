@@ -14,13 +14,14 @@ from propscope.corpus.engines import AnalysisSpec, LocalEngine
 from propscope.corpus.runner import ingest
 from propscope.corpus.store import CorpusStore
 from propscope.document import Document, Metadata
+from propscope.models import DEFAULT_MODEL
 from propscope.server.app import create_app
 
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
     """The shipped model, loaded once for these tests."""
-    return Analyzer("linear-v0")
+    return Analyzer(DEFAULT_MODEL)
 
 
 def _client(tmp_path: Path, analyzer: Analyzer, corpus_db: str | None) -> TestClient:
@@ -43,7 +44,7 @@ def test_corpus_page_renders_the_report(tmp_path: Path, analyzer: Analyzer) -> N
                    "The <script>alert(1)</script> minister said nothing.", id="a1",
                    metadata=Metadata(outlet="Example <b>Outlet</b>", published="2020-01-02"))
     with CorpusStore(db) as store:
-        report = ingest(store, [doc], LocalEngine(AnalysisSpec("linear-v0")))
+        report = ingest(store, [doc], LocalEngine(AnalysisSpec(DEFAULT_MODEL)))
     assert report.added == 1
     with _client(tmp_path, analyzer, str(db)) as client:
         r = client.get("/corpus")

@@ -106,7 +106,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-text", action="store_true",
                    help="leave the article text out of json/jsonl; text format: summary only")
     p.add_argument("--model", metavar="NAME_OR_PATH",
-                   help="shipped model name (e.g. linear-v0) or model folder; default: the shipped model")
+                   help="shipped model name (e.g. hybrid-v1) or model folder; default: the shipped model")
     p.add_argument("--min-score", type=_score, metavar="X", default=0.0,
                    help="drop spans and paragraph labels scored below X (0-1; default 0: keep all)")
     p.add_argument("--max-bytes", type=_positive_int, metavar="N",

@@ -69,11 +69,12 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from propscope.analyzer import Analyzer
+    from propscope.models.base import DEFAULT_MODEL
     from propscope.server.app import check_config, create_app
 
     config = build_config(args)
     check_config(config)  # refuse unsafe settings before spending time on the model
-    print(f"propscope: loading model {config.analyzer.model or 'linear-v0 (shipped)'}...",
+    print(f"propscope: loading model {config.analyzer.model or DEFAULT_MODEL + ' (shipped)'}...",
           file=sys.stderr)
     analyzer = Analyzer(config.analyzer.model, config=config.analyzer)
     app = create_app(config, analyzer=analyzer)

@@ -24,7 +24,7 @@ from propscope.pipeline.base import register_component
 
 ARTIFACTS_DIR = Path(__file__).parent / "artifacts"
 # The shipped model used when none is named; each name is a folder under ARTIFACTS_DIR.
-DEFAULT_MODEL = "linear-v0"
+DEFAULT_MODEL = "hybrid-v1"
 DEFAULT_MODEL_DIR = ARTIFACTS_DIR / DEFAULT_MODEL
 
 

@@ -24,7 +24,7 @@ from propscope.taxonomy import UNTRAINABLE_TECHNIQUES
 # Ids of the newest articles start with this; they are reported on their own.
 RECENT_PREFIX = "83"
 # Where ``propscope train`` writes each kind by default: the shipped artifact folder.
-DEFAULT_OUT = {"linear": ARTIFACTS_DIR / "linear-v0"}
+DEFAULT_OUT = {"hybrid": ARTIFACTS_DIR / "hybrid-v1", "linear": ARTIFACTS_DIR / "linear-v0"}
 
 Progress = Callable[[str], None]
 
@@ -102,7 +102,7 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
     """Train ``MODELS[kind]`` on SemEval data, score it on validation articles and save it.
 
     Args:
-        kind: a registered model kind (``linear``).
+        kind: a registered model kind (``hybrid``, ``linear``, ``transformer``).
         data_dir: folder in the shared task's layout.
         out_dir: artifact folder to write (created; existing files of the kind replaced).
         validation_ids: article ids held out for validation; ``None`` means the project's

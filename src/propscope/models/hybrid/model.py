@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from propscope.errors import ModelError
+from propscope.errors import ModelError, NotFittedError
 from propscope.models.base import register_model
 from propscope.models.linear.blend import Blend
 from propscope.models.linear.embeddings import StaticEmbeddings, unit_rows
@@ -84,7 +84,7 @@ class HybridModel(LinearModel):
         labels = list(token_techniques)
         y_tok = np.stack([unit_labels(units.tok_ranges, units.gold_spans(t), units.total, min_cover=0.5)
                           for t in labels], axis=1) if labels else np.zeros((len(units.tok_feats), 0))
-        ids = _ids(units, static)
+        ids = token_rows(units, static)
         data = TaggerData(ids, units.tok_par, y_tok.astype(np.float32), y_par.astype(np.float32))
         init = np.concatenate([unit_rows(static.vectors), np.zeros((len(SPECIALS), static.dim), np.float32)])
         pad = special_id(len(static.vocab), "<pad>")
@@ -126,14 +126,13 @@ class HybridModel(LinearModel):
     def _check_fitted(self) -> None:
         super()._check_fitted()
         if not hasattr(self, "tagger_"):
-            from propscope.errors import NotFittedError
-
             raise NotFittedError("This HybridModel has no tagger: fit it or load a hybrid artifact.")
 
     def _extra_scores(self, units: Units) -> Blend | None:
         if self.static_ is None:
             raise ModelError("This hybrid artifact has no word vectors; retrain it with static_dim > 0.")
-        tok, par = forward(self.tagger_, _ids(units, self.static_), units.tok_par, len(units.paragraphs))
+        ids = token_rows(units, self.static_)
+        tok, par = forward(self.tagger_, ids, units.tok_par, len(units.paragraphs))
         return self._blend(units, par, tok)
 
     # -- persistence ----------------------------------------------------------------------
@@ -152,7 +151,7 @@ class HybridModel(LinearModel):
         self.tagger_par_labels_ = list(meta["paragraph_labels"])
 
 
-def _ids(units: Units, static: StaticEmbeddings) -> np.ndarray:
+def token_rows(units: Units, static: StaticEmbeddings) -> np.ndarray:
     """The tagger's row ids of ``units``' tokens (lowercased, as the token features hold them)."""
     # The first feature string of every token is "w=" + its lowercased form (text.token_features).
     return token_ids([f[0][2:] for f in units.tok_feats], static.word_index())

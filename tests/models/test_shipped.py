@@ -1,0 +1,114 @@
+"""The shipped model on short texts written for the tests: blatant techniques are found at the
+right offsets, a dry weather report gets nothing, outputs are well formed."""
+
+from __future__ import annotations
+
+import pytest
+
+from propscope.document import Document, Region, split_paragraphs
+from propscope.models import DEFAULT_MODEL, DEFAULT_MODEL_DIR, load_model
+from propscope.models.hybrid import HybridModel
+from propscope.models.linear import LinearModel
+from propscope.taxonomy import FRAMES, GENRES, UNTRAINABLE_TECHNIQUES
+
+ANGRY = ("Senate vote\n\nThese corrupt, treasonous traitors in Washington have betrayed every "
+         "decent citizen. They are a gang of thieves and disgusting liars.")
+WEATHER = ("Weather\n\nTomorrow will be mostly cloudy with a high of 14 degrees and a light "
+           "westerly wind. Showers are possible in the evening, clearing overnight.")
+
+
+def _doc(text: str) -> Document:
+    doc = Document(text)
+    doc.paragraphs = split_paragraphs(text)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def shipped() -> LinearModel:
+    if not (DEFAULT_MODEL_DIR / "model.json").is_file():
+        pytest.skip(f"{DEFAULT_MODEL} artifact not built")
+    model = load_model()
+    assert isinstance(model, LinearModel)  # the hybrid model is the linear one plus its tagger
+    return model
+
+
+def test_shipped_model_finds_name_calling_and_loaded_language(shipped: LinearModel) -> None:
+    doc = shipped.predict([_doc(ANGRY)])[0]
+    target = ANGRY.index("corrupt, treasonous traitors")
+    end = target + len("corrupt, treasonous traitors")
+    labels = {s.label for s in doc.spans if s.overlaps(target, end)}
+    assert {"Name_Calling-Labeling", "Loaded_Language"} <= labels, doc.spans
+    for s in doc.spans:  # spans start and end on word boundaries of the text
+        assert s.start == 0 or not ANGRY[s.start - 1].isalnum()
+        assert s.end == len(ANGRY) or not ANGRY[s.end].isalnum()
+    body = doc.paragraphs[-1]
+    assert {"Name_Calling-Labeling", "Loaded_Language"} <= set(body.techniques)
+
+
+def test_shipped_model_leaves_weather_report_alone(shipped: LinearModel) -> None:
+    doc = shipped.predict([_doc(WEATHER)])[0]
+    assert doc.spans == []
+    assert all(p.techniques == [] for p in doc.paragraphs)
+
+
+def test_shipped_model_outputs_are_well_formed(shipped: LinearModel) -> None:
+    doc = shipped.predict([_doc(ANGRY + "\n\n" + WEATHER)])[0]
+    assert doc.genre is not None and set(doc.genre.scores) == set(GENRES)
+    assert abs(sum(doc.genre.scores.values()) - 1) < 1e-3
+    assert doc.frames and all(f.label in FRAMES for f in doc.frames)
+    assert doc.model is not None and doc.model.name == DEFAULT_MODEL
+    for s in doc.spans:
+        assert 0 <= s.start < s.end <= len(doc.text)
+        assert s.label not in UNTRAINABLE_TECHNIQUES
+        assert doc.text[s.start:s.end] == doc.text[s.start:s.end].strip()
+
+
+def test_shipped_model_does_not_call_a_pasted_sentence_satire(shipped: LinearModel) -> None:
+    """One angry sentence is far shorter than any training article; its style rates are
+    extreme, and they must not decide the genre on their own."""
+    doc = shipped.predict([_doc("These corrupt traitors betrayed us all.")])[0]
+    assert doc.genre is not None and doc.genre.label == "opinion"
+    assert doc.genre.scores["satire"] < 0.5
+
+
+def test_shipped_model_never_predicts_in_boilerplate(shipped: LinearModel) -> None:
+    doc = _doc(ANGRY)
+    start = ANGRY.index("These")
+    doc.boilerplate = [Region(start, start + 60, "share")]
+    shipped.predict([doc])
+    assert not [s for s in doc.spans if s.overlaps(start, start + 60)]
+    assert doc.spans, "the rest of the paragraph is still analysed"
+
+
+def test_shipped_model_is_the_hybrid_one(shipped: LinearModel) -> None:
+    assert isinstance(shipped, HybridModel)
+    assert shipped.tagger_labels_ and set(shipped.tagger_labels_) <= set(shipped.heads_["token"].labels)
+
+
+def test_shipped_tagger_matches_its_training_time_network(shipped: LinearModel) -> None:
+    """The numpy forward pass of the shipped tagger agrees with the torch module it was
+    trained as, on a fixed input, to float32 rounding."""
+    pytest.importorskip("torch")
+    import numpy as np
+
+    from propscope.models.hybrid.model import token_rows
+    from propscope.models.linear.units import build_units
+    from propscope.models.tagger.network import forward
+    from propscope.models.tagger.tokens import special_id
+    from propscope.models.tagger.training import torch_forward
+
+    assert isinstance(shipped, HybridModel) and shipped.static_ is not None
+    units = build_units([_doc(ANGRY)])
+    ids = token_rows(units, shipped.static_)
+    tok, par = forward(shipped.tagger_, ids, units.tok_par, len(units.paragraphs))
+    pad = special_id(len(shipped.static_.vocab), "<pad>")
+    starts = [int(np.searchsorted(units.tok_par, p)) for p in range(len(units.paragraphs))]
+    ends = [int(np.searchsorted(units.tok_par, p, side="right")) for p in range(len(units.paragraphs))]
+    x = np.full((len(starts), max(e - s for s, e in zip(starts, ends, strict=True))), pad)
+    for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
+        x[i, :e - s] = ids[s:e]
+    t_tok, t_par = torch_forward(shipped.tagger_, x, pad)
+    flat = np.concatenate([t_tok[i, :e - s] for i, (s, e) in enumerate(zip(starts, ends, strict=True))])
+    np.testing.assert_allclose(tok, flat, atol=1e-4)
+    np.testing.assert_allclose(par, t_par, atol=1e-4)
+    assert tok.max() > 0.5  # the blatant name calling lights up tokens
