@@ -93,7 +93,7 @@ def test_shipped_tagger_matches_its_training_time_network(shipped: LinearModel) 
 
     from propscope.models.hybrid.model import token_rows
     from propscope.models.linear.units import build_units
-    from propscope.models.tagger.network import forward
+    from propscope.models.tagger.network import forward, paragraph_bounds
     from propscope.models.tagger.tokens import special_id
     from propscope.models.tagger.training import torch_forward
 
@@ -102,8 +102,7 @@ def test_shipped_tagger_matches_its_training_time_network(shipped: LinearModel) 
     ids = token_rows(units, shipped.static_)
     tok, par = forward(shipped.tagger_, ids, units.tok_par, len(units.paragraphs))
     pad = special_id(len(shipped.static_.vocab), "<pad>")
-    starts = [int(np.searchsorted(units.tok_par, p)) for p in range(len(units.paragraphs))]
-    ends = [int(np.searchsorted(units.tok_par, p, side="right")) for p in range(len(units.paragraphs))]
+    starts, ends = paragraph_bounds(units.tok_par, len(units.paragraphs))
     x = np.full((len(starts), max(e - s for s, e in zip(starts, ends, strict=True))), pad)
     for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
         x[i, :e - s] = ids[s:e]

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from propscope.models.linear.heads import sigmoid
+
 _STORE_DTYPE = np.float16
 
 
@@ -81,10 +83,6 @@ class TaggerWeights:
                              self.par_w, self.par_b)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))), dtype=np.float32)
-
-
 def forward(w: TaggerWeights, ids: np.ndarray, par: np.ndarray, n_par: int) -> tuple[np.ndarray, np.ndarray]:
     """Token and paragraph probabilities.
 
@@ -98,7 +96,7 @@ def forward(w: TaggerWeights, ids: np.ndarray, par: np.ndarray, n_par: int) -> t
     """
     if not len(ids):
         return (np.zeros((0, len(w.token_b)), np.float32),
-                _sigmoid(np.zeros((n_par, w.par_w.shape[1]), np.float32) @ w.par_w.T + w.par_b))
+                sigmoid(np.zeros((n_par, w.par_w.shape[1]), np.float32) @ w.par_w.T + w.par_b))
     # One flat sequence: paragraph k's tokens, then ``gap`` zero rows. Rows outside tokens are
     # zeroed after every layer, so a kernel never mixes two paragraphs.
     gap = w.gap
@@ -117,15 +115,22 @@ def forward(w: TaggerWeights, ids: np.ndarray, par: np.ndarray, n_par: int) -> t
     states = h[pos]
     pooled = max_pool(states, par, n_par)
     tok_in = np.concatenate([states, pooled[par], emb[pos]], axis=1)
-    return _sigmoid(tok_in @ w.token_w.T + w.token_b), _sigmoid(pooled @ w.par_w.T + w.par_b)
+    return sigmoid(tok_in @ w.token_w.T + w.token_b), sigmoid(pooled @ w.par_w.T + w.par_b)
 
 
 def max_pool(states: np.ndarray, par: np.ndarray, n_par: int) -> np.ndarray:
     """``n_par x filters``: each paragraph's maximum over its tokens' rows of ``states``
     (ReLU outputs, so >= 0; a paragraph without tokens pools to zeros)."""
     pooled = np.zeros((n_par, states.shape[1]), dtype=np.float32)
-    starts = np.searchsorted(par, np.arange(n_par))
-    filled = np.flatnonzero(np.bincount(par, minlength=n_par) > 0)
+    starts, ends = paragraph_bounds(par, n_par)
+    filled = np.flatnonzero(ends > starts)
     if len(filled):
         pooled[filled] = np.maximum.reduceat(states, starts[filled], axis=0)
     return pooled
+
+
+def paragraph_bounds(par: np.ndarray, n_par: int) -> tuple[np.ndarray, np.ndarray]:
+    """First and one-past-last token index of each of ``n_par`` paragraphs (``par``: each
+    token's paragraph, non-decreasing); equal for a paragraph without tokens."""
+    paragraphs = np.arange(n_par)
+    return np.searchsorted(par, paragraphs), np.searchsorted(par, paragraphs, side="right")

@@ -17,12 +17,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from propscope.models.tagger.network import TaggerWeights
+from propscope.models.tagger.network import TaggerWeights, paragraph_bounds
 
 
 @dataclass(frozen=True)
 class TaggerConfig:
-    """Shape and schedule of one tagger (see ``TaggerModel``'s parameters)."""
+    """Shape and schedule of one tagger (see ``HybridModel``'s ``tagger_*`` parameters)."""
 
     filters: int = 128
     layers: int = 2
@@ -90,8 +90,7 @@ class TaggerData:
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Start and end token index of every paragraph."""
-        n = len(self.y_par)
-        return np.searchsorted(self.par, np.arange(n)), np.searchsorted(self.par, np.arange(n), side="right")
+        return paragraph_bounds(self.par, len(self.y_par))
 
 
 def _batches(rows: np.ndarray, lengths: np.ndarray, size: int, rng: np.random.Generator) -> list[np.ndarray]:
