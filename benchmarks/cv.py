@@ -42,6 +42,8 @@ HEADLINE = {
     "genre reporting F1": lambda r: _genre_f1(r, "reporting"),
     "genre satire F1": lambda r: _genre_f1(r, "satire"),
     "frames micro-F1": lambda r: r.frames.micro_f1,
+    "span confidence ECE": lambda r: r.confidence.spans.ece,
+    "paragraph confidence ECE": lambda r: r.confidence.paragraphs.ece,
 }
 
 

@@ -61,7 +61,7 @@ Examples:
   propscope analyze a.txt b.md --format html -o reports/
   cat article.txt | propscope analyze -              read standard input
   propscope analyze news/ --format semeval -o preds/ the shared task's file formats
-  propscope analyze article.txt --min-score 0.7      only confident spans
+  propscope analyze article.txt --min-score 0.4      spans right about 2 times in 5 or more
   propscope analyze news/ --no-text | jq '.spans[].technique'
 """
 
@@ -108,7 +108,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--model", metavar="NAME_OR_PATH",
                    help="shipped model name (e.g. hybrid-v1) or model folder; default: the shipped model")
     p.add_argument("--min-score", type=_score, metavar="X", default=0.0,
-                   help="drop spans and paragraph labels scored below X (0-1; default 0: keep all)")
+                   help="drop spans and paragraph labels scored below X (0-1; a score is the estimated "
+                        "chance that the label is right; default 0: keep all)")
     p.add_argument("--max-bytes", type=_positive_int, metavar="N",
                    help="refuse inputs larger than N bytes (default 10 MiB, env PROPSCOPE_MAX_BYTES)")
     p.add_argument("--encoding", type=_encoding, metavar="ENC",

@@ -45,6 +45,20 @@ def headline_table(report: EvaluationReport, *, title: str) -> Table:
     return t
 
 
+def confidence_table(report: EvaluationReport) -> Table:
+    """Mean confidence against the observed rate of predicted spans and paragraph labels."""
+    t = Table(title="Confidence against outcome", title_justify="left", caption_justify="left",
+              caption="right = overlaps a gold span of its technique / the gold paragraph has it; "
+                      "ECE = mean gap over 0.1-wide bins")
+    t.add_column("predictions")
+    for name in ("count", "mean confidence", "right", "ECE", "Brier"):
+        t.add_column(name, justify="right")
+    for name, r in (("spans", report.confidence.spans), ("paragraph labels", report.confidence.paragraphs)):
+        t.add_row(name, str(r.count), f"{r.mean_confidence:.3f}", f"{r.observed:.3f}", f"{r.ece:.3f}",
+                  f"{r.brier:.3f}")
+    return t
+
+
 def genre_table(report: EvaluationReport) -> Table:
     """Precision, recall, F1 and support of each genre."""
     t = Table(title="Genre per class", title_justify="left")
@@ -80,6 +94,7 @@ def render_report(report: EvaluationReport, console: Console, *, title: str,
     """Print the headline table, the genre table and (optionally) the per-technique table."""
     console.print(headline_table(report, title=title))
     console.print(genre_table(report))
+    console.print(confidence_table(report))
     if per_technique:
         console.print(technique_table(report))
     notes = [f"{report.documents} articles"]

@@ -5,6 +5,8 @@
 - Paragraph techniques (subtask 3): micro-F1 (official) and macro-F1 over techniques, with
   paragraphs identified by (article id, line).
 - Spans: partial-overlap precision/recall/F1 (``propscope.evaluation.spans``).
+- Confidence: how the scores of predicted spans and paragraph labels compare with how often
+  they are right (``propscope.evaluation.reliability``).
 
 Macro averages run over the labels that occur in the gold or the prediction; for paragraphs
 ``macro_f1_trainable`` also gives the mean over the fixed set of trainable techniques.
@@ -19,6 +21,7 @@ from typing import Any
 from propscope.document import Document, ModelInfo
 from propscope.errors import DataError
 from propscope.evaluation.metrics import LabelScores, score_labels
+from propscope.evaluation.reliability import ConfidenceReport, confidence_report
 from propscope.evaluation.spans import SpanReport, score_spans
 from propscope.taxonomy import FRAMES, GENRES, technique_names
 
@@ -95,6 +98,7 @@ class EvaluationReport:
     frames: FrameReport
     paragraphs: ParagraphReport
     spans: SpanReport
+    confidence: ConfidenceReport
     missing: list[str] = field(default_factory=list)
     unmatched: int = 0
     model: ModelInfo | None = None
@@ -111,6 +115,7 @@ class EvaluationReport:
             "spans": self.spans.to_dict(),
             "genre": self.genre.to_dict(),
             "frames": self.frames.to_dict(),
+            "confidence": self.confidence.to_dict(),
         }
 
 
@@ -175,6 +180,7 @@ def evaluate(gold: Sequence[Document], pred: Sequence[Document]) -> EvaluationRe
         frames=FrameReport(frames),
         paragraphs=ParagraphReport(para, para.macro_f1_over(technique_names(trainable_only=True))),
         spans=spans,
+        confidence=confidence_report(pairs),
         missing=[g.id for g, p in pairs if p is None],
         unmatched=unmatched,
         model=model,

@@ -69,6 +69,28 @@ def _tagger_section(manifest: dict[str, Any]) -> list[str]:
     ]
 
 
+def _confidence_section(m: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
+    conf = m.get("confidence")
+    if not conf or not manifest.get("confidence"):
+        return []
+    lines = ["", "## What the confidences mean",
+             "Scores are calibrated on out-of-fold predictions (a monotone Platt map per technique and "
+             "frame; decisions stay on the raw probabilities, so the labels and F1 above do not depend on "
+             "it): a span's score estimates the chance that it overlaps an annotated span of its "
+             "technique, a paragraph or frame score the chance that the paragraph carries the technique "
+             "(the article the frame). The genre scores are not calibrated.", "",
+             "On the validation articles:", "",
+             "| predictions | count | mean confidence | right | ECE |", "| --- | --- | --- | --- | --- |"]
+    for key, name in (("spans", "spans"), ("paragraphs", "paragraph labels")):
+        r = conf[key]
+        lines.append(f"| {name} | {r['count']} | {r['mean_confidence']:.3f} | {r['observed']:.3f} | "
+                     f"{r['ece']:.3f} |")
+    lines += ["", "| span confidence | spans | right |", "| --- | --- | --- |"]
+    lines += [f"| {b['low']:.1f}-{b['high']:.1f} | {b['count']} | {b['observed']:.3f} |"
+              for b in conf["spans"]["bins"]]
+    return lines
+
+
 def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], *,
                      untrainable: list[str]) -> None:
     """Write the model card of a freshly trained artifact."""
@@ -111,6 +133,7 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         lines += ["", "## Frames per frame (%)", "| frame | P | R | F1 | support |",
                   "| --- | --- | --- | --- | --- |"]
         lines += [_prf_row(k, v) for k, v in _per_label(m["frames"]["scores"]).items()]
+    lines += _confidence_section(m, manifest)
     lines += _tagger_section(manifest)
     if heads:
         lines += ["", "## Calibration (decision thresholds from out-of-fold predictions)",

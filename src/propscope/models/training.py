@@ -70,7 +70,8 @@ def headline(m: dict[str, Any]) -> dict[str, float]:
         "genre_macro_f1": m["genre"]["macro_f1"],
         "frames_micro_f1": m["frames"]["micro_f1"],
         "frames_macro_f1": m["frames"]["macro_f1"],
-    }
+    } | ({"span_confidence_ece": m["confidence"]["spans"]["ece"],
+          "paragraph_confidence_ece": m["confidence"]["paragraphs"]["ece"]} if "confidence" in m else {})
 
 
 def _build(kind: str, seed: int, name: str | None, params: dict[str, Any]) -> PersuasionModel:

@@ -27,6 +27,7 @@ from propscope.models.linear.calibration import (
     micro_thresholds,
     span_options,
 )
+from propscope.models.linear.confidence import ConfidenceMaps
 from propscope.models.linear.embeddings import (
     StaticEmbeddings,
     distill,
@@ -37,7 +38,7 @@ from propscope.models.linear.embeddings import (
 )
 from propscope.models.linear.features import TextVectorizer
 from propscope.models.linear.heads import LinearHead, fit_multiclass, fit_ovr, logit
-from propscope.models.linear.spans import decode_runs
+from propscope.models.linear.spans import coverage, decode_runs
 from propscope.models.linear.style import StyleScaler, genre_matrix
 from propscope.models.linear.units import Units, build_units, unit_labels
 from propscope.taxonomy import FRAMES, GENRES, technique_names
@@ -50,7 +51,8 @@ Progress = Callable[[str], None]
 
 @dataclass
 class FitResult:
-    """What ``fit_linear`` learns: the vectorizer, word vectors, the five heads and calibration notes."""
+    """What ``fit_linear`` learns: the vectorizer, word vectors, the heads, calibration notes and
+    the confidence maps (``confidence.py``)."""
 
     vectorizer: TextVectorizer
     heads: dict[str, LinearHead]
@@ -58,6 +60,7 @@ class FitResult:
     style: StyleScaler | None = None
     static: StaticEmbeddings | None = None
     calibration: dict[str, Any] = field(default_factory=dict)
+    confidence: ConfidenceMaps = field(default_factory=ConfidenceMaps)
 
 
 def _oof(fit: Callable[[np.ndarray], LinearHead], predict: Callable[[LinearHead, np.ndarray], np.ndarray],
@@ -121,16 +124,32 @@ def _apply_span_options(head: LinearHead, chosen: dict[str, SpanOption], probs: 
     return f1
 
 
-def _span_paragraph_labels(units: Units, labels: Sequence[str], probs: np.ndarray, ranges: np.ndarray,
-                           group: np.ndarray, thresholds: dict[str, float],
-                           columns: dict[str, int], out: np.ndarray,
-                           content: np.ndarray | None = None, max_gap: int = 0) -> None:
-    """Mark in ``out`` (paragraphs x techniques) the techniques of decoded spans."""
+def _decode(labels: Sequence[str], probs: np.ndarray, ranges: np.ndarray, group: np.ndarray,
+            thresholds: dict[str, float], content: np.ndarray | None = None,
+            max_gap: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each label's spans and scores decoded from ``probs`` (units x labels) at its threshold."""
+    return {t: decode_runs(ranges, group, probs[:, j], thresholds[t], content, max_gap)
+            for j, t in enumerate(labels)}
+
+
+def _span_paragraph_labels(units: Units, decoded: dict[str, tuple[np.ndarray, np.ndarray]],
+                           columns: dict[str, int], out: np.ndarray) -> None:
+    """Mark in ``out`` (paragraphs x techniques) the techniques of ``decoded`` spans."""
     par_starts = units.base[units.par_doc] + np.array([p.start for p in units.paragraphs], dtype=np.int64)
-    for j, t in enumerate(labels):
-        spans, _ = decode_runs(ranges, group, probs[:, j], thresholds[t], content, max_gap)
+    for t, (spans, _) in decoded.items():
         if len(spans):
             out[np.searchsorted(par_starts, spans[:, 0], side="right") - 1, columns[t]] = True
+
+
+def _span_outcomes(units: Units, decoded: dict[str, tuple[np.ndarray, np.ndarray]],
+                   ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per technique: the decoded spans' scores and whether each overlaps a gold span of it."""
+    out = {}
+    for t, (spans, scores) in decoded.items():
+        cum = coverage(units.gold_spans(t), units.total)
+        hit = (cum[spans[:, 1]] - cum[spans[:, 0]] > 0) if len(spans) else np.zeros(0, dtype=bool)
+        out[t] = (scores, hit)
+    return out
 
 
 def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
@@ -227,10 +246,13 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     chosen, span_micro = choose_span_options(options | tok_options, n_gold | tok_gold)
     for head, probs, par_probs in ((heads["sentence"], oof_s, par_s), (heads["token"], oof_t, par_t)):
         span_f1.update(_apply_span_options(head, chosen, probs, par_probs, n_gold | tok_gold))
-    _span_paragraph_labels(units, sent_t, oof_s, units.sent_ranges, sent_group, heads["sentence"].thresholds,
-                           col, from_spans)
-    _span_paragraph_labels(units, tok_t, oof_t, units.tok_ranges, units.tok_par, heads["token"].thresholds,
-                           col, from_spans, units.tok_content, m.token_gap)
+    decoded = _decode(sent_t, oof_s, units.sent_ranges, sent_group, heads["sentence"].thresholds)
+    decoded |= _decode(tok_t, oof_t, units.tok_ranges, units.tok_par, heads["token"].thresholds,
+                       units.tok_content, m.token_gap)
+    _span_paragraph_labels(units, decoded, col, from_spans)
+    confidence = ConfidenceMaps()
+    confidence.fit_kind("paragraph", {t: (oof_par[:, j], yp[:, j]) for j, t in enumerate(techniques)})
+    confidence.fit_kind("span", _span_outcomes(units, decoded))
 
     progress("choosing how paragraph labels combine with spans")
     par_pred = oof_par >= par_head.threshold_array()
@@ -280,6 +302,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     oof_f = _oof(fit_frames, lambda h, te: h.proba(xf[te]), f_fold, n_folds, yf.shape)
     heads["frames"] = fit_frames(np.arange(len(yf)))
     frame_f1 = _set_pooled_thresholds(heads["frames"], yf[f_fold >= 0], oof_f[f_fold >= 0])
+    held_f = f_fold >= 0
+    confidence.fit_kind("frames", {f: (oof_f[held_f, j], yf[held_f, j]) for j, f in enumerate(FRAMES)})
 
     def rounded(d: dict[str, float]) -> dict[str, float]:
         return {k: round(v, 4) for k, v in d.items()}
@@ -295,4 +319,4 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
         "oof_genre_macro_f1": round(genre_f1, 4) if len(set(genres)) >= 2 else None,
         "oof_paragraph_micro_f1": rounded(mode_f1),
     }
-    return FitResult(vec, heads, mode, style, static, calibration)
+    return FitResult(vec, heads, mode, style, static, calibration, confidence)

@@ -25,6 +25,7 @@ from propscope.document import Document, Frame, Genre, Span
 from propscope.errors import ModelError
 from propscope.models.base import FittedModel, register_model
 from propscope.models.linear.blend import Blend
+from propscope.models.linear.confidence import ConfidenceMaps
 from propscope.models.linear.embeddings import (
     StaticEmbeddings,
     sentence_matrix,
@@ -133,6 +134,7 @@ class LinearModel(FittedModel):
         self.static_ = result.static
         self.paragraph_mode_ = result.paragraph_mode
         self.calibration_ = result.calibration
+        self.confidence_ = result.confidence
         self.trained_on_ = trained_on or f"{len(docs)} articles"
         return self
 
@@ -169,14 +171,16 @@ class LinearModel(FittedModel):
     def _assign_paragraphs(self, units: Units, scored: Scored) -> None:
         head = self.heads_["paragraph"]
         thr = head.threshold_array()
+        # Labels are decided on the raw probabilities; the reported scores are calibrated.
+        shown = self.confidence_.apply("paragraph", head.labels, scored.par)
         for i, p in enumerate(units.paragraphs):
-            probs = scored.par[i]
-            p.scores = {t: round(float(v), 4) for t, v in zip(head.labels, probs, strict=True)}
-            p.techniques = [t for t, v, th in zip(head.labels, probs, thr, strict=True) if v >= th]
+            p.scores = {t: round(float(v), 4) for t, v in zip(head.labels, shown[i], strict=True)}
+            p.techniques = [t for t, v, th in zip(head.labels, scored.par[i], thr, strict=True) if v >= th]
 
     def _assign_spans(self, units: Units, scored: Scored) -> None:
         for label, spans, scores in scored.spans:
-            for (gs, ge), sc in zip(spans, scores, strict=True):
+            shown = self.confidence_.get("span", label)(scores)
+            for (gs, ge), sc in zip(spans, shown, strict=True):
                 d = units.locate(int(gs))
                 doc = units.docs[d]
                 s, e = int(gs - units.base[d]), int(ge - units.base[d])
@@ -205,7 +209,8 @@ class LinearModel(FittedModel):
             doc.genre = Genre(label, {k: round(v, 4) for k, v in g.items()})
             probs = scored.frames[d]
             chosen = [j for j in np.argsort(-probs) if probs[j] >= fthr[j]] or [int(np.argmax(probs))]
-            doc.frames = [Frame(frames.labels[j], round(float(probs[j]), 4)) for j in chosen]
+            shown = self.confidence_.apply("frames", frames.labels, probs[None, :])[0]
+            doc.frames = [Frame(frames.labels[j], round(float(shown[j]), 4)) for j in chosen]
 
     # -- persistence ----------------------------------------------------------------------
 
@@ -237,7 +242,7 @@ class LinearModel(FittedModel):
             "kind": self.kind, "name": self.name, "version": self.version,
             "trained_on": self.trained_on_, "params": self.get_params(),
             "paragraph_mode": self.paragraph_mode_, "heads": heads_meta,
-            "calibration": self.calibration_,
+            "calibration": self.calibration_, "confidence": self.confidence_.to_json(),
         } | extra_meta)
         manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
@@ -265,6 +270,7 @@ class LinearModel(FittedModel):
         model.static_ = StaticEmbeddings.from_arrays("static", arrays, vocab.get("static_vocab"))
         model.paragraph_mode_ = manifest.get("paragraph_mode", "classifier")
         model.calibration_ = manifest.get("calibration", {})
+        model.confidence_ = ConfidenceMaps.from_json(manifest.get("confidence"))
         model.trained_on_ = str(manifest.get("trained_on", "unknown"))
         model._load_extra_state(arrays, manifest)
         return model
