@@ -51,12 +51,14 @@ class HybridModel(LinearModel):
 
     kind: ClassVar[str] = "hybrid"
 
-    def __init__(self, *, name: str = "hybrid-v1", tagger_filters: int = 128, tagger_layers: int = 2,
+    # 0.2.0: the same weights as 0.1.0, with calibrated confidences (``linear/confidence.py``).
+    def __init__(self, *, name: str = "hybrid-v1", version: str = "0.2.0", tagger_filters: int = 128,
+                 tagger_layers: int = 2,
                  tagger_dropout: float = 0.3, tagger_epochs: int = 6, tagger_lr: float = 2e-3,
                  tagger_paragraph_loss: float = 0.5, tagger_paragraph_weight: float = 0.3,
                  tagger_max_weight: float = 0.2, tagger_token_weight: float = 0.5,
                  **linear: Any) -> None:
-        super().__init__(name=name, **linear)
+        super().__init__(name=name, version=version, **linear)
         self.tagger_filters = tagger_filters
         self.tagger_layers = tagger_layers
         self.tagger_dropout = tagger_dropout
