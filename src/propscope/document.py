@@ -57,6 +57,9 @@ class Paragraph:
     end: int
     techniques: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    # Per label: character ranges (into the document's text) of the words that raised the
+    # label's score most (``models/linear/evidence.py``); empty where a model gives none.
+    evidence: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

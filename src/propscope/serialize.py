@@ -47,7 +47,9 @@ def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
     ]
     out["paragraphs"] = [
         {"line": p.line, "start": p.start, "end": p.end, "techniques": list(p.techniques),
-         **({"scores": {k: _r(v) for k, v in p.scores.items()}} if p.scores else {})}
+         **({"scores": {k: _r(v) for k, v in p.scores.items()}} if p.scores else {}),
+         **({"evidence": {k: [{"start": a, "end": b, "text": doc.text[a:b]} for a, b in v]
+                          for k, v in p.evidence.items()}} if p.evidence else {})}
         for p in doc.paragraphs
     ]
     out["boilerplate"] = [{"start": r.start, "end": r.end, "kind": r.kind} for r in doc.boilerplate]
@@ -79,7 +81,9 @@ def from_dict(data: dict[str, Any]) -> Document:
         doc.add_spans(Span(s["start"], s["end"], s["technique"], s.get("score", 1.0))
                       for s in data.get("spans") or [])
         doc.paragraphs = [Paragraph(p["line"], p["start"], p["end"], list(p.get("techniques", [])),
-                                    dict(p.get("scores", {})))
+                                    dict(p.get("scores", {})),
+                                    {k: [(int(e["start"]), int(e["end"])) for e in v]
+                                     for k, v in (p.get("evidence") or {}).items()})
                           for p in data.get("paragraphs") or []]
         doc.boilerplate = [Region(r["start"], r["end"], r["kind"]) for r in data.get("boilerplate") or []]
         if data.get("genre"):

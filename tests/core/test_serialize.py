@@ -19,6 +19,7 @@ def _doc() -> Document:
     doc.paragraphs = split_paragraphs(doc.text)
     doc.add_spans([Span(6, 16, "Name_Calling-Labeling", 0.9)])
     doc.paragraphs[0].techniques = ["Name_Calling-Labeling"]
+    doc.paragraphs[0].evidence = {"Name_Calling-Labeling": [(7, 15)]}
     doc.boilerplate = [Region(19, 32, "syndication_header")]
     doc.genre = Genre("opinion", {"opinion": 0.8, "reporting": 0.15, "satire": 0.05})
     doc.frames = [Frame("Political", 0.7)]
@@ -49,3 +50,9 @@ def test_round_trip_through_json() -> None:
 def test_from_dict_rejects_malformed(bad: object) -> None:
     with pytest.raises(InputError):
         from_dict(bad)  # type: ignore[arg-type]
+
+
+def test_paragraph_evidence_carries_its_text() -> None:
+    para = to_dict(_doc())["paragraphs"][0]
+    assert para["evidence"] == {"Name_Calling-Labeling": [{"start": 7, "end": 15, "text": "traitors"}]}
+    assert "evidence" not in to_dict(_doc())["paragraphs"][1]  # none given: the key is left out

@@ -45,6 +45,18 @@ def test_shipped_model_finds_name_calling_and_loaded_language(shipped: LinearMod
     assert {"Name_Calling-Labeling", "Loaded_Language"} <= set(body.techniques)
 
 
+def test_shipped_model_says_which_words_raised_a_paragraph_label(shipped: LinearModel) -> None:
+    doc = shipped.predict([_doc(ANGRY)])[0]
+    body = doc.paragraphs[-1]
+    assert set(body.evidence) <= set(body.techniques)
+    insults = [ANGRY.index(w) for w in ("corrupt", "traitors", "thieves", "liars")]
+    ranges = body.evidence["Name_Calling-Labeling"]
+    assert any(a <= i < b for a, b in ranges for i in insults), ranges
+    for a, b in (r for rs in body.evidence.values() for r in rs):
+        assert body.start <= a < b <= body.end
+        assert ANGRY[a:b].strip() == ANGRY[a:b]
+
+
 def test_shipped_model_leaves_weather_report_alone(shipped: LinearModel) -> None:
     doc = shipped.predict([_doc(WEATHER)])[0]
     assert doc.spans == []

@@ -115,6 +115,12 @@ def test_pasted_article_is_highlighted_with_the_models_techniques(browser, serve
     titles = {t["name"]: t["title"] for t in title}
     assert titles[record["spans"][0]["technique"]] in counts
     assert browser.execute_script("return document.getElementById('genre').textContent")
+    # Each paragraph label's chip says how sure the model is and which words raised it.
+    tips = browser.execute_script(
+        "return [...document.querySelectorAll('#paragraphs .mini-chip')].map(c => c.title)")
+    assert tips and all("confidence" in t for t in tips), tips
+    evidence = [e["text"] for p in record["paragraphs"] for es in p.get("evidence", {}).values() for e in es]
+    assert evidence and any(f"\u201c{w}\u201d" in t for t in tips for w in evidence), tips
 
 
 def test_slider_hides_weaker_spans_live(browser, server: Server) -> None:  # type: ignore[no-untyped-def]

@@ -167,6 +167,10 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         "- Satire has only a handful of training articles; genre scores for satire are unreliable. "
         "Reporting is under-predicted on news that the training years covered mostly in opinion "
         "pieces (see the newest-articles table): check the genre scores, not only the label.",
+        "- Paragraph labels come with evidence: for techniques found word by word, the words with "
+        "the highest token probability; for the others, the n-grams that raised the linear classifier's "
+        "score most. They include topic words (names, countries) next to loaded ones: the model also "
+        "leans on what its training years tied to each technique.",
         "- A lexical model: it sees words and short contexts"
         + (" (the tagger: a few tokens on each side, and its paragraph)" if manifest.get("tagger") else "")
         + ", not argument structure, and can be "

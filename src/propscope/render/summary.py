@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from propscope.document import Document
@@ -28,6 +29,18 @@ class CategoryCount:
 
 
 @dataclass(frozen=True, slots=True)
+class LabelledLine:
+    """A paragraph with labels, and per label the words that raised it most (may be empty)."""
+
+    line: int
+    techniques: tuple[str, ...]
+    evidence: tuple[tuple[str, tuple[str, ...]], ...]  # (technique, words) in label order
+
+    def words(self, technique: str) -> tuple[str, ...]:
+        return next((w for t, w in self.evidence if t == technique), ())
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     """Everything a report shows besides the highlighted text, in display order."""
 
@@ -35,10 +48,18 @@ class Summary:
     categories: tuple[CategoryCount, ...]  # taxonomy order, all six
     genre: tuple[str, tuple[tuple[str, float], ...]] | None  # label, scores high to low
     frames: tuple[tuple[str, float], ...]  # highest score first
-    labelled_lines: tuple[tuple[int, tuple[str, ...]], ...]  # (line, techniques) with labels
+    labelled_lines: tuple[LabelledLine, ...]  # paragraphs with labels, in reading order
     span_count: int
     paragraph_count: int
     boilerplate_chars: int
+
+
+def _unique(words: Iterable[str]) -> tuple[str, ...]:
+    """``words`` without repeats (case-insensitive), first spelling kept, in order."""
+    seen: dict[str, str] = {}
+    for w in words:
+        seen.setdefault(w.lower(), w)
+    return tuple(seen.values())
 
 
 def summarize(doc: Document) -> Summary:
@@ -63,7 +84,11 @@ def summarize(doc: Document) -> Summary:
         categories=tuple(CategoryCount(c, per_cat[name]) for name, c in CATEGORIES.items()),
         genre=genre,
         frames=tuple(sorted(((f.label, f.score) for f in doc.frames), key=lambda kv: -kv[1])),
-        labelled_lines=tuple((p.line, tuple(p.techniques)) for p in doc.paragraphs if p.techniques),
+        labelled_lines=tuple(
+            LabelledLine(p.line, tuple(p.techniques),
+                         tuple((t, _unique(doc.text[a:b] for a, b in p.evidence[t]))
+                               for t in p.techniques if p.evidence.get(t)))
+            for p in doc.paragraphs if p.techniques),
         span_count=len(doc.spans),
         paragraph_count=len(doc.paragraphs),
         boilerplate_chars=sum(r.end - r.start for r in doc.boilerplate),

@@ -142,8 +142,16 @@ def _summary_tables(summary: Summary) -> list[RenderableType]:
     paragraphs = Table(title="Paragraph labels", box=box.SIMPLE_HEAD, title_justify="left")
     paragraphs.add_column("Line", justify="right")
     paragraphs.add_column("Techniques")
-    for line, names in summary.labelled_lines:
-        paragraphs.add_row(str(line), ", ".join(TECHNIQUES[n].title for n in names))
+    # The words column appears only when the model gave evidence (narrow terminals keep room).
+    with_words = any(row.evidence for row in summary.labelled_lines)
+    if with_words:
+        paragraphs.add_column("Words that raised each label most")
+    for row in summary.labelled_lines:
+        cells = [str(row.line), ", ".join(TECHNIQUES[n].title for n in row.techniques)]
+        if with_words:
+            cells.append("; ".join(f"{TECHNIQUES[t].title}: " + ", ".join(f"\u201c{w}\u201d" for w in words)
+                                   for t, words in row.evidence))
+        paragraphs.add_row(*cells)
     if not summary.labelled_lines:
         paragraphs.add_row("", f"(none of {summary.paragraph_count} paragraphs labelled)")
     out.append(paragraphs)

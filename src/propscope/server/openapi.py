@@ -61,7 +61,9 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
             "paragraphs": {"type": "array", "items": _obj(
                 {"line": _INT0, "start": _INT0, "end": _INT0,
                  "techniques": {"type": "array", "items": _STR},
-                 "scores": {"type": "object", "additionalProperties": _SCORE}},
+                 "scores": {"type": "object", "additionalProperties": _SCORE},
+                 "evidence": {"type": "object", "additionalProperties": {"type": "array", "items": _obj(
+                     {"start": _INT0, "end": _INT0, "text": _STR})}}},
                 required=["line", "start", "end", "techniques"])},
             "boilerplate": {"type": "array", "items": _obj({"start": _INT0, "end": _INT0, "kind": _STR})},
             "metadata": _obj({k: _NSTR for k in METADATA_FIELDS}),

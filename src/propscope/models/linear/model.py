@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+import scipy.sparse as sp
 
 from propscope.document import Document, Frame, Genre, Span
 from propscope.errors import ModelError
@@ -32,6 +33,7 @@ from propscope.models.linear.embeddings import (
     token_matrix,
     unit_matrices,
 )
+from propscope.models.linear.evidence import paragraph_evidence, token_evidence
 from propscope.models.linear.features import TextVectorizer
 from propscope.models.linear.fitting import FitResult, fit_linear
 from propscope.models.linear.heads import LinearHead, logit
@@ -176,6 +178,17 @@ class LinearModel(FittedModel):
         for i, p in enumerate(units.paragraphs):
             p.scores = {t: round(float(v), 4) for t, v in zip(head.labels, shown[i], strict=True)}
             p.techniques = [t for t, v, th in zip(head.labels, scored.par[i], thr, strict=True) if v >= th]
+        given = [p.techniques for p in units.paragraphs]
+        tok_labels = self.heads_["token"].labels
+        # Token-level techniques point at their likeliest words, the others at the n-grams
+        # that raised the classifier's score (``evidence.py`` says why).
+        by_ngram = paragraph_evidence(head, self.vectorizer_, scored.par_rows, units.par_texts,
+                                      [p.start for p in units.paragraphs],
+                                      [[t for t in g if t not in tok_labels] for g in given])
+        by_token = token_evidence(units, tok_labels, scored.tok_probs, given) \
+            if len(scored.tok_probs) else [{} for _ in given]
+        for p, a, b in zip(units.paragraphs, by_ngram, by_token, strict=True):
+            p.evidence = {t: (a | b)[t] for t in p.techniques if t in a or t in b}
 
     def _assign_spans(self, units: Units, scored: Scored) -> None:
         for label, spans, scores in scored.spans:
@@ -287,8 +300,13 @@ class Scored:
     """Probabilities for every unit of a batch, plus decoded spans per technique."""
 
     def __init__(self, par: np.ndarray, genre: np.ndarray, frames: np.ndarray,
-                 spans: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+                 spans: list[tuple[str, np.ndarray, np.ndarray]], par_rows: sp.csr_matrix,
+                 tok_probs: np.ndarray) -> None:
         self.par = par
+        # For evidence: the paragraph classifier's input rows, and the token detectors'
+        # (mixed) probabilities before the paragraph gates (tokens x token-head labels).
+        self.par_rows = par_rows
+        self.tok_probs = tok_probs
         self.genre = genre
         self.frames = frames
         self.spans = spans
@@ -331,12 +349,14 @@ def score_units(model: LinearModel, units: Units) -> Scored:
             spans.append((t, *decode_runs(units.sent_ranges, np.arange(len(units.sent_texts)),
                                           probs[:, j], sent.thresholds.get(t, 1.01))))
     tok = heads["token"]
+    tok_probs = np.zeros((0, len(tok.labels)), dtype=np.float32)
     if tok.labels and len(units.tok_feats):
         gates = par_logit[units.tok_par][:, [col[t] for t in tok.labels]]
         xt = token_matrix(units.tok_feats, model.hash_bits, model.static_, model.static_span_weight)
         probs = tok.proba(xt, gates)
         if blend is not None:
             probs = blend.tokens(probs, tok.labels)
+        tok_probs = probs.copy()
         probs = _gated(tok, probs, gate_par, units.tok_par, col)
         for j, t in enumerate(tok.labels):
             spans.append((t, *decode_runs(units.tok_ranges, units.tok_par, probs[:, j],
@@ -344,5 +364,5 @@ def score_units(model: LinearModel, units: Units) -> Scored:
     doc_texts = units.doc_texts
     genre = heads["genre"].softmax(genre_matrix(mats.doc, doc_texts, model.style_))
     return Scored(par, genre, heads["frames"].proba(mats.frames),
-                  [s for s in spans if s[0] not in _UNTRAINABLE])
+                  [s for s in spans if s[0] not in _UNTRAINABLE], mats.par, tok_probs)
 

@@ -454,7 +454,12 @@
       const chips = el("span", { class: "para-chips" });
       for (const name of p.techniques) {
         const t = technique(name);
-        const chip = el("span", { class: "mini-chip", text: t.title });
+        // The tooltip says how sure the model is and which words raised the label most.
+        const score = (p.scores || {})[name];
+        const words = ((p.evidence || {})[name] || []).map((e) => `\u201c${e.text}\u201d`);
+        const why = [t.title, score === undefined ? null : `confidence ${Math.round(score * 100)}%`,
+          words.length ? `words: ${words.join(", ")}` : null].filter(Boolean).join(" \u00b7 ");
+        const chip = el("span", { class: "mini-chip", text: t.title, title: why });
         chip.style.backgroundColor = category(t.category).color;
         chips.append(chip);
       }
