@@ -103,7 +103,9 @@ def _excerpt(text: str) -> str:
 
 
 def _spans_table(doc: Document) -> Table:
-    table = Table(title="Spans", box=box.SIMPLE_HEAD, title_justify="left", expand=False)
+    table = Table(title="Spans", box=box.SIMPLE_HEAD, title_justify="left", expand=False,
+                  caption="score: the model's estimated chance that the span is right",
+                  caption_justify="left")
     table.add_column("#", justify="right")
     table.add_column("Technique")
     table.add_column("Score", justify="right")
