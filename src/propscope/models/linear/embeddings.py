@@ -230,8 +230,13 @@ def without_shape(x: sp.csr_matrix, shape_weight: float) -> sp.csr_matrix:
 
 
 def unit_matrices(vec: TextVectorizer, static: StaticEmbeddings | None, units: Units,
-                  weight: float, shape_weight: float = 0.0) -> UnitMatrices:
-    """Build the rows of ``UnitMatrices`` for ``units`` (training and inference alike)."""
+                  weight: float, shape_weight: float = 0.0,
+                  frames_weight: float | None = None) -> UnitMatrices:
+    """Build the rows of ``UnitMatrices`` for ``units`` (training and inference alike).
+
+    ``weight`` scales the paragraph's word vector (its document's at half of it);
+    ``frames_weight`` (default: ``weight``) the document's vector in the frame rows.
+    """
     doc_texts = units.doc_texts
     xp, xd = vec.transform(units.par_texts), vec.transform(doc_texts)
     par_blocks: list[tuple[np.ndarray, float]] = []
@@ -240,7 +245,7 @@ def unit_matrices(vec: TextVectorizer, static: StaticEmbeddings | None, units: U
         pv, dv = static.paragraph_features(units.par_texts, units.par_doc, len(doc_texts))
         # The document vector rides along at half weight: context for a paragraph, not its content.
         par_blocks += [(pv, weight), (dv[units.par_doc], weight / 2)]
-        frames = append_dense(xd, (dv, weight))
+        frames = append_dense(xd, (dv, weight if frames_weight is None else frames_weight))
     if shape_weight > 0:
         par_blocks.append((shape_columns(units.par_texts), shape_weight))
     return UnitMatrices(append_dense(xp, *par_blocks), xd, frames)

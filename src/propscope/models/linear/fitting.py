@@ -168,7 +168,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     static = distill(units.par_texts, dim=m.static_dim, encoder_words=m.static_encoder_words,
                      progress=progress) if m.static_dim > 0 else None
     progress("paragraph classifier")
-    mats = unit_matrices(vec, static, units, m.static_weight, m.shape_weight)
+    mats = unit_matrices(vec, static, units, m.static_weight, m.shape_weight, m.static_frames_weight)
     xp = mats.par
     yp = np.array([[t in p.techniques for t in techniques] for p in units.paragraphs], dtype=bool)
     yp = yp.reshape(len(units.paragraphs), len(techniques))
@@ -267,7 +267,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     doc_fold_all = doc_fold
     if document_level:
         extra_units = build_units(document_level, with_tokens=False)
-        extra = unit_matrices(vec, static, extra_units, m.static_weight, m.shape_weight)
+        extra = unit_matrices(vec, static, extra_units, m.static_weight, m.shape_weight,
+                              m.static_frames_weight)
         xd, xfr = sp.vstack([xd, extra.doc], format="csr"), sp.vstack([xfr, extra.frames], format="csr")
         doc_texts = doc_texts + extra_units.doc_texts  # the analysed text, as for ``docs``
         all_docs += document_level
