@@ -167,6 +167,10 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         "- Satire has only a handful of training articles; genre scores for satire are unreliable. "
         "Reporting is under-predicted on news that the training years covered mostly in opinion "
         "pieces (see the newest-articles table): check the genre scores, not only the label.",
+        "- Scores are calibrated on articles about the same stories as the training ones (random "
+        "folds). On stories the model never saw (topic-held-out cross-validation) every score is worse "
+        "(paragraph micro-F1 about 5 points, frames about 8), and scores sit about 9 points from the "
+        "observed rates instead of 2. See BENCHMARKS.md.",
         "- Paragraph labels come with evidence: for techniques found word by word, the words with "
         "the highest token probability; for the others, the n-grams that raised the linear classifier's "
         "score most. They include topic words (names, countries) next to loaded ones: the model also "
