@@ -25,12 +25,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from propscope.datasets import load_semeval
 from propscope.evaluation import evaluate, predict_fresh
 from propscope.models import MODELS
 from propscope.models.base import _import_builtin_models
+from propscope.models.folds import article_folds, topic_folds
 
 
 def _genre_f1(report: Any, genre: str) -> float:
@@ -50,34 +49,6 @@ HEADLINE = {
     "span confidence ECE": lambda r: r.confidence.spans.ece,
     "paragraph confidence ECE": lambda r: r.confidence.paragraphs.ece,
 }
-
-
-def topic_folds(docs: list[Any], folds: int, seed: int) -> tuple[np.ndarray, list[str]]:
-    """A fold per document such that no cluster of similar articles spans two folds.
-
-    Clusters (k-means on English-stop-worded TF-IDF of each article) are dealt largest first
-    to the fold with the fewest articles. Returns the folds and one line per cluster (size,
-    fold, top words) for the report.
-    """
-    from sklearn.cluster import KMeans
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vec = TfidfVectorizer(stop_words="english", max_features=20000, min_df=2, sublinear_tf=True)
-    x = vec.fit_transform([d.text for d in docs])
-    k = 4 * folds
-    labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(x).labels_
-    sizes = np.bincount(labels, minlength=k)
-    fold_of_cluster, load = np.zeros(k, dtype=int), np.zeros(folds, dtype=int)
-    for c in np.argsort(-sizes, kind="stable"):
-        f = int(np.argmin(load))
-        fold_of_cluster[c], load[f] = f, load[f] + sizes[c]
-    terms = np.asarray(vec.get_feature_names_out())
-    lines = []
-    for c in np.argsort(-sizes, kind="stable"):
-        centre = np.asarray(x[labels == c].mean(axis=0)).ravel()
-        lines.append(f"{sizes[c]} articles, fold {fold_of_cluster[c] + 1}: "
-                     + ", ".join(terms[np.argsort(-centre)[:6]]))
-    return fold_of_cluster[labels], lines
 
 
 def _value(raw: str) -> Any:
@@ -110,11 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     document_level = data.document_level if args.document_level else []
     clusters: list[str] = []
     if args.folds_by == "topic":
-        fold, clusters = topic_folds(docs, args.folds, args.seed)
+        fold, clusters = topic_folds([d.text for d in docs], args.folds, args.seed)
         for line in clusters:
             print(line, file=sys.stderr)
     else:
-        fold = np.random.default_rng(args.seed).permutation(len(docs)) % args.folds
+        fold = article_folds(len(docs), args.folds, args.seed)
     preds, per_fold, seconds = [], [], []
     for f in range(args.folds):
         train = [d for d, k in zip(docs, fold, strict=True) if k != f]

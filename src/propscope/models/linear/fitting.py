@@ -17,6 +17,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from propscope.document import Document
+from propscope.errors import ModelError
+from propscope.models.folds import FOLDINGS, article_folds, topic_folds
 from propscope.models.linear.calibration import (
     GATE_GRID,
     SpanOption,
@@ -162,7 +164,10 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     progress("preparing paragraphs, sentences and tokens")
     units = build_units(docs)
     n_folds = max(1, min(m.folds, len(docs)))
-    doc_fold = np.random.default_rng(seed).permutation(len(docs)) % n_folds
+    if m.fold_by not in FOLDINGS:
+        raise ModelError(f"fold_by must be one of {', '.join(FOLDINGS)}, got {m.fold_by!r}.")
+    doc_fold = topic_folds([d.text for d in docs], n_folds, seed)[0] if m.fold_by == "topic" \
+        else article_folds(len(docs), n_folds, seed)
 
     vec = TextVectorizer.fit(units.par_texts, max_word=m.max_word_features, max_char=m.max_char_features)
     static = distill(units.par_texts, dim=m.static_dim, encoder_words=m.static_encoder_words,

@@ -81,6 +81,9 @@ class LinearModel(FittedModel):
         negative_ratio: token negatives kept per positive when training token classifiers.
         token_gap: token-level spans at most this many tokens apart are joined into one.
         folds: article folds for out-of-fold threshold calibration.
+        fold_by: how those folds are drawn: ``"article"`` (a seeded permutation) or
+            ``"topic"`` (whole clusters of similar articles, ``models/folds.py``), so every
+            threshold and confidence map is fitted on scores for stories the heads never saw.
         seed: random seed (subsampling, solvers).
     """
 
@@ -95,7 +98,7 @@ class LinearModel(FittedModel):
                  static_span_weight: float = 0.0,
                  static_encoder_words: bool = True, shape_weight: float = 0.3, token_gap: int = 1,
                  sentence_min_words: int = 8,
-                 negative_ratio: int = 10, folds: int = 3, seed: int = 0) -> None:
+                 negative_ratio: int = 10, folds: int = 3, fold_by: str = "article", seed: int = 0) -> None:
         self.name = name
         self.version = version
         self.max_word_features = max_word_features
@@ -117,6 +120,7 @@ class LinearModel(FittedModel):
         self.sentence_min_words = sentence_min_words
         self.negative_ratio = negative_ratio
         self.folds = folds
+        self.fold_by = fold_by
         self.seed = seed
 
 

@@ -1,0 +1,55 @@
+"""Folds for out-of-fold fitting: random articles, or whole topics held out together."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from propscope.errors import ModelError
+from propscope.models.folds import article_folds, topic_folds
+from propscope.models.linear import LinearModel
+
+STORIES = {
+    "bridge": "The council bridge budget overran again; the bridge contractor blamed steel prices.",
+    "flu": "Hospitals reported more flu cases; the flu vaccine clinics extended their hours.",
+    "match": "The football club won the cup final; the club captain lifted the cup at the stadium.",
+    "storm": "A winter storm closed roads; the storm left thousands without power overnight.",
+}
+
+
+def _texts() -> tuple[list[str], list[str]]:
+    texts, story = [], []
+    for name, base in STORIES.items():
+        for i in range(6):
+            texts.append(f"{base} Report {i} on the {name} story, update number {i}.")
+            story.append(name)
+    return texts, story
+
+
+def test_article_folds_are_a_balanced_seeded_permutation() -> None:
+    f = article_folds(10, 3, seed=0)
+    assert sorted(np.bincount(f)) == [3, 3, 4]
+    assert np.array_equal(f, article_folds(10, 3, seed=0))
+    assert not np.array_equal(f, article_folds(10, 3, seed=1))
+
+
+# Four stories for eight clusters: k-means says it found fewer distinct clusters, as it should.
+@pytest.mark.filterwarnings("ignore:Number of distinct clusters")
+def test_topic_folds_never_split_a_story() -> None:
+    texts, story = _texts()
+    folds, lines = topic_folds(texts, 2, seed=0)
+    for name in STORIES:
+        assert len({int(f) for f, s in zip(folds, story, strict=True) if s == name}) == 1, name
+    assert set(folds.tolist()) == {0, 1}
+    assert np.array_equal(folds, topic_folds(texts, 2, seed=0)[0])
+    assert lines and all("articles, fold" in line for line in lines)
+
+
+def test_topic_folds_of_too_few_texts_fall_back_to_articles() -> None:
+    folds, lines = topic_folds(["one text", "another text"], 3, seed=0)
+    assert len(folds) == 2 and lines == []
+
+
+def test_unknown_folding_is_a_clear_error(tiny_corpus) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ModelError, match="fold_by must be one of article, topic"):
+        LinearModel(folds=2, static_dim=0, max_word_features=200, fold_by="months").fit(tiny_corpus)
