@@ -104,8 +104,8 @@ def test_shipped_tagger_matches_its_training_time_network(shipped: LinearModel) 
     import numpy as np
 
     from propscope.models.hybrid.model import token_rows
-    from propscope.models.linear.units import build_units
-    from propscope.models.tagger.network import forward, paragraph_bounds
+    from propscope.models.linear.units import build_units, paragraph_bounds
+    from propscope.models.tagger.network import forward
     from propscope.models.tagger.tokens import special_id
     from propscope.models.tagger.training import torch_forward
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from propscope.document import Document
+from propscope.evaluation.spans import by_label
 
 EDGES: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
@@ -90,9 +91,7 @@ def _span_pairs(pairs: Iterable[tuple[Document, Document | None]]) -> tuple[list
     for g, p in pairs:
         if p is None:
             continue
-        gold: dict[str, list[tuple[int, int]]] = {}
-        for s in g.spans:
-            gold.setdefault(s.label, []).append((s.start, s.end))
+        gold = by_label(g.spans)
         for s in p.spans:
             conf.append(s.score)
             hit.append(any(s.overlaps(a, b) for a, b in gold.get(s.label, ())))

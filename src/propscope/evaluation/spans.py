@@ -108,7 +108,8 @@ class SpanReport:
                 "per_technique": {k: v.to_dict() for k, v in self.per_technique.items()}}
 
 
-def _by_label(spans: Iterable[Span]) -> dict[str, list[Interval]]:
+def by_label(spans: Iterable[Span]) -> dict[str, list[Interval]]:
+    """``(start, end)`` intervals of ``spans``, grouped by label."""
     groups: dict[str, list[Interval]] = defaultdict(list)
     for s in spans:
         groups[s.label].append((s.start, s.end))
@@ -127,7 +128,7 @@ def score_spans(articles: Iterable[tuple[Iterable[Span], Iterable[Span]]], *,
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     agnostic = _Tally()
     for gold_spans, pred_spans in articles:
-        gold, pred = _by_label(gold_spans), _by_label(pred_spans)
+        gold, pred = by_label(gold_spans), by_label(pred_spans)
         for label in gold.keys() | pred.keys():
             tallies[label].add(merge_intervals(pred.get(label, ())), merge_intervals(gold.get(label, ())))
         agnostic.add(merge_intervals(iv for ivs in pred.values() for iv in ivs),

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from propscope.models.linear.features import TOKEN_RE, TextVectorizer
 from propscope.models.linear.heads import LinearHead
 from propscope.models.linear.text import is_content
-from propscope.models.linear.units import Units
+from propscope.models.linear.units import Units, paragraph_bounds
 
 # n-grams shown per label; more reads as noise, fewer hides a second cue.
 TOP_TERMS = 3
@@ -104,8 +104,7 @@ def token_evidence(units: Units, labels: Sequence[str], probs: np.ndarray,
     highest ``probs`` (``tokens x labels``, before any paragraph gate), document offsets."""
     col = {t: j for j, t in enumerate(labels)}
     n_par = len(units.paragraphs)
-    lo = np.searchsorted(units.tok_par, np.arange(n_par), side="left")
-    hi = np.searchsorted(units.tok_par, np.arange(n_par), side="right")
+    lo, hi = paragraph_bounds(units.tok_par, n_par)
     out: list[dict[str, list[tuple[int, int]]]] = []
     for i in range(n_par):
         found: dict[str, list[tuple[int, int]]] = {}

@@ -222,6 +222,7 @@ class LinearModel(FittedModel):
     def _assign_documents(self, units: Units, scored: Scored) -> None:
         frames = self.heads_["frames"]
         fthr = frames.threshold_array()
+        shown = self.confidence_.apply("frames", frames.labels, scored.frames)
         for d, doc in enumerate(units.docs):
             genre = self.heads_["genre"]
             g = {lb: float(v) for lb, v in zip(genre.labels, scored.genre[d], strict=True)}
@@ -230,8 +231,7 @@ class LinearModel(FittedModel):
             doc.genre = Genre(label, {k: round(v, 4) for k, v in g.items()})
             probs = scored.frames[d]
             chosen = [j for j in np.argsort(-probs) if probs[j] >= fthr[j]] or [int(np.argmax(probs))]
-            shown = self.confidence_.apply("frames", frames.labels, probs[None, :])[0]
-            doc.frames = [Frame(frames.labels[j], round(float(shown[j]), 4)) for j in chosen]
+            doc.frames = [Frame(frames.labels[j], round(float(shown[d, j]), 4)) for j in chosen]
 
     # -- persistence ----------------------------------------------------------------------
 

@@ -54,6 +54,13 @@ class Units:
         return int(np.searchsorted(self.base, pos, side="right") - 1)
 
 
+def paragraph_bounds(par: np.ndarray, n_par: int) -> tuple[np.ndarray, np.ndarray]:
+    """First and one-past-last token index of each of ``n_par`` paragraphs (``par``: each
+    token's paragraph, non-decreasing); equal for a paragraph without tokens."""
+    paragraphs = np.arange(n_par)
+    return np.searchsorted(par, paragraphs), np.searchsorted(par, paragraphs, side="right")
+
+
 def build_units(docs: Sequence[Document], *, with_tokens: bool = True) -> Units:
     """Collect the content paragraphs (not wholly boilerplate) with their sentences and tokens."""
     base = np.zeros(len(docs), dtype=np.int64)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from propscope.models.linear.heads import sigmoid
+from propscope.models.linear.units import paragraph_bounds
 
 _STORE_DTYPE = np.float16
 
@@ -127,10 +128,3 @@ def max_pool(states: np.ndarray, par: np.ndarray, n_par: int) -> np.ndarray:
     if len(filled):
         pooled[filled] = np.maximum.reduceat(states, starts[filled], axis=0)
     return pooled
-
-
-def paragraph_bounds(par: np.ndarray, n_par: int) -> tuple[np.ndarray, np.ndarray]:
-    """First and one-past-last token index of each of ``n_par`` paragraphs (``par``: each
-    token's paragraph, non-decreasing); equal for a paragraph without tokens."""
-    paragraphs = np.arange(n_par)
-    return np.searchsorted(par, paragraphs), np.searchsorted(par, paragraphs, side="right")

@@ -17,7 +17,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from propscope.models.tagger.network import TaggerWeights, paragraph_bounds
+from propscope.models.linear.units import paragraph_bounds
+from propscope.models.tagger.network import TaggerWeights
 
 
 @dataclass(frozen=True)
