@@ -92,11 +92,17 @@ class Frame:
 
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
-    """Which model produced the annotations."""
+    """Which model produced the annotations.
+
+    ``calibrated``: span, paragraph-label and frame scores are calibrated probabilities (a
+    span's score estimates the chance that it overlaps a gold span of its technique), so their
+    sums estimate counts of correct detections; ``False`` for models whose scores are raw.
+    """
 
     name: str
     version: str
     trained_on: str
+    calibrated: bool = False
 
 
 _LINE_RE = re.compile(r"[^\n]*(\n|$)")

@@ -58,7 +58,8 @@ def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
                        "published": m.published, "url": m.url,
                        "republished_from": m.republished_from}
     out["model"] = (
-        {"name": doc.model.name, "version": doc.model.version, "trained_on": doc.model.trained_on}
+        {"name": doc.model.name, "version": doc.model.version, "trained_on": doc.model.trained_on,
+         "calibrated": doc.model.calibrated}
         if doc.model
         else None
     )

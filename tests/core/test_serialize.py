@@ -56,3 +56,17 @@ def test_paragraph_evidence_carries_its_text() -> None:
     para = to_dict(_doc())["paragraphs"][0]
     assert para["evidence"] == {"Name_Calling-Labeling": [{"start": 7, "end": 15, "text": "traitors"}]}
     assert "evidence" not in to_dict(_doc())["paragraphs"][1]  # none given: the key is left out
+
+
+def test_model_calibration_flag_round_trips_and_defaults_to_raw() -> None:
+    from dataclasses import replace
+
+    doc = _doc()
+    doc.model = replace(doc.model, calibrated=True)  # type: ignore[arg-type]
+    d = to_dict(doc)
+    assert d["model"]["calibrated"] is True
+    assert from_dict(json.loads(to_json(doc))).model == doc.model
+    del d["model"]["calibrated"]  # a record written before the flag existed
+    d["text"] = doc.text
+    old = from_dict(d).model
+    assert old is not None and old.calibrated is False

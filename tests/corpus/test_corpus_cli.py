@@ -72,3 +72,23 @@ def test_report_and_export_write_files(db: str, tmp_path: Path, capsys: pytest.C
 def test_corpus_without_subcommand_shows_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["corpus"]) == 2
     assert "ingest" in capsys.readouterr().out
+
+
+def test_profile_table_shows_expected_correct_detections_only_for_calibrated_scores(
+        tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from propscope.document import ModelInfo
+
+    assert main(["corpus", "profile", "--db", db, "--bootstrap", "20"]) == 0
+    assert "≈ right" not in capsys.readouterr().out  # these analyses carry raw scores
+    path = tmp_path / "cal.duckdb"
+    doc = annotated(ARTICLES["harbour"], id="h", outlet="Coast News",
+                    spans=(("smother the mussel beds", "Loaded_Language"),))
+    doc.model = ModelInfo("m", "1", "data", calibrated=True)
+    with CorpusStore(path) as store:
+        store_docs(store, [doc])
+    assert main(["corpus", "profile", "--db", str(path), "--bootstrap", "20"]) == 0
+    captured = capsys.readouterr()
+    assert "≈ right" in captured.out and "calibrated scores" in captured.err
+    assert main(["corpus", "profile", "--db", str(path), "--format", "json", "--bootstrap", "20"]) == 0
+    row = next(r for r in json.loads(capsys.readouterr().out)["rows"] if r["label"] == "Loaded_Language")
+    assert row["expected"] == pytest.approx(0.9 * row["rate"])

@@ -128,3 +128,27 @@ def test_queries_on_a_missing_database_fail_cleanly(tmp_path: Path, bad_db: str)
                           text=True, timeout=60)
     assert done.returncode == 1
     assert "propscope corpus ingest" in done.stderr
+
+
+def test_profiles_of_the_shipped_model_estimate_correct_detections(tmp_path: Path, model_name: str) -> None:
+    from propscope.corpus.profile import compute_profile
+
+    angry = ("Senate vote\n\nThese corrupt, treasonous traitors in Washington have betrayed every "
+             "decent citizen. They are a gang of thieves and disgusting liars.")
+    docs = [Document(angry + f"\n\nPart {i}.", id=f"loud{i}", metadata=Metadata(outlet="Loud"))
+            for i in range(2)]
+    docs.append(Document(ARTICLES["rail"], id="rail", metadata=Metadata(outlet="Calm")))
+    with CorpusStore(tmp_path / "c.duckdb") as store:
+        ingest(store, docs, LocalEngine(AnalysisSpec(model_name), task_size=3))
+        flags = store.query("SELECT json_extract_string(analysis, '$.model.calibrated') FROM articles")
+        if {f[0] for f in flags} != {"true"}:
+            pytest.skip(f"model {model_name} has raw scores")
+        [(words, count, total)] = store.query(
+            "SELECT (SELECT sum(words) FROM articles WHERE outlet = 'Loud'), count(*), sum(score) "
+            "FROM spans JOIN articles USING (article_id) WHERE outlet = 'Loud' "
+            "AND category = 'Attack_on_Reputation'")
+        assert count >= 2  # the insults are found in both copies
+        r = compute_profile(store, n_boot=50).rate(("Loud",), "Attack_on_Reputation")
+        assert r is not None and r.count == count
+        assert r.expected == pytest.approx(total / words * 1000)
+        assert 0 < r.expected < r.rate

@@ -15,6 +15,7 @@ from propscope.corpus.profile import (
     wilson,
 )
 from propscope.corpus.store import CorpusStore
+from propscope.document import ModelInfo
 
 LOADED = (("smother the mussel beds", "Loaded_Language"),
           ("strict monitoring", "Loaded_Language"),
@@ -114,3 +115,47 @@ def test_poisson_interval_known_values() -> None:
     lo, hi = poisson_interval(10)
     assert (lo, hi) == pytest.approx((4.7954, 18.3904), abs=1e-4)
     assert not math.isnan(lo)
+
+
+PHRASE_SCORES = {"smother the mussel beds": 0.2, "strict monitoring": 0.5,
+                 "Fishermen from the old quay": 0.8}
+
+
+def _calibrated(store: CorpusStore, outlets: dict[str, int], raw: str | None = None) -> CorpusStore:
+    """``outlets[name]`` articles each, every second one with the LOADED spans scored by
+    PHRASE_SCORES, from a model with calibrated scores; one article of outlet ``raw`` comes
+    from a model with raw scores."""
+    docs = []
+    for outlet, n in outlets.items():
+        for i in range(n):
+            doc = annotated(ARTICLES["harbour"] + f"\n{outlet} {i}.", id=f"{outlet}{i}",
+                            outlet=outlet, spans=LOADED if i % 2 else ())
+            doc.spans = [type(x)(x.start, x.end, x.label, PHRASE_SCORES[doc.text[x.start:x.end]])
+                         for x in doc.spans]
+            doc.model = ModelInfo("m", "1", "data", calibrated=outlet != raw or i > 0)
+            docs.append(doc)
+    store_docs(store, docs)
+    return store
+
+
+def test_expected_rates_sum_calibrated_scores_and_stay_empty_for_raw_ones(store: CorpusStore) -> None:
+    prof = compute_profile(_calibrated(store, {"Cal": 6, "Mixed": 6}, raw="Mixed"), n_boot=300)
+    r = prof.rate(("Cal",), "Loaded_Language")
+    assert r is not None and r.count == 6 and r.expected is not None
+    # three articles with two Loaded_Language spans each, scored 0.2 and 0.5
+    assert r.expected == pytest.approx(3 * 0.7 / r.words * 1000)
+    assert r.expected < r.rate  # a score below 1 is a detection that may be wrong
+    assert r.expected_low is not None and r.expected_high is not None
+    assert r.expected_low < r.expected < r.expected_high
+    cat = prof.rate(("Cal",), "Attack_on_Reputation")  # Name_Calling's category, score 0.8
+    assert cat is not None and cat.expected == pytest.approx(3 * 0.8 / cat.words * 1000)
+    mixed = prof.rate(("Mixed",), "Loaded_Language")
+    assert mixed is not None and mixed.count == 6  # counted as before
+    assert (mixed.expected, mixed.expected_low, mixed.expected_high) == (None, None, None)
+
+
+def test_expected_rates_of_small_groups_have_no_interval(store: CorpusStore) -> None:
+    r = compute_profile(_calibrated(store, {"Few": 2}), n_boot=50).rate(("Few",), "Loaded_Language")
+    assert r is not None and r.method == "poisson"
+    assert r.expected == pytest.approx(0.7 / r.words * 1000)
+    assert (r.expected_low, r.expected_high) == (None, None)

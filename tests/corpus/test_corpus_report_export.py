@@ -46,6 +46,20 @@ def test_report_has_every_view_as_embedded_svg(filled: CorpusStore) -> None:
     assert "http://" not in html.replace("http://www.w3.org", "")  # nothing fetched from outside
 
 
+def test_report_shows_expected_correct_detections_where_scores_are_calibrated(store: CorpusStore) -> None:
+    from propscope.document import ModelInfo
+
+    cal = annotated(ARTICLES["harbour"], id="h", outlet="Calibrated",
+                    spans=(("smother the mussel beds", "Loaded_Language"),))
+    cal.model = ModelInfo("m", "1", "data", calibrated=True)
+    raw = annotated(ARTICLES["chess"], id="c", outlet="Raw",
+                    spans=(("the back room of a bakery", "Loaded_Language"),))
+    store_docs(store, [cal, raw])
+    html = render_report(store, n_boot=50)
+    rows = {m[0]: m[1] for m in re.findall(r"<tr><td>([^<]+)</td>(.*?)</tr>", html, flags=re.S)}
+    assert "right</span>" in rows["Calibrated"] and "right</span>" not in rows["Raw"]
+
+
 def test_report_escapes_text_from_the_corpus(filled: CorpusStore) -> None:
     html = render_report(filled, n_boot=50)
     assert HOSTILE not in html

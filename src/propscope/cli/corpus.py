@@ -228,16 +228,28 @@ def run_profile(args: argparse.Namespace) -> int:
         value = "share" if args.kind in ("genre", "frame") else "rate"
         table = Table(title=f"{args.kind} {'share of articles' if value == 'share' else 'per 1,000 words'}"
                       f" by {' × '.join(by)} (95% interval)")
-        for col in (*by, "articles", args.kind, value, "interval", "n"):
+        # Expected correct detections (summed calibrated scores) where the scores allow it.
+        expected = value == "rate" and any(
+            isinstance(r, Rate) and r.expected is not None for r in figures)
+        for col in (*by, "articles", args.kind, value, "interval", "n",
+                    *(("≈ right", "interval") if expected else ())):
             table.add_column(col)
         for r in figures:
             if r.kind != args.kind or not r.count:
                 continue
             v = getattr(r, value)
             fmt = "{:.1%}" if value == "share" else "{:.2f}"
-            table.add_row(*r.group, str(prof.groups[r.group]), r.label, fmt.format(v),
-                          f"{fmt.format(r.low)}–{fmt.format(r.high)}", str(r.count))
+            cells = [*r.group, str(prof.groups[r.group]), r.label, fmt.format(v),
+                     f"{fmt.format(r.low)}–{fmt.format(r.high)}", str(r.count)]
+            if expected and isinstance(r, Rate):
+                cells += [fmt.format(r.expected) if r.expected is not None else "–",
+                          f"{fmt.format(r.expected_low)}–{fmt.format(r.expected_high)}"
+                          if r.expected_low is not None and r.expected_high is not None else ""]
+            table.add_row(*cells)
         _console_out(table)
+        if expected:
+            print("≈ right: expected correct detections per 1,000 words, the sum of the spans' "
+                  "calibrated scores (most detected spans are not right).", file=sys.stderr)
     return 0
 
 

@@ -118,7 +118,13 @@ class FittedModel:
 
         It never raises: protocol checks (``isinstance(m, PersuasionModel)``) read it.
         """
-        return ModelInfo(self.name, self.version, getattr(self, "trained_on_", "not trained"))
+        return ModelInfo(self.name, self.version, getattr(self, "trained_on_", "not trained"),
+                         self.calibrated)
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether this model's scores are calibrated probabilities (``ModelInfo.calibrated``)."""
+        return False
 
 
 M = TypeVar("M", bound=type)

@@ -38,7 +38,11 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
         "oneOf": [{"required": ["text"], "not": {"required": ["url"]}},
                   {"required": ["url"], "not": {"required": ["text"]}}],
     }
-    model = _obj({"name": _STR, "version": _STR, "trained_on": _STR})
+    model = _obj({"name": _STR, "version": _STR, "trained_on": _STR,
+                  "calibrated": {"type": "boolean", "description": (
+                      "Scores are calibrated probabilities: a span's score estimates the chance "
+                      "that it overlaps a gold span of its technique, so sums of scores estimate "
+                      "counts of correct detections.")}}, required=["name", "version", "trained_on"])
     return {
         "Error": _obj({"error": _obj({"status": {"type": "integer"}, "message": _STR})}),
         "Metadata": _obj({k: _NSTR for k in METADATA_FIELDS}, required=[], additionalProperties=False),

@@ -124,6 +124,11 @@ class LinearModel(FittedModel):
         self.seed = seed
 
 
+    @property
+    def calibrated(self) -> bool:
+        """True once confidence maps are fitted (artifacts from before 0.2.0 have none)."""
+        return bool(getattr(self, "confidence_", None) and self.confidence_.default)
+
     # -- training -------------------------------------------------------------------------
 
     def fit(self, docs: Sequence[Document], *, trained_on: str | None = None,
