@@ -48,6 +48,7 @@ HEADLINE = {
     "frames micro-F1": lambda r: r.frames.micro_f1,
     "span confidence ECE": lambda r: r.confidence.spans.ece,
     "paragraph confidence ECE": lambda r: r.confidence.paragraphs.ece,
+    "genre confidence ECE": lambda r: r.confidence.genre.ece,
 }
 
 

@@ -55,3 +55,19 @@ def test_evaluation_report_carries_the_confidence_report() -> None:
     d = evaluate([gold], [pred]).to_dict()
     assert d["confidence"]["spans"]["count"] == 3
     assert d["confidence"]["paragraphs"]["observed"] == 0.5
+
+
+def test_confidence_report_scores_the_genre_label_shown() -> None:
+    from propscope.document import Genre
+
+    gold, pred = _pair()
+    assert confidence_report([(gold, pred)]).genre.count == 0  # no genre on either side
+    gold.genre = Genre("opinion", {})
+    pred.genre = Genre("reporting", {"opinion": 0.3, "reporting": 0.6, "satire": 0.1})
+    other_gold, other_pred = _pair()
+    other_gold.genre = Genre("opinion", {})
+    other_pred.genre = Genre("opinion", {"opinion": 0.8, "reporting": 0.1, "satire": 0.1})
+    rep = confidence_report([(gold, pred), (other_gold, other_pred)]).genre
+    assert rep.count == 2 and rep.observed == 0.5
+    assert rep.mean_confidence == pytest.approx(0.7)
+    assert rep.brier == pytest.approx((0.6 ** 2 + 0.2 ** 2) / 2)

@@ -13,7 +13,7 @@ each bin compares its mean confidence with its observed rate.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -111,18 +111,32 @@ def _paragraph_pairs(pairs: Iterable[tuple[Document, Document | None]]) -> tuple
     return conf, hit
 
 
+def _genre_pairs(pairs: Iterable[tuple[Document, Document | None]]) -> tuple[list[float], list[bool]]:
+    conf, hit = [], []
+    for g, p in pairs:
+        if p is None or g.genre is None or p.genre is None:
+            continue
+        conf.append(p.genre.scores.get(p.genre.label, 1.0))
+        hit.append(p.genre.label == g.genre.label)
+    return conf, hit
+
+
 @dataclass(frozen=True, slots=True)
 class ConfidenceReport:
-    """Reliability of predicted spans (right = overlaps a gold span of the same technique)
-    and of predicted paragraph labels (right = the gold paragraph has the technique)."""
+    """Reliability of predicted spans (right = overlaps a gold span of the same technique),
+    of predicted paragraph labels (right = the gold paragraph has the technique) and of the
+    predicted genre (the score of the label shown; right = the gold genre)."""
 
     spans: Reliability
     paragraphs: Reliability
+    genre: Reliability = field(default_factory=lambda: reliability((), ()))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"spans": self.spans.to_dict(), "paragraphs": self.paragraphs.to_dict()}
+        return {"spans": self.spans.to_dict(), "paragraphs": self.paragraphs.to_dict(),
+                "genre": self.genre.to_dict()}
 
 
 def confidence_report(pairs: Sequence[tuple[Document, Document | None]]) -> ConfidenceReport:
     """``ConfidenceReport`` of (gold, predicted) document pairs."""
-    return ConfidenceReport(reliability(*_span_pairs(pairs)), reliability(*_paragraph_pairs(pairs)))
+    return ConfidenceReport(reliability(*_span_pairs(pairs)), reliability(*_paragraph_pairs(pairs)),
+                            reliability(*_genre_pairs(pairs)))

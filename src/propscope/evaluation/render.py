@@ -48,12 +48,15 @@ def headline_table(report: EvaluationReport, *, title: str) -> Table:
 def confidence_table(report: EvaluationReport) -> Table:
     """Mean confidence against the observed rate of predicted spans and paragraph labels."""
     t = Table(title="Confidence against outcome", title_justify="left", caption_justify="left",
-              caption="right = overlaps a gold span of its technique / the gold paragraph has it; "
-                      "ECE = mean gap over 0.1-wide bins")
+              caption="right = overlaps a gold span of its technique / the gold paragraph has it "
+                      "/ the gold genre; ECE = mean gap over 0.1-wide bins")
     t.add_column("predictions")
     for name in ("count", "mean confidence", "right", "ECE", "Brier"):
         t.add_column(name, justify="right")
-    for name, r in (("spans", report.confidence.spans), ("paragraph labels", report.confidence.paragraphs)):
+    c = report.confidence
+    for name, r in (("spans", c.spans), ("paragraph labels", c.paragraphs), ("genre", c.genre)):
+        if not r.count:
+            continue
         t.add_row(name, str(r.count), f"{r.mean_confidence:.3f}", f"{r.observed:.3f}", f"{r.ece:.3f}",
                   f"{r.brier:.3f}")
     return t
