@@ -1,0 +1,57 @@
+"""How well summed calibrated span scores estimate the correct detections of each article.
+
+Usage: python benchmarks/expected_rates.py --data ../shared/data/semeval2023-task3-en
+       [--split splits/validation.txt] [--model NAME]
+
+Corpus profiles report ``expected`` rates: a group's summed span scores per 1,000 words,
+because a calibrated span score estimates the chance that the span overlaps a gold span of its
+technique. This scores that estimate on gold articles the model never trained on: per
+article, the error of the raw span count and of the summed scores against the number of
+right spans, and how each rate correlates with the article's gold-span rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+from scipy import stats
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    from propscope.datasets import load_semeval
+    from propscope.evaluation import predict_fresh
+    from propscope.evaluation.spans import by_label
+    from propscope.models import load_model
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, required=True, help="SemEval-2023 Task 3 folder (English)")
+    ap.add_argument("--split", type=Path, default=ROOT / "splits" / "validation.txt")
+    ap.add_argument("--model", default=None, help="model name or artifact folder (default: shipped)")
+    args = ap.parse_args()
+    ids = set(args.split.read_text(encoding="utf-8").split())
+    gold = [d for d in load_semeval(args.data).documents if d.id in ids]
+    model = load_model(args.model)
+    rows = []
+    for g, p in zip(gold, predict_fresh(model, gold), strict=True):
+        spans = by_label(g.spans)
+        right = sum(any(s.overlaps(a, b) for a, b in spans.get(s.label, ())) for s in p.spans)
+        rows.append((max(len(g.text.split()), 1), len(p.spans), sum(s.score for s in p.spans),
+                     right, len(g.spans)))
+    words, count, expected, right, gold_n = np.array(rows, dtype=float).T
+    print(f"{len(rows)} articles, model {model.info.name} {model.info.version}: {count.sum():.0f} spans, "
+          f"{right.sum():.0f} right, scores sum to {expected.sum():.1f}")
+    print("| estimate of an article's correct detections | mean absolute error (spans) "
+          "| Pearson with the gold-span rate | Spearman |")
+    print("| --- | --- | --- | --- |")
+    for name, est in (("raw span count", count), ("summed calibrated scores", expected)):
+        rate, truth = est / words, gold_n / words
+        print(f"| {name} | {np.mean(np.abs(est - right)):.2f} | "
+              f"{stats.pearsonr(rate, truth)[0]:.3f} | {stats.spearmanr(rate, truth)[0]:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
