@@ -158,15 +158,16 @@ def compute_profile(store: CorpusStore, *, by: tuple[str, ...] = ("outlet",), n_
     index = {r[0]: i for i, r in enumerate(rows)}
     labels = list(TECHNIQUES) + list(CATEGORIES)
     col = {lab: j for j, lab in enumerate(labels)}
+    n_lab = len(labels)
     # Span counts, then summed span scores, per article: articles x (2 * labels).
-    counts = np.zeros((len(rows), 2 * len(labels)))
+    counts = np.zeros((len(rows), 2 * n_lab))
     for aid, tech, cat, n, score in store.query(
             f"SELECT s.article_id, s.technique, s.category, count(*), sum(s.score) FROM spans s "
             f"JOIN articles a USING (article_id) WHERE {where} GROUP BY ALL", params):
         if tech in col:
             for j in (col[tech], col[cat]):
                 counts[index[aid], j] += n
-                counts[index[aid], len(labels) + j] += score
+                counts[index[aid], n_lab + j] += score
     frames: dict[str, set[str]] = defaultdict(set)
     for aid, frame in store.query(f"SELECT f.article_id, f.frame FROM frames f JOIN articles a "
                                   f"USING (article_id) WHERE {where}", params):
@@ -183,7 +184,6 @@ def compute_profile(store: CorpusStore, *, by: tuple[str, ...] = ("outlet",), n_
         prof.groups[key] = len(idx)
         c, w = counts[idx], words[idx]
         total_w, totals = float(w.sum()), c.sum(axis=0)
-        n_lab = len(labels)
         exp_low = exp_high = None
         if len(idx) >= MIN_BOOTSTRAP and total_w > 0:
             low, high = bootstrap_rates(c, w, n_boot=n_boot, confidence=confidence, rng=rng)
