@@ -64,3 +64,19 @@ def test_rich_markup_in_the_article_is_shown_literally(make_doc) -> None:  # typ
 def test_document_without_spans(make_doc) -> None:  # type: ignore[no-untyped-def]
     out = render(make_doc("A calm report.\n", []), colour=False)
     assert "(no technique found)" in out and "(none of 1 paragraphs labelled)" in out
+
+
+def test_spans_caption_says_how_many_are_expected_right_only_for_calibrated_scores(doc: Document) -> None:
+    from dataclasses import replace
+
+    from propscope.render.html import render_html
+
+    raw = " ".join(render(doc, colour=False, show_text=False).split())
+    assert "expected to match" not in raw and "expected to match" not in render_html(doc)
+    doc.model = replace(doc.model, calibrated=True)  # type: ignore[arg-type]
+    total = sum(s.score for s in doc.spans)
+    text = " ".join(render(doc, colour=False, show_text=False).split())
+    assert f"about {total:.0f} of these {len(doc.spans)} spans are expected to match" in text
+    page = " ".join(render_html(doc).split())
+    assert f"{len(doc.spans)} technique spans of" in page
+    assert f"(about {total:.0f} expected to match an annotator's" in page

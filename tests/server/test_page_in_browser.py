@@ -138,7 +138,10 @@ def test_slider_hides_weaker_spans_live(browser, server: Server) -> None:  # typ
     expected = {i + 1 for i, s in enumerate(spans) if s["score"] >= threshold}
     assert len(expected) < len(spans) or scores[0] >= threshold
     assert _shown_span_numbers(browser) == expected
-    assert browser.find_element(By.ID, "visible-count").text.startswith(f"{len(expected)} of {len(spans)}")
+    count = browser.find_element(By.ID, "visible-count").text
+    assert count.startswith(f"{len(expected)} of {len(spans)}")
+    right = math.floor(sum(s["score"] for s in spans if s["score"] >= threshold) + 0.5)  # Math.round
+    assert count.endswith(f"about {right} expected right"), count  # the shipped model calibrates
     slider.send_keys(Keys.END)
     assert _shown_span_numbers(browser) == {i + 1 for i, s in enumerate(spans) if s["score"] >= 1.0}
     slider.send_keys(Keys.HOME)

@@ -52,6 +52,9 @@ class Summary:
     span_count: int
     paragraph_count: int
     boilerplate_chars: int
+    # The spans' summed scores where the model calibrates them: how many of the span_count
+    # spans are expected to match an annotator's (None for raw scores).
+    expected_right: float | None = None
 
 
 def _unique(words: Iterable[str]) -> tuple[str, ...]:
@@ -92,6 +95,8 @@ def summarize(doc: Document) -> Summary:
         span_count=len(doc.spans),
         paragraph_count=len(doc.paragraphs),
         boilerplate_chars=sum(r.end - r.start for r in doc.boilerplate),
+        expected_right=sum(s.score for s in doc.spans)
+        if doc.model is not None and doc.model.calibrated else None,
     )
 
 

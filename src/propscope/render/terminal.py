@@ -102,10 +102,13 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
 
 
-def _spans_table(doc: Document) -> Table:
+def _spans_table(doc: Document, summary: Summary) -> Table:
+    caption = "score: the model's estimated chance that the span is right"
+    if summary.expected_right is not None:
+        caption += (f"; about {summary.expected_right:.0f} of these {summary.span_count} spans are "
+                    "expected to match an annotator's")
     table = Table(title="Spans", box=box.SIMPLE_HEAD, title_justify="left", expand=False,
-                  caption="score: the model's estimated chance that the span is right",
-                  caption_justify="left")
+                  caption=caption, caption_justify="left")
     table.add_column("#", justify="right")
     table.add_column("Technique")
     table.add_column("Score", justify="right")
@@ -172,9 +175,10 @@ def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True)
     parts: list[RenderableType] = [_header(doc), Text()]
     if show_text:
         parts += [_legend(plain=plain), Text(), _article(doc, lines, plain=plain), Text()]
+    summary = summarize(doc)
     if doc.spans:
-        parts.append(_spans_table(doc))
-    parts += _summary_tables(summarize(doc))
+        parts.append(_spans_table(doc, summary))
+    parts += _summary_tables(summary)
     return Group(*parts)
 
 

@@ -315,8 +315,11 @@
       fragment.append(renderLine(line, record.text, spans, levels, record.boilerplate || []));
     }
     article.append(fragment);
+    // With calibrated scores their sum estimates how many of the shown spans are right.
+    const right = record.model && record.model.calibrated && spans.length
+      ? ` · about ${Math.round(spans.reduce((sum, s) => sum + s.score, 0))} expected right` : "";
     $("visible-count").textContent =
-      `${spans.length} of ${state.spans.length} span${state.spans.length === 1 ? "" : "s"} shown`;
+      `${spans.length} of ${state.spans.length} span${state.spans.length === 1 ? "" : "s"} shown${right}`;
     return spans;
   }
 
