@@ -134,6 +134,7 @@ def test_health_and_version_name_the_loaded_model(api: httpx.Client) -> None:
     version = api.get("/api/version").json()
     assert health["status"] == "ok"
     assert health["model"]["name"] and health["model"] == version["model"]
+    assert health["model"]["calibrated"] is True  # the shipped model's scores are calibrated
     assert version["schema_version"] == SCHEMA_VERSION
 
 

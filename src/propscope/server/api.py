@@ -82,10 +82,10 @@ async def techniques(request: Request) -> JSONResponse:
     return JSONResponse(taxonomy())
 
 
-def _model_info(request: Request) -> dict[str, str] | None:
+def _model_info(request: Request) -> dict[str, Any] | None:
     info = state_of(request).model_info()
     return None if info is None else {"name": info.name, "version": info.version,
-                                      "trained_on": info.trained_on}
+                                      "trained_on": info.trained_on, "calibrated": info.calibrated}
 
 
 async def health(request: Request) -> JSONResponse:
