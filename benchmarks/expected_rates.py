@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     from propscope.datasets import load_semeval
     from propscope.evaluation import predict_fresh
-    from propscope.evaluation.spans import by_label
+    from propscope.evaluation.reliability import span_hits
     from propscope.models import load_model
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -37,8 +37,7 @@ def main() -> None:
     model = load_model(args.model)
     rows = []
     for g, p in zip(gold, predict_fresh(model, gold), strict=True):
-        spans = by_label(g.spans)
-        right = sum(any(s.overlaps(a, b) for a, b in spans.get(s.label, ())) for s in p.spans)
+        right = sum(span_hits(g, p))
         rows.append((max(len(g.text.split()), 1), len(p.spans), sum(s.score for s in p.spans),
                      right, len(g.spans)))
     words, count, expected, right, gold_n = np.array(rows, dtype=float).T

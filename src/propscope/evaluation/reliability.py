@@ -13,7 +13,7 @@ each bin compares its mean confidence with its observed rate.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -86,15 +86,19 @@ def reliability(confidences: Sequence[float], outcomes: Sequence[bool],
                        float(np.mean((c - y) ** 2)), tuple(bins))
 
 
+def span_hits(gold: Document, pred: Document) -> list[bool]:
+    """For each of ``pred``'s spans: whether it overlaps a span of ``gold`` with its technique."""
+    by_technique = by_label(gold.spans)
+    return [any(s.overlaps(a, b) for a, b in by_technique.get(s.label, ())) for s in pred.spans]
+
+
 def _span_pairs(pairs: Iterable[tuple[Document, Document | None]]) -> tuple[list[float], list[bool]]:
     conf, hit = [], []
     for g, p in pairs:
         if p is None:
             continue
-        gold = by_label(g.spans)
-        for s in p.spans:
-            conf.append(s.score)
-            hit.append(any(s.overlaps(a, b) for a, b in gold.get(s.label, ())))
+        conf += [s.score for s in p.spans]
+        hit += span_hits(g, p)
     return conf, hit
 
 
@@ -129,7 +133,7 @@ class ConfidenceReport:
 
     spans: Reliability
     paragraphs: Reliability
-    genre: Reliability = field(default_factory=lambda: reliability((), ()))
+    genre: Reliability
 
     def to_dict(self) -> dict[str, Any]:
         return {"spans": self.spans.to_dict(), "paragraphs": self.paragraphs.to_dict(),

@@ -96,7 +96,6 @@ def paragraph_evidence(head: LinearHead, vec: TextVectorizer, rows: sp.csr_matri
     return out
 
 
-
 def token_evidence(units: Units, labels: Sequence[str], probs: np.ndarray,
                    given: Sequence[Sequence[str]]) -> list[dict[str, list[tuple[int, int]]]]:
     """For each paragraph of ``units``, ``{label: [(start, end), ...]}`` over the token-level

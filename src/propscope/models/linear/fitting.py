@@ -307,8 +307,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
 
     oof_f = _oof(fit_frames, lambda h, te: h.proba(xf[te]), f_fold, n_folds, yf.shape)
     heads["frames"] = fit_frames(np.arange(len(yf)))
-    frame_f1 = _set_pooled_thresholds(heads["frames"], yf[f_fold >= 0], oof_f[f_fold >= 0])
     held_f = f_fold >= 0
+    frame_f1 = _set_pooled_thresholds(heads["frames"], yf[held_f], oof_f[held_f])
     confidence.fit_kind("frames", {f: (oof_f[held_f, j], yf[held_f, j]) for j, f in enumerate(FRAMES)})
 
     def rounded(d: dict[str, float]) -> dict[str, float]:

@@ -123,7 +123,6 @@ class LinearModel(FittedModel):
         self.fold_by = fold_by
         self.seed = seed
 
-
     @property
     def calibrated(self) -> bool:
         """True once confidence maps are fitted (artifacts from before 0.2.0 have none)."""
