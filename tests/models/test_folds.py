@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from propscope.errors import ModelError
-from propscope.models.folds import article_folds, topic_folds
+from propscope.models.folds import article_folds, ordered_folds, topic_folds
 from propscope.models.linear import LinearModel
 
 STORIES = {
@@ -31,6 +31,18 @@ def test_article_folds_are_a_balanced_seeded_permutation() -> None:
     assert sorted(np.bincount(f)) == [3, 3, 4]
     assert np.array_equal(f, article_folds(10, 3, seed=0))
     assert not np.array_equal(f, article_folds(10, 3, seed=1))
+
+
+def test_ordered_folds_hold_out_contiguous_stretches_oldest_first() -> None:
+    keys: list[float | None] = [5.0, None, 1.0, 9.0, 3.0, None, 7.0, 2.0, None, 8.0, 4.0, 6.0]
+    folds = ordered_folds(keys, 3, seed=0)
+    dated = {k: int(f) for k, f in zip(keys, folds, strict=True) if k is not None}
+    # Nine dated articles: keys 1-3 in the first fold, 4-6 in the second, 7-9 in the last.
+    assert dated == {k: (int(k) - 1) // 3 for k in dated}
+    undated = [int(f) for k, f in zip(keys, folds, strict=True) if k is None]
+    assert sorted(undated) == [0, 1, 2]  # one undated article for each fold
+    assert np.array_equal(folds, ordered_folds(keys, 3, seed=0))
+    assert np.bincount(folds).tolist() == [4, 4, 4]
 
 
 # Four stories for eight clusters: k-means says it found fewer distinct clusters, as it should.

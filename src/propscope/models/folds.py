@@ -1,9 +1,11 @@
-"""Article folds for out-of-fold fitting and cross-validation: random, or whole topics.
+"""Article folds for out-of-fold fitting and cross-validation: random, whole topics, or
+stretches of time.
 
 In a random fold most articles have siblings in training about the same event, so
 out-of-fold scores (and every threshold and confidence map fitted on them) describe
-articles about familiar stories. Topic folds hold out whole clusters of similar articles,
-the closest this data (no dates, no outlets) comes to news about events never seen.
+articles about familiar stories. Topic folds hold out whole clusters of similar articles;
+ordered folds hold out contiguous stretches of a sort key (a date, or an id assigned in
+order of collection), so the last fold is scored by models that saw only earlier articles.
 """
 
 from __future__ import annotations
@@ -19,6 +21,21 @@ CLUSTERS_PER_FOLD = 4
 def article_folds(n: int, folds: int, seed: int) -> np.ndarray:
     """A seeded permutation of ``n`` articles dealt round-robin to ``folds`` folds."""
     return np.random.default_rng(seed).permutation(n) % folds
+
+
+def ordered_folds(keys: Sequence[float | None], folds: int, seed: int) -> np.ndarray:
+    """A fold per article: articles with a key, sorted by it, cut into ``folds`` contiguous
+    blocks of (nearly) equal size, oldest first; articles whose key is ``None`` (no date
+    known) are dealt round-robin in a seeded order, so every fold gets its share of them.
+    Ties keep the input order."""
+    dated = sorted((float(k), i) for i, k in enumerate(keys) if k is not None)
+    order = [i for _, i in dated]
+    out = np.zeros(len(keys), dtype=int)
+    for block, part in enumerate(np.array_split(np.asarray(order, dtype=int), folds)):
+        out[part] = block
+    undated = np.asarray([i for i, k in enumerate(keys) if k is None], dtype=int)
+    out[undated] = article_folds(len(undated), folds, seed)
+    return out
 
 
 def topic_folds(texts: Sequence[str], folds: int, seed: int) -> tuple[np.ndarray, list[str]]:
