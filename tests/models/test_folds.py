@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
+from propscope.document import Document, split_paragraphs
 from propscope.errors import ModelError
 from propscope.models.folds import article_folds, ordered_folds, topic_folds
 from propscope.models.linear import LinearModel
@@ -63,5 +66,25 @@ def test_topic_folds_of_too_few_texts_fall_back_to_articles() -> None:
 
 
 def test_unknown_folding_is_a_clear_error(tiny_corpus) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ModelError, match="fold_by must be one of article, topic"):
-        LinearModel(folds=2, static_dim=0, max_word_features=200, fold_by="months").fit(tiny_corpus)
+    for bad in ({"fold_by": "months"}, {"confidence_folds": "months"}):
+        with pytest.raises(ModelError, match="confidence_folds must be one of article, topic, got 'months'"):
+            LinearModel(folds=2, static_dim=0, max_word_features=200, **bad).fit(tiny_corpus)
+
+
+def test_confidence_folds_change_the_scores_not_the_decisions(tiny_corpus) -> None:  # type: ignore[no-untyped-def]
+    """Maps fitted on a second out-of-fold pass (topic folds) leave every weight, threshold
+    and gate as the fold_by folds chose them; only the shown scores move."""
+    same = LinearModel(folds=2, static_dim=0, max_word_features=200,
+                       confidence_folds="article").fit(tiny_corpus)
+    topic = LinearModel(folds=2, static_dim=0, max_word_features=200).fit(tiny_corpus)
+    assert topic.confidence_folds == "topic"
+    for name, head in same.heads_.items():
+        other = topic.heads_[name]
+        assert np.array_equal(head.coef, other.coef) and np.array_equal(head.intercept, other.intercept), name
+        assert head.thresholds == other.thresholds and head.paragraph_gate == other.paragraph_gate, name
+    assert same.confidence_.to_json() != topic.confidence_.to_json()
+    text = Document(tiny_corpus[0].text)
+    text.paragraphs = split_paragraphs(text.text)
+    a, b = same.predict([copy.deepcopy(text)])[0], topic.predict([copy.deepcopy(text)])[0]
+    assert [(s.start, s.end, s.label) for s in a.spans] == [(s.start, s.end, s.label) for s in b.spans]
+    assert [p.techniques for p in a.paragraphs] == [p.techniques for p in b.paragraphs]

@@ -50,6 +50,8 @@ def test_train_model_writes_artifact_card_and_scores(semeval_tiny: Path, tmp_pat
     card = (out / "MODEL_CARD.md").read_text()
     assert "Appeal_to_Time" in card and "cannot be predicted" in card
     assert "## Per technique" in card
+    # Confidence maps come from topic folds by default, and the card's limits say so.
+    assert "The confidences were fitted for that case" in card
     assert load_model(out).info.trained_on.startswith("tiny-data (6 articles")
 
 

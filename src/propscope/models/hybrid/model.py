@@ -52,7 +52,8 @@ class HybridModel(LinearModel):
     kind: ClassVar[str] = "hybrid"
 
     # 0.2.0: the same weights as 0.1.0, with calibrated confidences (``linear/confidence.py``).
-    def __init__(self, *, name: str = "hybrid-v1", version: str = "0.2.0", tagger_filters: int = 128,
+    # 0.3.0: the same weights and decisions; confidence maps fitted on topic folds.
+    def __init__(self, *, name: str = "hybrid-v1", version: str = "0.3.0", tagger_filters: int = 128,
                  tagger_layers: int = 2,
                  tagger_dropout: float = 0.3, tagger_epochs: int = 6, tagger_lr: float = 2e-3,
                  tagger_paragraph_loss: float = 0.5, tagger_paragraph_weight: float = 0.3,
@@ -73,8 +74,10 @@ class HybridModel(LinearModel):
 
     def _extra_oof(self, units: Units, doc_fold: np.ndarray, n_folds: int, y_par: np.ndarray,
                    techniques: Sequence[str], token_techniques: Sequence[str],
-                   static: StaticEmbeddings | None, progress: Callable[[str], None]) -> Blend | None:
-        """Fit the tagger out of fold (for the calibration) and on everything (``tagger_``)."""
+                   static: StaticEmbeddings | None, progress: Callable[[str], None],
+                   final: bool = True) -> Blend | None:
+        """Fit the tagger out of fold (for the calibration) and, if ``final``, on everything
+        (``tagger_``)."""
         from propscope.models.tagger.training import TaggerConfig, TaggerData, fit_tagger
 
         if static is None:
@@ -97,13 +100,14 @@ class HybridModel(LinearModel):
             held = np.flatnonzero(par_fold == f)
             if not len(held) or len(held) == len(par_fold):
                 continue
-            progress(f"tagger, fold {f + 1}/{n_folds}")
+            progress(f"tagger, fold {f + 1}/{n_folds}" + ("" if final else " (for the confidences)"))
             w = fit_tagger(cfg, init, pad, data, np.flatnonzero(par_fold != f), progress)
             tok, par = forward(w, ids, units.tok_par, len(units.paragraphs))
             rows = np.isin(units.tok_par, held)
             oof_tok[rows], oof_par[held] = tok[rows], par[held]
-        progress("tagger, all training paragraphs")
-        self.tagger_ = fit_tagger(cfg, init, pad, data, np.arange(len(units.paragraphs)), progress)
+        if final:
+            progress("tagger, all training paragraphs")
+            self.tagger_ = fit_tagger(cfg, init, pad, data, np.arange(len(units.paragraphs)), progress)
         self.tagger_labels_ = labels
         self.tagger_par_labels_ = list(techniques)
         return self._blend(units, oof_par, oof_tok)

@@ -1,7 +1,9 @@
 """Fitting the linear model: every head, with thresholds from out-of-fold predictions.
 
-Folds are by article (a seeded permutation of documents), so no paragraph of a held-out
-article is ever seen by the model that scores it. Span detectors are trained with the
+Folds are by article (a seeded permutation of documents, or whole topics: ``fold_by``), so
+no paragraph of a held-out article is ever seen by the model that scores it. The confidence
+maps may come from a second pass on other folds (``confidence_folds``, by default whole
+topics), decoded with the decisions of the first. Span detectors are trained with the
 *out-of-fold* paragraph logits as their gate feature, which is what they will see at
 inference time (the paragraph classifier's scores on unseen text).
 """
@@ -113,15 +115,14 @@ def _set_pooled_thresholds(head: LinearHead, y: np.ndarray, oof: np.ndarray) -> 
     return f1
 
 
-def _apply_span_options(head: LinearHead, chosen: dict[str, SpanOption], probs: np.ndarray,
-                        par_probs: np.ndarray, n_gold: dict[str, int]) -> dict[str, float]:
-    """Set ``head``'s gates and thresholds to ``chosen``; mask ``probs`` (units x labels) in
-    place by the gates, as inference will. Returns each technique's own out-of-fold F1."""
+def _apply_span_options(head: LinearHead, chosen: dict[str, SpanOption],
+                        n_gold: dict[str, int]) -> dict[str, float]:
+    """Set ``head``'s gates and thresholds to ``chosen``; returns each technique's own
+    out-of-fold F1."""
     f1 = {}
-    for j, t in enumerate(head.labels):
+    for t in head.labels:
         o = chosen[t]
         head.paragraph_gate[t], head.thresholds[t] = o.gate, o.threshold
-        probs[:, j] = np.where(par_probs[:, j] >= o.gate, probs[:, j], 0.0)
         f1[t] = o.f1(n_gold[t])
     return f1
 
@@ -154,122 +155,167 @@ def _span_outcomes(units: Units, decoded: dict[str, tuple[np.ndarray, np.ndarray
     return out
 
 
+@dataclass
+class _OutOfFold:
+    """One out-of-fold pass over the technique heads: units x labels probabilities, each
+    scored by heads (and the blend's second scorer) fitted on the other folds."""
+
+    par: np.ndarray  # paragraphs x techniques, blended
+    gate: np.ndarray  # the same by the shape-blind gate head (``par`` itself without shape)
+    sent: np.ndarray  # sentences x sentence techniques
+    tok: np.ndarray  # tokens x token techniques, blended
+    sent_gate: np.ndarray  # the gate probability of each sentence's paragraph
+    tok_gate: np.ndarray  # the same per token
+
+
+def _mask_by_gates(head: LinearHead, probs: np.ndarray, par_probs: np.ndarray) -> None:
+    """Zero ``probs`` (units x ``head.labels``) where the paragraph is below the label's gate,
+    as inference does."""
+    for j, t in enumerate(head.labels):
+        probs[:, j] = np.where(par_probs[:, j] >= head.paragraph_gate.get(t, 0.0), probs[:, j], 0.0)
+
+
+def _folds(how: str, docs: Sequence[Document], n_folds: int, seed: int) -> np.ndarray:
+    if how not in FOLDINGS:
+        raise ModelError(f"fold_by and confidence_folds must be one of {', '.join(FOLDINGS)}, "
+                         f"got {how!r}.")
+    return topic_folds([d.text for d in docs], n_folds, seed)[0] if how == "topic" \
+        else article_folds(len(docs), n_folds, seed)
+
+
 def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
                document_level: Sequence[Document] = ()) -> FitResult:
     """Fit every head of ``m`` on gold ``docs``; ``document_level`` articles (genre and frame
-    labels only, no technique annotation) also train the genre and frame heads."""
+    labels only, no technique annotation) also train the genre and frame heads.
+
+    Decisions (thresholds, gates, span options) come from out-of-fold scores on ``m.fold_by``
+    folds. Where ``m.confidence_folds`` draws other folds, a second out-of-fold pass on those
+    fits the confidence maps, so a score can mean its rate on stories never seen while the
+    decisions stay tuned on the usual folds."""
     seed = m.seed
     techniques = technique_names(trainable_only=True)
     col = {t: j for j, t in enumerate(techniques)}
     progress("preparing paragraphs, sentences and tokens")
     units = build_units(docs)
     n_folds = max(1, min(m.folds, len(docs)))
-    if m.fold_by not in FOLDINGS:
-        raise ModelError(f"fold_by must be one of {', '.join(FOLDINGS)}, got {m.fold_by!r}.")
-    doc_fold = topic_folds([d.text for d in docs], n_folds, seed)[0] if m.fold_by == "topic" \
-        else article_folds(len(docs), n_folds, seed)
+    doc_fold = _folds(m.fold_by, docs, n_folds, seed)
+    conf_fold = _folds(m.confidence_folds, docs, n_folds, seed)
+    if np.array_equal(conf_fold, doc_fold):  # the same folds (or too few texts for topics)
+        conf_fold = doc_fold
 
     vec = TextVectorizer.fit(units.par_texts, max_word=m.max_word_features, max_char=m.max_char_features)
     static = distill(units.par_texts, dim=m.static_dim, encoder_words=m.static_encoder_words,
                      progress=progress) if m.static_dim > 0 else None
-    progress("paragraph classifier")
     mats = unit_matrices(vec, static, units, m.static_weight, m.shape_weight, m.static_frames_weight)
     xp = mats.par
+    # Span detectors are gated by (and see the logit of) a paragraph head blind to the
+    # paragraph's shape (see without_shape): gating on the shape-aware head cost span F1.
+    x_gate = without_shape(xp, m.shape_weight) if m.shape_weight > 0 else None
     yp = np.array([[t in p.techniques for t in techniques] for p in units.paragraphs], dtype=bool)
     yp = yp.reshape(len(units.paragraphs), len(techniques))
 
     sent_t, tok_t = split_techniques(docs, techniques, m.sentence_min_words)
-    # A kind built on this one may bring a second scorer; its out-of-fold probabilities are
-    # mixed in before any threshold is chosen (``blend.py``).
-    blend = m._extra_oof(units, doc_fold, n_folds, yp, techniques, tok_t, static, progress)
-
-    def paragraph_fitter(x: sp.csr_matrix) -> Callable[[np.ndarray], LinearHead]:
-        return lambda idx: fit_ovr(x[idx], yp[idx], techniques, c=m.c_paragraph, seed=seed)
-
-    def paragraph_head(x: sp.csr_matrix, mixed: bool = False,
-                       ) -> tuple[LinearHead, np.ndarray, dict[str, float]]:
-        """A paragraph head on ``x``, its out-of-fold probabilities (``mixed``: blended) and
-        per-technique OOF F1."""
-        oof = _oof(paragraph_fitter(x), lambda h, te: h.proba(x[te]), par_fold, n_folds, yp.shape)
-        if mixed and blend is not None:
-            oof = blend.paragraphs(oof, techniques)
-        head = paragraph_fitter(x)(np.arange(len(yp)))
-        return head, oof, _set_pooled_thresholds(head, yp, oof)
-
-    par_fold = doc_fold[units.par_doc]
-    par_head, oof_par, par_f1 = paragraph_head(xp, mixed=True)
-    heads: dict[str, LinearHead] = {"paragraph": par_head}
-    gate_head, oof_gate = par_head, oof_par
-    if m.shape_weight > 0:
-        progress("paragraph gate for the span detectors")
-        # Span detectors are gated by (and see the logit of) a paragraph head blind to the
-        # paragraph's shape (see without_shape): gating on the shape-aware head cost span F1.
-        gate_head, oof_gate, _ = paragraph_head(without_shape(xp, m.shape_weight))
-        heads["paragraph_gate"] = gate_head
-    oof_logit = logit(oof_gate)
-    gates = {t: [round(g * gate_head.thresholds[t], 4) for g in GATE_GRID] for t in techniques}
-
-    span_f1: dict[str, float] = {}
-    from_spans = np.zeros_like(yp)
-
-    progress(f"sentence-level span detectors ({len(sent_t)} techniques)")
     xs = sentence_matrix(vec, static, units.sent_texts, m.static_span_weight)
     ys = np.stack([unit_labels(units.sent_ranges, units.gold_spans(t), units.total, min_cover=0.35)
                    for t in sent_t], axis=1) if sent_t else np.zeros((len(units.sent_texts), 0))
-    gs = oof_logit[units.sent_par][:, [col[t] for t in sent_t]]
     sent_group = np.arange(len(units.sent_texts))
-
-    def fit_sent(idx: np.ndarray) -> LinearHead:
-        return fit_ovr(xs[idx], ys[idx], sent_t, c=m.c_sentence, seed=seed, gates=gs[idx])
-
-    oof_s = _oof(fit_sent, lambda h, te: h.proba(xs[te], gs[te]), doc_fold[units.par_doc][units.sent_par],
-                 n_folds, ys.shape)
-    heads["sentence"] = fit_sent(np.arange(len(ys)))
-    par_s = oof_gate[units.sent_par][:, [col[t] for t in sent_t]]
-    options, n_gold = span_options(sent_t, oof_s, par_s, units.sent_ranges, sent_group, units, gates)
-
-    progress(f"token-level span detectors ({len(tok_t)} techniques, {len(units.tok_feats)} tokens)")
     xt = token_matrix(units.tok_feats, m.hash_bits, static, m.static_span_weight)
     yt = np.stack([unit_labels(units.tok_ranges, units.gold_spans(t), units.total, min_cover=0.5)
                    for t in tok_t], axis=1) if tok_t else np.zeros((len(units.tok_feats), 0))
-    gt = oof_logit[units.tok_par][:, [col[t] for t in tok_t]]
+    sent_cols, tok_cols = [col[t] for t in sent_t], [col[t] for t in tok_t]
 
-    def fit_tok(idx: np.ndarray) -> LinearHead:
-        return fit_ovr(xt, yt, tok_t, c=m.c_token, seed=seed, gates=gt,
-                       rows=_sampled_rows(yt, idx, m.negative_ratio, seed))
+    def fit_par(x: sp.csr_matrix) -> Callable[[np.ndarray], LinearHead]:
+        return lambda idx: fit_ovr(x[idx], yp[idx], techniques, c=m.c_paragraph, seed=seed)
 
-    oof_t = _oof(fit_tok, lambda h, te: h.proba(xt[te], gt[te]), doc_fold[units.par_doc][units.tok_par],
-                 n_folds, yt.shape)
-    if blend is not None:
-        oof_t = blend.tokens(oof_t, tok_t)
-    heads["token"] = fit_tok(np.arange(len(yt)))
-    par_t = oof_gate[units.tok_par][:, [col[t] for t in tok_t]]
-    tok_options, tok_gold = span_options(tok_t, oof_t, par_t, units.tok_ranges, units.tok_par, units, gates,
-                                         units.tok_content, m.token_gap)
+    def fit_sent(gs: np.ndarray) -> Callable[[np.ndarray], LinearHead]:
+        return lambda idx: fit_ovr(xs[idx], ys[idx], sent_t, c=m.c_sentence, seed=seed, gates=gs[idx])
+
+    def fit_tok(gt: np.ndarray) -> Callable[[np.ndarray], LinearHead]:
+        return lambda idx: fit_ovr(xt, yt, tok_t, c=m.c_token, seed=seed, gates=gt,
+                                   rows=_sampled_rows(yt, idx, m.negative_ratio, seed))
+
+    def out_of_fold(fold: np.ndarray, final: bool, what: str) -> _OutOfFold:
+        # A kind built on this one may bring a second scorer; its out-of-fold probabilities
+        # are mixed in before any threshold is chosen (``blend.py``).
+        blend = m._extra_oof(units, fold, n_folds, yp, techniques, tok_t, static, progress, final=final)
+        par_fold = fold[units.par_doc]
+        progress(f"paragraph classifier{what}")
+        par = _oof(fit_par(xp), lambda h, te: h.proba(xp[te]), par_fold, n_folds, yp.shape)
+        if blend is not None:
+            par = blend.paragraphs(par, techniques)
+        gate = par
+        if x_gate is not None:
+            progress(f"paragraph gate for the span detectors{what}")
+            gate = _oof(fit_par(x_gate), lambda h, te: h.proba(x_gate[te]), par_fold, n_folds, yp.shape)
+        lg = logit(gate)
+        # The span detectors see the out-of-fold gate logit, as they will see unseen text's.
+        gs, gt = lg[units.sent_par][:, sent_cols], lg[units.tok_par][:, tok_cols]
+        progress(f"sentence-level span detectors ({len(sent_t)} techniques){what}")
+        sent = _oof(fit_sent(gs), lambda h, te: h.proba(xs[te], gs[te]), par_fold[units.sent_par],
+                    n_folds, ys.shape)
+        progress(f"token-level span detectors ({len(tok_t)} techniques, {len(units.tok_feats)} "
+                 f"tokens){what}")
+        tok = _oof(fit_tok(gt), lambda h, te: h.proba(xt[te], gt[te]), par_fold[units.tok_par],
+                   n_folds, yt.shape)
+        if blend is not None:
+            tok = blend.tokens(tok, tok_t)
+        return _OutOfFold(par, gate, sent, tok, gate[units.sent_par][:, sent_cols],
+                          gate[units.tok_par][:, tok_cols])
+
+    oof = out_of_fold(doc_fold, final=True, what="")
+    everything = np.arange(len(yp))
+    heads: dict[str, LinearHead] = {"paragraph": fit_par(xp)(everything)}
+    par_f1 = _set_pooled_thresholds(heads["paragraph"], yp, oof.par)
+    gate_head = heads["paragraph"]
+    if x_gate is not None:
+        gate_head = heads["paragraph_gate"] = fit_par(x_gate)(everything)
+        _set_pooled_thresholds(gate_head, yp, oof.gate)
+    gates = {t: [round(g * gate_head.thresholds[t], 4) for g in GATE_GRID] for t in techniques}
+    lg = logit(oof.gate)
+    heads["sentence"] = fit_sent(lg[units.sent_par][:, sent_cols])(np.arange(len(ys)))
+    heads["token"] = fit_tok(lg[units.tok_par][:, tok_cols])(np.arange(len(yt)))
+    options, n_gold = span_options(sent_t, oof.sent, oof.sent_gate, units.sent_ranges, sent_group, units,
+                                   gates)
+    tok_options, tok_gold = span_options(tok_t, oof.tok, oof.tok_gate, units.tok_ranges, units.tok_par,
+                                         units, gates, units.tok_content, m.token_gap)
 
     progress("choosing span thresholds for pooled F1")
     chosen, span_micro = choose_span_options(options | tok_options, n_gold | tok_gold)
-    for head, probs, par_probs in ((heads["sentence"], oof_s, par_s), (heads["token"], oof_t, par_t)):
-        span_f1.update(_apply_span_options(head, chosen, probs, par_probs, n_gold | tok_gold))
-    decoded = _decode(sent_t, oof_s, units.sent_ranges, sent_group, heads["sentence"].thresholds)
-    decoded |= _decode(tok_t, oof_t, units.tok_ranges, units.tok_par, heads["token"].thresholds,
-                       units.tok_content, m.token_gap)
-    _span_paragraph_labels(units, decoded, col, from_spans)
-    confidence = ConfidenceMaps()
-    confidence.fit_kind("paragraph", {t: (oof_par[:, j], yp[:, j]) for j, t in enumerate(techniques)})
-    confidence.fit_kind("span", _span_outcomes(units, decoded))
+    span_f1: dict[str, float] = {}
+    for head in (heads["sentence"], heads["token"]):
+        span_f1.update(_apply_span_options(head, chosen, n_gold | tok_gold))
 
+    def decode(scores: _OutOfFold) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Spans as the fitted heads decode them from ``scores`` (gated in place)."""
+        _mask_by_gates(heads["sentence"], scores.sent, scores.sent_gate)
+        _mask_by_gates(heads["token"], scores.tok, scores.tok_gate)
+        return _decode(sent_t, scores.sent, units.sent_ranges, sent_group, heads["sentence"].thresholds) \
+            | _decode(tok_t, scores.tok, units.tok_ranges, units.tok_par, heads["token"].thresholds,
+                      units.tok_content, m.token_gap)
+
+    decoded = decode(oof)
+    from_spans = np.zeros_like(yp)
+    _span_paragraph_labels(units, decoded, col, from_spans)
     progress("choosing how paragraph labels combine with spans")
-    par_pred = oof_par >= par_head.threshold_array()
+    par_pred = oof.par >= heads["paragraph"].threshold_array()
     mode_f1 = {"classifier": micro_f1(yp, par_pred), "union": micro_f1(yp, par_pred | from_spans)}
     mode = max(mode_f1, key=mode_f1.__getitem__)
+
+    if conf_fold is not doc_fold:
+        conf = out_of_fold(conf_fold, final=False, what=f" ({m.confidence_folds} folds, for the confidences)")
+        conf_decoded = decode(conf)
+    else:
+        conf, conf_decoded = oof, decoded
+    confidence = ConfidenceMaps()
+    confidence.fit_kind("paragraph", {t: (conf.par[:, j], yp[:, j]) for j, t in enumerate(techniques)})
+    confidence.fit_kind("span", _span_outcomes(units, conf_decoded))
 
     progress("genre and frame classifiers")
     # Articles labelled for genre and frames only join every training fold of these two
     # heads (fold -1: never held out), so out-of-fold scores stay on the same articles.
     doc_texts = units.doc_texts
     xd, xfr, all_docs = mats.doc, mats.frames, list(docs)
-    doc_fold_all = doc_fold
+    doc_fold_all, conf_fold_all = doc_fold, conf_fold
     if document_level:
         extra_units = build_units(document_level, with_tokens=False)
         extra = unit_matrices(vec, static, extra_units, m.static_weight, m.shape_weight,
@@ -278,6 +324,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
         doc_texts = doc_texts + extra_units.doc_texts  # the analysed text, as for ``docs``
         all_docs += document_level
         doc_fold_all = np.concatenate([doc_fold, np.full(len(document_level), -1)])
+        conf_fold_all = np.concatenate([conf_fold, np.full(len(document_level), -1)])
     with_genre = np.array([d.genre is not None for d in all_docs])
     genres = [d.genre.label for d in all_docs if d.genre is not None]
     style = StyleScaler.fit(doc_texts, weight=m.style_weight) if m.style_weight > 0 else None
@@ -309,6 +356,10 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     heads["frames"] = fit_frames(np.arange(len(yf)))
     held_f = f_fold >= 0
     frame_f1 = _set_pooled_thresholds(heads["frames"], yf[held_f], oof_f[held_f])
+    if conf_fold is not doc_fold:
+        f_fold = conf_fold_all[with_frames]
+        oof_f = _oof(fit_frames, lambda h, te: h.proba(xf[te]), f_fold, n_folds, yf.shape)
+        held_f = f_fold >= 0
     confidence.fit_kind("frames", {f: (oof_f[held_f, j], yf[held_f, j]) for j, f in enumerate(FRAMES)})
 
     def rounded(d: dict[str, float]) -> dict[str, float]:
