@@ -49,7 +49,7 @@ evaluate: install
 bench: install-dev
 	$(PY) benchmarks/run.py --data $(DATA)
 
-# 3-fold cross-validation by article of the shipped kind over all 446 training articles (about 9 minutes).
+# 3-fold cross-validation by article of the shipped kind over all 446 training articles (about 13 minutes).
 cv: install-dev
 	$(PY) benchmarks/cv.py --data $(DATA) --folds 3
 
