@@ -83,7 +83,7 @@ class LinearModel(FittedModel):
         folds: article folds for out-of-fold threshold calibration.
         fold_by: how those folds are drawn: ``"article"`` (a seeded permutation) or
             ``"topic"`` (whole clusters of similar articles, ``models/folds.py``), so every
-            threshold and confidence map is fitted on scores for stories the heads never saw.
+            threshold is chosen on scores for stories the heads never saw.
         confidence_folds: how the folds behind the confidence maps are drawn (the same two
             choices). Where it differs from ``fold_by``, a second out-of-fold pass fits the
             maps, so a score estimates its rate on stories the model never saw while the
