@@ -168,13 +168,6 @@ class _OutOfFold:
     tok_gate: np.ndarray  # the same per token
 
 
-def _mask_by_gates(head: LinearHead, probs: np.ndarray, par_probs: np.ndarray) -> None:
-    """Zero ``probs`` (units x ``head.labels``) where the paragraph is below the label's gate,
-    as inference does."""
-    for j, t in enumerate(head.labels):
-        probs[:, j] = np.where(par_probs[:, j] >= head.paragraph_gate.get(t, 0.0), probs[:, j], 0.0)
-
-
 def _folds(how: str, docs: Sequence[Document], n_folds: int, seed: int) -> np.ndarray:
     if how not in FOLDINGS:
         raise ModelError(f"fold_by and confidence_folds must be one of {', '.join(FOLDINGS)}, "
@@ -247,9 +240,9 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
         if x_gate is not None:
             progress(f"paragraph gate for the span detectors{what}")
             gate = _oof(fit_par(x_gate), lambda h, te: h.proba(x_gate[te]), par_fold, n_folds, yp.shape)
-        lg = logit(gate)
+        sent_gate, tok_gate = gate[units.sent_par][:, sent_cols], gate[units.tok_par][:, tok_cols]
         # The span detectors see the out-of-fold gate logit, as they will see unseen text's.
-        gs, gt = lg[units.sent_par][:, sent_cols], lg[units.tok_par][:, tok_cols]
+        gs, gt = logit(sent_gate), logit(tok_gate)
         progress(f"sentence-level span detectors ({len(sent_t)} techniques){what}")
         sent = _oof(fit_sent(gs), lambda h, te: h.proba(xs[te], gs[te]), par_fold[units.sent_par],
                     n_folds, ys.shape)
@@ -259,8 +252,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
                    n_folds, yt.shape)
         if blend is not None:
             tok = blend.tokens(tok, tok_t)
-        return _OutOfFold(par, gate, sent, tok, gate[units.sent_par][:, sent_cols],
-                          gate[units.tok_par][:, tok_cols])
+        return _OutOfFold(par, gate, sent, tok, sent_gate, tok_gate)
 
     oof = out_of_fold(doc_fold, final=True, what="")
     everything = np.arange(len(yp))
@@ -271,9 +263,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
         gate_head = heads["paragraph_gate"] = fit_par(x_gate)(everything)
         _set_pooled_thresholds(gate_head, yp, oof.gate)
     gates = {t: [round(g * gate_head.thresholds[t], 4) for g in GATE_GRID] for t in techniques}
-    lg = logit(oof.gate)
-    heads["sentence"] = fit_sent(lg[units.sent_par][:, sent_cols])(np.arange(len(ys)))
-    heads["token"] = fit_tok(lg[units.tok_par][:, tok_cols])(np.arange(len(yt)))
+    heads["sentence"] = fit_sent(logit(oof.sent_gate))(np.arange(len(ys)))
+    heads["token"] = fit_tok(logit(oof.tok_gate))(np.arange(len(yt)))
     options, n_gold = span_options(sent_t, oof.sent, oof.sent_gate, units.sent_ranges, sent_group, units,
                                    gates)
     tok_options, tok_gold = span_options(tok_t, oof.tok, oof.tok_gate, units.tok_ranges, units.tok_par,
@@ -287,8 +278,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
 
     def decode(scores: _OutOfFold) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Spans as the fitted heads decode them from ``scores`` (gated in place)."""
-        _mask_by_gates(heads["sentence"], scores.sent, scores.sent_gate)
-        _mask_by_gates(heads["token"], scores.tok, scores.tok_gate)
+        heads["sentence"].gated(scores.sent, scores.gate, units.sent_par, col)
+        heads["token"].gated(scores.tok, scores.gate, units.tok_par, col)
         return _decode(sent_t, scores.sent, units.sent_ranges, sent_group, heads["sentence"].thresholds) \
             | _decode(tok_t, scores.tok, units.tok_ranges, units.tok_par, heads["token"].thresholds,
                       units.tok_content, m.token_gap)

@@ -56,6 +56,16 @@ class LinearHead:
     def proba(self, x: sp.csr_matrix, gate_values: np.ndarray | None = None) -> np.ndarray:
         return sigmoid(self.decision(x, gate_values))
 
+    def gated(self, probs: np.ndarray, par: np.ndarray, unit_par: np.ndarray,
+              col: dict[str, int]) -> np.ndarray:
+        """Zero, in place, the unit probabilities ``probs`` (units x labels) whose paragraph's
+        probability (``par[unit_par[i], col[label]]``) is below the label's paragraph gate."""
+        for j, t in enumerate(self.labels):
+            gate = self.paragraph_gate.get(t, 0.0)
+            if gate > 0:
+                probs[:, j] = np.where(par[unit_par, col[t]] >= gate, probs[:, j], 0.0)
+        return probs
+
     def softmax(self, x: sp.csr_matrix) -> np.ndarray:
         z = self.decision(x)
         z = z - z.max(axis=1, keepdims=True)

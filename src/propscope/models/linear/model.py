@@ -337,16 +337,6 @@ class Scored:
         self.spans = spans
 
 
-def _gated(head: LinearHead, probs: np.ndarray, par: np.ndarray, unit_par: np.ndarray,
-           col: dict[str, int]) -> np.ndarray:
-    """Zero unit probabilities whose paragraph's probability is below the head's gate."""
-    for j, t in enumerate(head.labels):
-        gate = head.paragraph_gate.get(t, 0.0)
-        if gate > 0:
-            probs[:, j] = np.where(par[unit_par, col[t]] >= gate, probs[:, j], 0.0)
-    return probs
-
-
 def score_units(model: LinearModel, units: Units) -> Scored:
     """Run every head of a fitted ``model`` over ``units``."""
     from propscope.models.linear.spans import decode_runs
@@ -370,7 +360,7 @@ def score_units(model: LinearModel, units: Units) -> Scored:
     if sent.labels and len(units.sent_texts):
         gates = par_logit[units.sent_par][:, [col[t] for t in sent.labels]]
         xs = sentence_matrix(vec, model.static_, units.sent_texts, model.static_span_weight)
-        probs = _gated(sent, sent.proba(xs, gates), gate_par, units.sent_par, col)
+        probs = sent.gated(sent.proba(xs, gates), gate_par, units.sent_par, col)
         for j, t in enumerate(sent.labels):
             spans.append((t, *decode_runs(units.sent_ranges, np.arange(len(units.sent_texts)),
                                           probs[:, j], sent.thresholds.get(t, 1.01))))
@@ -383,7 +373,7 @@ def score_units(model: LinearModel, units: Units) -> Scored:
         if blend is not None:
             probs = blend.tokens(probs, tok.labels)
         tok_probs = probs.copy()
-        probs = _gated(tok, probs, gate_par, units.tok_par, col)
+        probs = tok.gated(probs, gate_par, units.tok_par, col)
         for j, t in enumerate(tok.labels):
             spans.append((t, *decode_runs(units.tok_ranges, units.tok_par, probs[:, j],
                                           tok.thresholds.get(t, 1.01), units.tok_content, model.token_gap)))
