@@ -29,6 +29,12 @@ def _r(x: float) -> float:
     return round(float(x), 4)
 
 
+def model_to_dict(info: ModelInfo) -> dict[str, Any]:
+    """The JSON form of ``info``: every field under its own name (analyses, ``/api/health``)."""
+    return {"name": info.name, "version": info.version, "trained_on": info.trained_on,
+            "calibrated": info.calibrated}
+
+
 def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
     """Serialise ``doc`` to the JSON contract (a dict of plain JSON types)."""
     out: dict[str, Any] = {"id": doc.id, "source": doc.source}
@@ -57,12 +63,7 @@ def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
     out["metadata"] = {"title": m.title, "outlet": m.outlet, "author": m.author,
                        "published": m.published, "url": m.url,
                        "republished_from": m.republished_from}
-    out["model"] = (
-        {"name": doc.model.name, "version": doc.model.version, "trained_on": doc.model.trained_on,
-         "calibrated": doc.model.calibrated}
-        if doc.model
-        else None
-    )
+    out["model"] = model_to_dict(doc.model) if doc.model else None
     return out
 
 

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from propscope import __version__
 from propscope.document import Document
-from propscope.serialize import SCHEMA_VERSION, to_dict
+from propscope.serialize import SCHEMA_VERSION, model_to_dict, to_dict
 from propscope.server.errors import HTTPError
 from propscope.server.inputs import documents
 from propscope.server.openapi import openapi_schema
@@ -84,8 +84,7 @@ async def techniques(request: Request) -> JSONResponse:
 
 def _model_info(request: Request) -> dict[str, Any] | None:
     info = state_of(request).model_info()
-    return None if info is None else {"name": info.name, "version": info.version,
-                                      "trained_on": info.trained_on, "calibrated": info.calibrated}
+    return None if info is None else model_to_dict(info)
 
 
 async def health(request: Request) -> JSONResponse:
