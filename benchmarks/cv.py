@@ -106,9 +106,11 @@ def main(argv: list[str] | None = None) -> int:
         for line in clusters:
             print(line, file=sys.stderr)
     elif args.folds_by == "time":
-        fold = ordered_folds([collection_order(d.id) for d in docs], args.folds, args.seed)
+        keys = [collection_order(d.id) for d in docs]
+        fold = ordered_folds(keys, args.folds, args.seed)
         for f in range(args.folds):
-            dated = sorted(d.id for d, k in zip(docs, fold, strict=True) if k == f and collection_order(d.id))
+            dated = sorted(d.id for d, k, key in zip(docs, fold, keys, strict=True)
+                           if k == f and key is not None)
             print(f"fold {f + 1}: {int(sum(fold == f))} articles, dated ids {dated[0]}-{dated[-1]}",
                   file=sys.stderr)
     else:

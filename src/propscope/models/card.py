@@ -73,11 +73,9 @@ def _confidence_section(m: dict[str, Any], manifest: dict[str, Any]) -> list[str
     conf = m.get("confidence")
     if not conf or not manifest.get("confidence"):
         return []
-    p = manifest.get("params", {})
-    folds = "topic" if p.get("confidence_folds", p.get("fold_by")) == "topic" else "article"
     fitted_on = ("out-of-fold predictions of models that never saw the article's topic (folds of "
                  "whole clusters of similar articles, `confidence_folds`), so that they hold for "
-                 "stories the model never saw" if folds == "topic" else "out-of-fold predictions")
+                 "stories the model never saw" if _maps_from_topics(manifest) else "out-of-fold predictions")
     lines = ["", "## What the confidences mean",
              f"Scores are calibrated on {fitted_on} (a monotone Platt map per technique and "
              "frame; decisions stay on the raw probabilities, so the labels and F1 above do not depend on "
@@ -102,14 +100,20 @@ def _confidence_section(m: dict[str, Any], manifest: dict[str, Any]) -> list[str
     return lines
 
 
+def _maps_from_topics(manifest: dict[str, Any]) -> bool:
+    """Whether the artifact's confidence maps were fitted on topic folds (artifacts from
+    before ``confidence_folds`` fitted them on their ``fold_by`` folds)."""
+    p = manifest.get("params", {})
+    return bool(p.get("confidence_folds", p.get("fold_by")) == "topic")
+
+
 def _drift_limit(manifest: dict[str, Any]) -> str:
     """What new stories and periods cost, as measured (BENCHMARKS.md), by how the confidence
     maps were fitted."""
-    p = manifest.get("params", {})
     head = ("- On stories the model never saw (topic-held-out cross-validation) every score is worse "
             "(paragraph micro-F1 about 5 points, frames about 8), and about as much on a later period "
             "(time-ordered folds). ")
-    if p.get("confidence_folds", p.get("fold_by")) == "topic":
+    if _maps_from_topics(manifest):
         return head + ("The confidences were fitted for that case: on unseen topics span and "
                        "paragraph scores sit about 5 and 4 points from the observed rates (9 with maps "
                        "from ordinary folds), on a later period about 3 (6-7). See BENCHMARKS.md.")
