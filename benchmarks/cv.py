@@ -30,15 +30,13 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from propscope.datasets import load_semeval
-from propscope.evaluation import evaluate, predict_fresh
+from propscope.evaluation.crossval import FOLDS_BY, cross_validate
 from propscope.models import MODELS
 from propscope.models.base import _import_builtin_models
-from propscope.models.folds import article_folds, ordered_folds, topic_folds
 
 
 def _genre_f1(report: Any, genre: str) -> float:
@@ -61,16 +59,6 @@ HEADLINE = {
 }
 
 
-# Ids of the SemEval-2023 English training articles that follow collection order; the
-# others (111111xxx, 999xxxxxx) carry no date (see the module docstring).
-DATED_IDS = range(600_000_000, 900_000_000)
-
-
-def collection_order(doc_id: str) -> float | None:
-    """The article's position in collection order, or None where its id says nothing."""
-    return float(doc_id) if doc_id.isdigit() and int(doc_id) in DATED_IDS else None
-
-
 def _value(raw: str) -> Any:
     try:
         return json.loads(raw)
@@ -86,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="model constructor parameter (repeatable)")
-    ap.add_argument("--folds-by", choices=("article", "topic", "time"), default="article",
+    ap.add_argument("--folds-by", choices=FOLDS_BY, default="article",
                     help="article: a seeded permutation (default); topic: whole clusters of similar "
                          "articles held out together; time: contiguous stretches of collection "
                          "order, oldest first")
@@ -100,46 +88,28 @@ def main(argv: list[str] | None = None) -> int:
     data = load_semeval(args.data)
     docs = data.documents  # scored; with --document-level, data.document_level joins every training fold
     document_level = data.document_level if args.document_level else []
-    clusters: list[str] = []
-    if args.folds_by == "topic":
-        fold, clusters = topic_folds([d.text for d in docs], args.folds, args.seed)
-        for line in clusters:
-            print(line, file=sys.stderr)
-    elif args.folds_by == "time":
-        keys = [collection_order(d.id) for d in docs]
-        fold = ordered_folds(keys, args.folds, args.seed)
-        for f in range(args.folds):
-            dated = sorted(d.id for d, k, key in zip(docs, fold, keys, strict=True)
-                           if k == f and key is not None)
-            print(f"fold {f + 1}: {int(sum(fold == f))} articles, dated ids {dated[0]}-{dated[-1]}",
-                  file=sys.stderr)
-    else:
-        fold = article_folds(len(docs), args.folds, args.seed)
-    preds, per_fold, seconds = [], [], []
-    for f in range(args.folds):
-        train = [d for d, k in zip(docs, fold, strict=True) if k != f]
-        test = [d for d, k in zip(docs, fold, strict=True) if k == f]
-        t0 = time.perf_counter()
-        model = MODELS[args.kind](seed=args.seed, **params).fit(train, document_level=document_level)
-        seconds.append(time.perf_counter() - t0)
-        pred = predict_fresh(model, test)
-        report = evaluate(test, pred)
-        per_fold.append({name: get(report) for name, get in HEADLINE.items()})
-        preds.extend(pred)
-        print(f"fold {f + 1}/{args.folds}: fit {seconds[-1]:.0f} s, "
-              + ", ".join(f"{k} {100 * v:.1f}" for k, v in per_fold[-1].items()), file=sys.stderr, flush=True)
-    pooled = evaluate(docs, preds)
-    recent_ids = {d.id for d in docs if d.id.startswith("83")}
-    recent = evaluate([d for d in docs if d.id in recent_ids], [p for p in preds if p.id in recent_ids])
+
+    def progress(msg: str) -> None:
+        # Only the fold-level stages: the fits' own steps would flood the log.
+        if msg.startswith("cross-validation"):
+            print(msg, file=sys.stderr, flush=True)
+
+    cv = cross_validate(lambda: MODELS[args.kind](seed=args.seed, **params), docs, folds=args.folds,
+                        folds_by=args.folds_by, seed=args.seed, document_level=document_level,
+                        progress=progress)
+    per_fold = [{name: get(r) for name, get in HEADLINE.items()} for r in cv.per_fold]
+    for f, (scores, sec) in enumerate(zip(per_fold, cv.fit_seconds, strict=True)):
+        print(f"fold {f + 1}/{args.folds}: fit {sec:.0f} s, "
+              + ", ".join(f"{k} {100 * v:.1f}" for k, v in scores.items()), file=sys.stderr)
     result = {
         "kind": args.kind, "params": params, "document_level_articles": len(document_level),
-        "folds": args.folds, "folds_by": args.folds_by, "clusters": clusters, "seed": args.seed,
+        "folds": args.folds, "folds_by": args.folds_by,
+        "clusters": cv.plan.notes if args.folds_by == "topic" else [], "seed": args.seed,
         "articles": len(docs),
-        "fit_seconds_mean": round(statistics.mean(seconds), 1),
-        "pooled": {k: round(get(pooled), 4) for k, get in HEADLINE.items()},
-        "fold_sd": {k: round(statistics.stdev([p[k] for p in per_fold]), 4) for k in HEADLINE}
-        if args.folds > 1 else {},
-        "recent_83": {k: round(get(recent), 4) for k, get in HEADLINE.items()},
+        "fit_seconds_mean": round(statistics.mean(cv.fit_seconds), 1),
+        "pooled": {k: round(get(cv.pooled), 4) for k, get in HEADLINE.items()},
+        "fold_sd": {k: round(statistics.stdev([p[k] for p in per_fold]), 4) for k in HEADLINE},
+        "recent_83": {k: round(get(cv.recent), 4) for k, get in HEADLINE.items()} if cv.recent else {},
         "per_fold": [{k: round(v, 4) for k, v in p.items()} for p in per_fold],
     }
     print(json.dumps(result, indent=1))

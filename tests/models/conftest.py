@@ -64,3 +64,14 @@ def tiny_corpus() -> list[Document]:
 def tiny_corpus_module() -> list[Document]:
     """The same corpus, shared by a module's tests (for fits that take a few seconds)."""
     return make_corpus()
+
+
+@pytest.fixture(scope="module")
+def corpus16() -> list[Document]:
+    """The tiny corpus twice over (16 articles), so that every fold of a cross-validation
+    still trains on both genres."""
+    docs = make_corpus()
+    for d in make_corpus():
+        d.id += "b"
+        docs.append(d)
+    return docs
