@@ -40,11 +40,19 @@ lint: install-dev
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/mypy src
 
+# The shipped recipe: 3-fold cross-validation for the model card, then a fit on every article
+# (about 20 minutes on 2 cores).
 train: install-dev
 	$(VENV)/bin/propscope train --data $(DATA)
 
-evaluate: install
-	$(VENV)/bin/propscope evaluate --data $(DATA) --split splits/validation.txt
+# The shipped model learnt from every article, so held-out scores need a model that did not:
+# one trained without splits/validation.txt (about 6 minutes, once), scored on it.
+runs/hybrid-split/model.json:
+	$(MAKE) install-dev
+	$(VENV)/bin/propscope train --data $(DATA) --split splits/validation.txt --out runs/hybrid-split
+
+evaluate: install runs/hybrid-split/model.json
+	$(VENV)/bin/propscope evaluate --data $(DATA) --split splits/validation.txt --model runs/hybrid-split
 
 bench: install-dev
 	$(PY) benchmarks/run.py --data $(DATA)

@@ -5,7 +5,9 @@ Usage: python benchmarks/expected_rates.py --data ../shared/data/semeval2023-tas
 
 Corpus profiles report ``expected`` rates: a group's summed span scores per 1,000 words,
 because a calibrated span score estimates the chance that the span overlaps a gold span of its
-technique. This scores that estimate on gold articles the model never trained on: per
+technique. This scores that estimate on gold articles the model never trained on (the
+shipped model trained on every article: pass ``--model`` a model trained with ``propscope
+train --split splits/validation.txt``): per
 article, the error of the raw span count and of the summed scores against the number of
 right spans, and how each rate correlates with the article's gold-span rate.
 """
@@ -26,6 +28,7 @@ def main() -> None:
     from propscope.evaluation import predict_fresh
     from propscope.evaluation.reliability import span_hits
     from propscope.models import load_model
+    from propscope.models.training import trained_article_ids
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, required=True, help="SemEval-2023 Task 3 folder (English)")
@@ -33,6 +36,9 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="model name or artifact folder (default: shipped)")
     args = ap.parse_args()
     ids = set(args.split.read_text(encoding="utf-8").split())
+    if ids & (trained_article_ids(args.model) or set()):
+        raise SystemExit(f"The model was trained on articles of {args.split}; pass --model a model trained "
+                         f"with `propscope train --split {args.split}`.")
     gold = [d for d in load_semeval(args.data).documents if d.id in ids]
     model = load_model(args.model)
     rows = []

@@ -18,14 +18,13 @@ TINY = {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
         "static_encoder_words": False}
 
 
-@pytest.fixture
-def semeval_tiny(tmp_path: Path, tiny_corpus: list[Document]) -> Path:
-    """The tiny corpus as files: articles, span labels, paragraph labels, genre and frames."""
-    root = tmp_path / "tiny-data"
+def write_layout(root: Path, docs: list[Document]) -> Path:
+    """``docs`` as files in the shared task's layout: articles, span labels, paragraph labels,
+    genre and frames."""
     (root / "train-articles").mkdir(parents=True)
     (root / "train-labels-spans").mkdir()
     par_rows, genre_rows, frame_rows = [], [], []
-    for doc in tiny_corpus:
+    for doc in docs:
         (root / "train-articles" / f"article{doc.id}.txt").write_text(doc.text, encoding="utf-8")
         spans = "".join(f"{doc.id}\t{s.label}\t{s.start}\t{s.end}\n" for s in doc.spans)
         (root / "train-labels-spans" / f"article{doc.id}-labels-subtask-3.txt").write_text(spans)
@@ -37,6 +36,17 @@ def semeval_tiny(tmp_path: Path, tiny_corpus: list[Document]) -> Path:
     (root / "train-labels-genre.txt").write_text("".join(genre_rows))
     (root / "train-labels-frames.txt").write_text("".join(frame_rows))
     return root
+
+
+@pytest.fixture
+def semeval_tiny(tmp_path: Path, tiny_corpus: list[Document]) -> Path:
+    return write_layout(tmp_path / "tiny-data", tiny_corpus)
+
+
+@pytest.fixture
+def semeval_16(tmp_path: Path, corpus16: list[Document]) -> Path:
+    """Sixteen articles: enough for a 2-fold cross-validation whose folds see both genres."""
+    return write_layout(tmp_path / "data-16", corpus16)
 
 
 def test_train_model_writes_artifact_card_and_scores(semeval_tiny: Path, tmp_path: Path) -> None:
@@ -55,9 +65,46 @@ def test_train_model_writes_artifact_card_and_scores(semeval_tiny: Path, tmp_pat
     assert load_model(out).info.trained_on.startswith("tiny-data (6 articles")
 
 
+def test_train_on_every_article_scored_by_cross_validation(semeval_16: Path, tmp_path: Path) -> None:
+    out = tmp_path / "art-cv"
+    tiny = TINY | {"confidence_folds": "article"}
+    report = train_model("linear", semeval_16, out, validation_ids=[], cv_folds=2, **tiny)
+    assert (report.train_articles, report.validation_articles, report.cv_folds) == (16, 0, 2)
+    assert sorted(report.cv_fold_articles) == [8, 8] and report.cv_seconds > 0
+    assert report.metrics["documents"] == 16  # every article scored, out of fold
+    manifest = json.loads((out / "model.json").read_text())
+    assert manifest["validation"]["scored_by"]["method"] == "cross-validation"
+    assert len(manifest["trained_on_detail"]["article_ids"]) == 16
+    saved = json.loads((out / "validation.json").read_text())
+    assert saved["scored_by"]["folds"] == 2 and saved["all"]["documents"] == 16
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "## Cross-validation scores" in card and "2-fold cross-validation by article" in card
+    assert "On the out-of-fold predictions" in card
+    assert load_model(out).info.trained_on.startswith("data-16 (16 articles")
+
+
+def test_evaluate_warns_when_the_model_saw_the_articles(semeval_tiny: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "art"
+    train_model("linear", semeval_tiny, out, validation_ids=["op3", "rep3"], **TINY)
+    held = tmp_path / "held.txt"
+    held.write_text("op3\nrep3\n")
+    scores = tmp_path / "scores.json"
+    assert main(["evaluate", "--data", str(semeval_tiny), "--split", str(held), "--model", str(out),
+                 "--json", str(scores)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert json.loads(scores.read_text())["trained_on_scored_articles"] == 0
+    assert main(["evaluate", "--data", str(semeval_tiny), "--model", str(out), "--json", str(scores)]) == 0
+    err = capsys.readouterr().err
+    assert "trained on 6 of these 8 articles" in err and "not held-out scores" in err
+    assert json.loads(scores.read_text())["trained_on_scored_articles"] == 6
+
+
 @pytest.mark.parametrize("kwargs, error", [
     ({"kind": "nope"}, ModelError),
     ({"validation_ids": ["not-an-article"]}, DataError),
+    ({"validation_ids": ["op0"], "cv_folds": 2}, DataError),
+    ({"cv_folds": 9}, DataError),
 ])
 def test_train_model_rejects_bad_requests(semeval_tiny: Path, tmp_path: Path, kwargs: dict[str, object],
                                           error: type[Exception]) -> None:
@@ -81,3 +128,14 @@ def test_train_command(semeval_tiny: Path, tmp_path: Path, capsys: pytest.Captur
 def test_train_command_missing_split(semeval_tiny: Path, tmp_path: Path) -> None:
     assert main(["train", "--data", str(semeval_tiny), "--out", str(tmp_path / "o"),
                  "--split", str(tmp_path / "missing.txt")]) == 1
+
+
+@pytest.mark.parametrize("extra", [["--cv", "1"], ["--cv", "-2"], ["--split", "SPLIT", "--cv", "2"]])
+def test_train_command_rejects_bad_scoring(semeval_tiny: Path, tmp_path: Path, extra: list[str],
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    split = tmp_path / "split.txt"
+    split.write_text("op0\n")
+    args = [str(split) if a == "SPLIT" else a for a in extra]
+    assert main(["train", "--data", str(semeval_tiny), "--out", str(tmp_path / "o"), *args]) == 1
+    assert "--cv" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

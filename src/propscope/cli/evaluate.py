@@ -14,10 +14,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from propscope.document import Document
 
-# Ids of the newest articles of the training data start with this; they are closest to what
-# users bring, so their scores are shown on their own as well.
-RECENT_PREFIX = "83"
-
 DESCRIPTION = """\
 Score predictions against gold data in the SemEval-2023 Task 3 layout (train-articles/,
 train-labels-spans/, train-labels-paragraphs.txt, train-labels-genre.txt,
@@ -30,15 +26,23 @@ article would be, then scored with the shared task's metrics:
                         technique-aware and technique-agnostic
   genre                 macro-F1 (official), accuracy, per genre
   frames                micro-F1 (official) and macro-F1
-Articles whose id starts with 83 (the newest) are also reported on their own."""
+Articles whose id starts with 83 (the newest) are also reported on their own.
+
+The shipped model was trained on every annotated article (its model card gives
+cross-validation scores), so scoring it on them measures memory, not accuracy; the command
+warns when a model's training articles are among those scored. To score held-out articles,
+train a model with `propscope train --split FILE` and evaluate that artifact."""
 
 EPILOG = """\
 Examples:
-  # the shipped model on the project's validation split
-  propscope evaluate --data ../shared/data/semeval2023-task3-en --split splits/validation.txt
+  # a model trained without the project's validation split, scored on it
+  propscope train --data ../shared/data/semeval2023-task3-en --split splits/validation.txt \\
+      --out runs/hybrid-split
+  propscope evaluate --data ../shared/data/semeval2023-task3-en --split splits/validation.txt \\
+      --model runs/hybrid-split
 
-  # a trained artifact, per-technique table, scores saved as JSON
-  propscope evaluate --data DATA --split splits/validation.txt --model runs/linear \\
+  # per-technique table, scores saved as JSON
+  propscope evaluate --data DATA --split splits/validation.txt --model runs/hybrid-split \\
       --per-technique --json scores.json
 
   # predictions saved earlier by `propscope analyze --format jsonl`
@@ -152,12 +156,28 @@ def write_json_atomic(path: Path, data: Any) -> None:
         raise
 
 
+def _warn_if_trained_on(model_name: str | None, gold: Sequence[Document]) -> int:
+    """Warn when the model learnt from some of the gold articles; return how many."""
+    from propscope.models.training import trained_article_ids
+
+    trained = trained_article_ids(model_name)
+    seen = len(trained & {g.id for g in gold}) if trained else 0
+    if seen:
+        print(f"propscope: warning: the model was trained on {seen} of these {len(gold)} articles, so "
+              "its scores on them are not held-out scores (they measure memory, not accuracy). Its "
+              "model card has cross-validation scores; for held-out ones, train with "
+              "`propscope train --split FILE` and evaluate that model on the same FILE.", file=sys.stderr)
+    return seen
+
+
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from propscope.datasets import RECENT_PREFIX
     from propscope.evaluation import evaluate, render_report
 
     gold = _load_gold(args.data, args.split)
+    seen = 0 if args.predictions else _warn_if_trained_on(args.model, gold)
     pred = _read_predictions(args.predictions) if args.predictions else _predict(args.model, gold)
     console = Console()
     scope = f"{args.split.name} ({len(gold)} articles)" if args.split else f"all {len(gold)} articles"
@@ -172,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
         write_json_atomic(args.json, {
             "data": str(args.data), "split": str(args.split) if args.split else None,
             "predictions": str(args.predictions) if args.predictions else None,
-            "recent_prefix": RECENT_PREFIX,
+            "recent_prefix": RECENT_PREFIX, "trained_on_scored_articles": seen,
             **{name: r.to_dict() for name, r in reports.items()},
         })
         console.print(f"scores written to {args.json}")

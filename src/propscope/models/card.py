@@ -1,4 +1,4 @@
-"""MODEL_CARD.md for a trained artifact: data, split, validation scores, calibration, limits."""
+"""MODEL_CARD.md for a trained artifact: data, how it was scored, scores, calibration, limits."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _prf_row(name: str, s: dict[str, Any]) -> str:
 
 def _summary(m: dict[str, Any]) -> list[str]:
     if not m:
-        return ["(no validation articles)"]
+        return ["(not scored)"]
     par, spans, genre, frames = m["paragraphs"], m["spans"], m["genre"], m["frames"]
     aware, agn = spans["technique_aware"], spans["technique_agnostic"]
     return [
@@ -69,7 +69,29 @@ def _tagger_section(manifest: dict[str, Any]) -> list[str]:
     ]
 
 
-def _confidence_section(m: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
+def _scored_on(report: TrainReport) -> str:
+    """Which predictions the card's scores describe."""
+    return "the out-of-fold predictions" if report.cv_folds else "the validation articles"
+
+
+def _split_lines(report: TrainReport) -> list[str]:
+    """How the training articles and the scored ones relate."""
+    if not report.cv_folds:
+        return [f"- Training articles: {report.train_articles}; validation articles (held out by article, "
+                f"`splits/validation.txt`): {report.validation_articles}."]
+    sizes = sorted(set(report.cv_fold_articles))
+    fitted_on = "-".join(str(n) for n in (sizes[0], sizes[-1]) if n) if len(sizes) > 1 else str(sizes[0])
+    return [f"- Training articles: {report.train_articles}, every annotated article; none held out.",
+            f"- Scores: {report.cv_folds}-fold cross-validation by article over those articles "
+            f"({report.cv_seconds:.0f} s): each article scored once by a model fitted on {fitted_on} of "
+            f"the others, with this artifact's parameters. This artifact was then fitted on all "
+            f"{report.train_articles}, so it learned from more articles than the models scored here.",
+            "- Scoring this artifact on any of these articles (for example `splits/validation.txt`) "
+            "measures memory, not accuracy: `propscope evaluate` warns when it does. Train with "
+            "`--split FILE` for a model with held-out articles."]
+
+
+def _confidence_section(m: dict[str, Any], manifest: dict[str, Any], report: TrainReport) -> list[str]:
     conf = m.get("confidence")
     if not conf or not manifest.get("confidence"):
         return []
@@ -86,7 +108,7 @@ def _confidence_section(m: dict[str, Any], manifest: dict[str, Any]) -> list[str
              "genre can be the label at a lower score than opinion (11 of the 100 validation articles). "
              "Rescaling the scores around the label made them worse probabilities (validation log loss "
              "0.59 → 0.66–0.69), so they stay as they are.", "",
-             "On the validation articles:", "",
+             f"On {_scored_on(report)}:", "",
              "| predictions | count | mean confidence | right | ECE |", "| --- | --- | --- | --- | --- |"]
     for key, name in (("spans", "spans"), ("paragraphs", "paragraph labels"), ("genre", "genre")):
         r = conf.get(key)
@@ -98,6 +120,18 @@ def _confidence_section(m: dict[str, Any], manifest: dict[str, Any]) -> list[str
     lines += [f"| {b['low']:.1f}-{b['high']:.1f} | {b['count']} | {b['observed']:.3f} |"
               for b in conf["spans"]["bins"]]
     return lines
+
+
+def _short_text_limit(manifest: dict[str, Any]) -> list[str]:
+    """What happens to the genre of texts shorter than any training article (if recorded)."""
+    support = manifest.get("genre_support")
+    if not support:
+        return []
+    prior = ", ".join(f"{g} {100 * v:.1f}%" for g, v in support["prior"].items())
+    return [f"- Genre is judged on whole articles: the shortest training article has {support['min_words']} "
+            "words. The genre scores of a shorter text (a pasted sentence or paragraph) are pulled toward "
+            f"the training mix ({prior}) in proportion, so a sentence is labelled like a typical "
+            "training article, not by its extreme style rates."]
 
 
 def _maps_from_topics(manifest: dict[str, Any]) -> bool:
@@ -132,13 +166,12 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         "",
         "## Data and split",
         f"- Trained on: {manifest.get('trained_on')}.",
-        f"- Training articles: {report.train_articles}; validation articles (held out by article, "
-        f"`splits/validation.txt`): {report.validation_articles}.",
+        *_split_lines(report),
         "- Data: SemEval-2023 Task 3 English training split (news, 2017-2022, research use).",
         f"- Training time: {report.seconds:.0f} s; artifact size: {report.size_bytes / 1e6:.1f} MB.",
         f"- Parameters: `{manifest.get('params', {})}`.",
         "",
-        "## Validation scores (%)",
+        "## Cross-validation scores (%, out of fold)" if report.cv_folds else "## Validation scores (%)",
         *_summary(m),
         "",
         f"### Newest articles only (ids starting with 83, "
@@ -150,7 +183,7 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
                   "| --- | --- | --- | --- | --- |"]
         lines += [_prf_row(k, v) for k, v in _per_label(m["genre"]["scores"]).items()]
         lines += ["", "## Per technique (%)",
-                  "Paragraph labels and technique-aware spans on the validation articles.", "",
+                  f"Paragraph labels and technique-aware spans on {_scored_on(report)}.", "",
                   "| technique | par P | par R | par F1 | par support | span P | span R | span F1 |"
                   " span support |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         par = _per_label(m["paragraphs"]["scores"])
@@ -164,7 +197,7 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         lines += ["", "## Frames per frame (%)", "| frame | P | R | F1 | support |",
                   "| --- | --- | --- | --- | --- |"]
         lines += [_prf_row(k, v) for k, v in _per_label(m["frames"]["scores"]).items()]
-    lines += _confidence_section(m, manifest)
+    lines += _confidence_section(m, manifest, report)
     lines += _tagger_section(manifest)
     if heads:
         lines += ["", "## Calibration (decision thresholds from out-of-fold predictions)",
@@ -198,6 +231,7 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
         "- Satire has only a handful of training articles; genre scores for satire are unreliable. "
         "Reporting is under-predicted on news that the training years covered mostly in opinion "
         "pieces (see the newest-articles table): check the genre scores, not only the label.",
+        *_short_text_limit(manifest),
         _drift_limit(manifest),
         "- Paragraph labels come with evidence: for techniques found word by word, the words with "
         "the highest token probability; for the others, the n-grams that raised the linear classifier's "
