@@ -148,6 +148,37 @@ def test_style_values_of_short_texts_are_clipped() -> None:
     assert short[STYLE_NAMES.index("first_person_per_100_words")] == np.float32(CLIP * 0.5)
 
 
+def test_short_texts_have_their_genre_pulled_toward_the_training_mix() -> None:
+    from propscope.models.linear.style import GenreSupport
+
+    labels = ["opinion", "reporting", "satire"]
+    support = GenreSupport.fit(["one two three four", "a b c d e f g h"], ["opinion", "reporting"], labels)
+    assert support.min_words == 4 and support.prior == {"opinion": 0.5, "reporting": 0.5, "satire": 0.0}
+    probs = np.array([[0.1, 0.1, 0.8], [0.1, 0.1, 0.8], [0.1, 0.1, 0.8]], dtype=np.float32)
+    out = support.shrink(probs, ["w1 w2 w3 w4 w5", "w1 w2 w3 w4", "w1"], labels)
+    np.testing.assert_allclose(out[:2], probs[:2])  # as long as the shortest training text: unchanged
+    np.testing.assert_allclose(out[2], [0.25 * 0.1 + 0.75 * 0.5, 0.25 * 0.1 + 0.75 * 0.5, 0.25 * 0.8])
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-6)
+    assert GenreSupport.from_json(support.to_json()) == support
+    assert GenreSupport.from_json(None) is None  # artifacts from before: scores never shrunk
+
+
+def test_fitted_model_records_and_applies_its_genre_support(tiny_corpus: list[Document], tmp_path: Path) -> None:
+    model = LinearModel(**TINY).fit(tiny_corpus)
+    support = model.genre_support_
+    assert support is not None and support.prior["opinion"] == 0.5 and support.min_words > 10
+    model.save(tmp_path / "m")
+    loaded = LinearModel.load(tmp_path / "m")
+    assert loaded.genre_support_ == support
+    short = loaded.predict([_doc("Traitors!")])[0]
+    assert short.genre is not None
+    # One word of a text far shorter than any training article: scores sit near the mix.
+    assert abs(short.genre.scores["opinion"] - 0.5) < 0.1 and short.genre.scores["satire"] < 0.1
+    loaded.genre_support_ = None
+    raw = loaded.predict([_doc("Traitors!")])[0]
+    assert raw.genre is not None and raw.genre.scores != short.genre.scores
+
+
 def test_genre_without_style_features_still_fits(tiny_corpus: list[Document]) -> None:
     model = LinearModel(**TINY, style_weight=0.0).fit(tiny_corpus)
     assert model.style_ is None

@@ -43,7 +43,7 @@ from propscope.models.linear.embeddings import (
 from propscope.models.linear.features import TextVectorizer
 from propscope.models.linear.heads import LinearHead, fit_multiclass, fit_ovr, logit
 from propscope.models.linear.spans import coverage, decode_runs
-from propscope.models.linear.style import StyleScaler, genre_matrix
+from propscope.models.linear.style import GenreSupport, StyleScaler, genre_matrix
 from propscope.models.linear.units import Units, build_units, unit_labels
 from propscope.taxonomy import FRAMES, GENRES, technique_names
 
@@ -65,6 +65,7 @@ class FitResult:
     static: StaticEmbeddings | None = None
     calibration: dict[str, Any] = field(default_factory=dict)
     confidence: ConfidenceMaps = field(default_factory=ConfidenceMaps)
+    genre_support: GenreSupport | None = None
 
 
 def _oof(fit: Callable[[np.ndarray], LinearHead], predict: Callable[[LinearHead, np.ndarray], np.ndarray],
@@ -319,7 +320,10 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     with_genre = np.array([d.genre is not None for d in all_docs])
     genres = [d.genre.label for d in all_docs if d.genre is not None]
     style = StyleScaler.fit(doc_texts, weight=m.style_weight) if m.style_weight > 0 else None
+    support = None
     if len(set(genres)) >= 2:
+        labelled = [t for t, w in zip(doc_texts, with_genre, strict=True) if w]
+        support = GenreSupport.fit(labelled, genres, GENRES)
         xg = genre_matrix(xd, doc_texts, style)[with_genre]
         g_fold = doc_fold_all[with_genre]
         heads["genre"] = fit_multiclass(xg, genres, GENRES, c=m.c_genre, seed=seed)
@@ -367,4 +371,4 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
         "oof_genre_macro_f1": round(genre_f1, 4) if len(set(genres)) >= 2 else None,
         "oof_paragraph_micro_f1": rounded(mode_f1),
     }
-    return FitResult(vec, heads, mode, style, static, calibration, confidence)
+    return FitResult(vec, heads, mode, style, static, calibration, confidence, support)

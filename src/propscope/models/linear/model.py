@@ -37,7 +37,7 @@ from propscope.models.linear.evidence import paragraph_evidence, token_evidence
 from propscope.models.linear.features import TextVectorizer
 from propscope.models.linear.fitting import FitResult, fit_linear
 from propscope.models.linear.heads import LinearHead, logit
-from propscope.models.linear.style import StyleScaler, genre_matrix
+from propscope.models.linear.style import GenreSupport, StyleScaler, genre_matrix
 from propscope.models.linear.units import Units, build_units
 from propscope.taxonomy import UNTRAINABLE_TECHNIQUES as _UNTRAINABLE
 
@@ -151,6 +151,7 @@ class LinearModel(FittedModel):
         self.vectorizer_ = result.vectorizer
         self.heads_ = result.heads
         self.style_ = result.style
+        self.genre_support_ = result.genre_support
         self.static_ = result.static
         self.paragraph_mode_ = result.paragraph_mode
         self.calibration_ = result.calibration
@@ -277,6 +278,7 @@ class LinearModel(FittedModel):
             "trained_on": self.trained_on_, "params": self.get_params(),
             "paragraph_mode": self.paragraph_mode_, "heads": heads_meta,
             "calibration": self.calibration_, "confidence": self.confidence_.to_json(),
+            "genre_support": self.genre_support_.to_json() if self.genre_support_ else None,
         } | extra_meta)
         manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
@@ -305,6 +307,7 @@ class LinearModel(FittedModel):
         model.heads_ = {k: LinearHead.from_arrays(k, arrays, manifest["heads"][k])
                         for k in _HEADS if k in manifest["heads"]}
         model.style_ = StyleScaler.from_arrays("style", arrays)
+        model.genre_support_ = GenreSupport.from_json(manifest.get("genre_support"))
         model.static_ = StaticEmbeddings.from_arrays("static", arrays, vocab.get("static_vocab"))
         model.paragraph_mode_ = manifest.get("paragraph_mode", "classifier")
         model.calibration_ = manifest.get("calibration", {})
@@ -379,6 +382,8 @@ def score_units(model: LinearModel, units: Units) -> Scored:
                                           tok.thresholds.get(t, 1.01), units.tok_content, model.token_gap)))
     doc_texts = units.doc_texts
     genre = heads["genre"].softmax(genre_matrix(mats.doc, doc_texts, model.style_))
+    if model.genre_support_ is not None:  # texts shorter than any training article: toward the prior
+        genre = model.genre_support_.shrink(genre, doc_texts, heads["genre"].labels)
     return Scored(par, genre, heads["frames"].proba(mats.frames),
                   [s for s in spans if s[0] not in _UNTRAINABLE], mats.par, tok_probs)
 

@@ -105,3 +105,51 @@ def genre_matrix(doc_x: sp.csr_matrix, texts: Sequence[str], style: StyleScaler 
     if style is None:
         return doc_x
     return sp.hstack([doc_x, style.transform(texts)], format="csr", dtype=np.float32)
+
+
+@dataclass
+class GenreSupport:
+    """What the genre head saw: the shortest training article and the training mix of genres.
+
+    Genre is a property of an article. A text shorter than every training article (a pasted
+    sentence or paragraph) carries little genre evidence, and its style rates lie outside
+    what the head was fitted on (one "us" in six words), so its scores are pulled toward the
+    training mix in proportion to how much shorter it is::
+
+        p' = r * p + (1 - r) * prior,    r = min(1, words / min_words)
+
+    Texts at least as long as the shortest training article keep their scores unchanged.
+    Measured on the paragraphs of the 103 validation articles analysed one by one (a model
+    trained without them): labels right 78.5% -> 83.9%, log loss 0.688 -> 0.482, wrong
+    "satire" labels 77 -> 36 (BENCHMARKS.md).
+
+    Attributes:
+        min_words: whitespace-separated words of the shortest genre-labelled training text.
+        prior: share of each genre among the genre-labelled training articles.
+    """
+
+    min_words: int
+    prior: dict[str, float]
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], genres: Sequence[str], labels: Sequence[str]) -> GenreSupport:
+        n = max(1, len(genres))
+        return cls(min((len(t.split()) for t in texts), default=1),
+                   {g: round(sum(x == g for x in genres) / n, 6) for g in labels})
+
+    def shrink(self, probs: np.ndarray, texts: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+        """``probs`` (``len(texts) x len(labels)``) pulled toward the prior for short texts."""
+        r = np.minimum(1.0, np.array([len(t.split()) for t in texts], dtype=np.float32)
+                       / max(1, self.min_words))[:, None]
+        prior = np.array([self.prior.get(g, 0.0) for g in labels], dtype=np.float32)
+        return np.asarray(r * probs + (1.0 - r) * prior, dtype=np.float32)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"min_words": self.min_words, "prior": dict(self.prior)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> GenreSupport | None:
+        """The saved support, or ``None`` for artifacts from before it (scores never shrunk)."""
+        if not data:
+            return None
+        return cls(int(data["min_words"]), {str(k): float(v) for k, v in data["prior"].items()})
