@@ -163,7 +163,8 @@ def test_short_texts_have_their_genre_pulled_toward_the_training_mix() -> None:
     assert GenreSupport.from_json(None) is None  # artifacts from before: scores never shrunk
 
 
-def test_fitted_model_records_and_applies_its_genre_support(tiny_corpus: list[Document], tmp_path: Path) -> None:
+def test_fitted_model_records_and_applies_its_genre_support(tiny_corpus: list[Document],
+                                                            tmp_path: Path) -> None:
     model = LinearModel(**TINY).fit(tiny_corpus)
     support = model.genre_support_
     assert support is not None and support.prior["opinion"] == 0.5 and support.min_words > 10
