@@ -100,6 +100,14 @@ def test_evaluate_warns_when_the_model_saw_the_articles(semeval_tiny: Path, tmp_
     assert json.loads(scores.read_text())["trained_on_scored_articles"] == 6
 
 
+def test_train_on_every_article_without_scores(semeval_tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "art-all"
+    report = train_model("linear", semeval_tiny, out, validation_ids=[], **TINY)
+    assert (report.train_articles, report.metrics, report.scored_by["method"]) == (8, {}, "none")
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "not scored (trained with `--cv 0`)" in card and "(not scored)" in card
+
+
 @pytest.mark.parametrize("kwargs, error", [
     ({"kind": "nope"}, ModelError),
     ({"validation_ids": ["not-an-article"]}, DataError),

@@ -51,7 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "score the model on them instead of cross-validating")
     p.add_argument("--cv", type=int, metavar="K",
                    help="folds of the cross-validation that scores a model trained on every article "
-                        "(default: 3; 0 skips scoring; not with --split)")
+                        "(default: 3; 0 skips scoring; not with --split). It fits the model K+1 times: "
+                        "for the transformer kind (about 30 minutes a fit) prefer --split or --cv 0")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--name", metavar="NAME", help="artifact name recorded in analyses")
     p.set_defaults(func=run)

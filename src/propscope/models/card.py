@@ -76,6 +76,9 @@ def _scored_on(report: TrainReport) -> str:
 
 def _split_lines(report: TrainReport) -> list[str]:
     """How the training articles and the scored ones relate."""
+    if not report.cv_folds and not report.validation_articles:
+        return [f"- Training articles: {report.train_articles}, every annotated article; not scored "
+                "(trained with `--cv 0`)."]
     if not report.cv_folds:
         return [f"- Training articles: {report.train_articles}; validation articles (held out by article, "
                 f"`splits/validation.txt`): {report.validation_articles}."]
