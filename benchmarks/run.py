@@ -75,23 +75,22 @@ def cold_start(model: str, article: Path, runs: int = 5) -> float:
 def quality(model: str, data: Path) -> tuple[str, dict]:
     """Where the scores come from, and ``{"all": report, "recent": report}``: `propscope
     evaluate` on the validation split, or the artifact's own scores if it trained on it."""
-    from propscope.models.base import read_manifest, resolve_model_path
+    from propscope.datasets import read_ids
+    from propscope.models.base import resolve_model_path
     from propscope.models.training import trained_article_ids
 
     split = ROOT / "splits" / "validation.txt"
     trained = trained_article_ids(model) or set()
-    if trained & set(split.read_text(encoding="utf-8").split()):
-        folder = resolve_model_path(model)
-        recorded = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
-        how = read_manifest(folder)["validation"]["scored_by"]
+    if trained & set(read_ids(split)):
+        recorded = json.loads((resolve_model_path(model) / "validation.json").read_text(encoding="utf-8"))
+        how = recorded["scored_by"]
         return (f"Recorded in the artifact ({how['method']}, {how.get('folds', '')} folds by article over "
                 f"{how['articles']} articles; it was trained on the validation split)",
                 {"all": recorded["all"], "recent": recorded["recent_83"]})
     exe = Path(sys.executable).with_name("propscope")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "eval.json"
-        subprocess.run([str(exe), "evaluate", "--data", str(data), "--split",
-                        str(ROOT / "splits" / "validation.txt"), "--model", model,
+        subprocess.run([str(exe), "evaluate", "--data", str(data), "--split", str(split), "--model", model,
                         "--json", str(out)], check=True, capture_output=True)
         return "Validation split (`splits/validation.txt`)", json.loads(out.read_text())
 

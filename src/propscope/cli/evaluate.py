@@ -174,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from propscope.datasets import RECENT_PREFIX
-    from propscope.evaluation import evaluate, render_report
+    from propscope.evaluation import evaluate, evaluate_recent, render_report
 
     gold = _load_gold(args.data, args.split)
     seen = 0 if args.predictions else _warn_if_trained_on(args.model, gold)
@@ -183,11 +183,11 @@ def run(args: argparse.Namespace) -> int:
     scope = f"{args.split.name} ({len(gold)} articles)" if args.split else f"all {len(gold)} articles"
     reports = {"all": evaluate(gold, pred)}
     render_report(reports["all"], console, title=f"Evaluation on {scope}", per_technique=args.per_technique)
-    recent = [g for g in gold if g.id.startswith(RECENT_PREFIX)]
-    if recent:
-        reports["recent"] = evaluate(recent, [p for p in pred if p.id.startswith(RECENT_PREFIX)])
-        render_report(reports["recent"], console, per_technique=args.per_technique,
-                      title=f"Newest articles only (id {RECENT_PREFIX}*, {len(recent)} articles)")
+    recent = evaluate_recent(gold, pred)
+    if recent is not None:
+        reports["recent"] = recent
+        render_report(recent, console, per_technique=args.per_technique,
+                      title=f"Newest articles only (id {RECENT_PREFIX}*, {recent.documents} articles)")
     if args.json:
         write_json_atomic(args.json, {
             "data": str(args.data), "split": str(args.split) if args.split else None,

@@ -9,6 +9,7 @@ from propscope.evaluation.report import (
     GenreReport,
     ParagraphReport,
     evaluate,
+    evaluate_recent,
 )
 from propscope.evaluation.spans import SpanReport, merge_intervals, score_spans
 
@@ -21,6 +22,7 @@ __all__ = [
     "ParagraphReport",
     "SpanReport",
     "evaluate",
+    "evaluate_recent",
     "fresh_copy",
     "merge_intervals",
     "predict_fresh",

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from propscope.datasets.semeval import RECENT_PREFIX, collection_order
+from propscope.datasets.semeval import collection_order
 from propscope.document import Document
 from propscope.errors import DataError
 from propscope.evaluation.predict import predict_fresh
-from propscope.evaluation.report import EvaluationReport, evaluate
+from propscope.evaluation.report import EvaluationReport, evaluate, evaluate_recent
 from propscope.models.base import PersuasionModel
 from propscope.models.folds import article_folds, ordered_folds, topic_folds
 
@@ -137,8 +137,4 @@ def cross_validate(make_model: Callable[[], PersuasionModel], docs: Sequence[Doc
             predictions[i] = p
         per_fold.append(evaluate(gold, pred))
     out = [p for p in predictions if p is not None]
-    recent = [i for i, d in enumerate(docs) if d.id.startswith(RECENT_PREFIX)]
-    return CrossValidation(
-        plan, out, evaluate(docs, out),
-        evaluate([docs[i] for i in recent], [out[i] for i in recent]) if recent else None,
-        per_fold, seconds)
+    return CrossValidation(plan, out, evaluate(docs, out), evaluate_recent(docs, out), per_fold, seconds)

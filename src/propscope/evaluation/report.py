@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from propscope.datasets.semeval import RECENT_PREFIX
 from propscope.document import Document, ModelInfo
 from propscope.errors import DataError
 from propscope.evaluation.metrics import LabelScores, score_labels
@@ -185,3 +186,12 @@ def evaluate(gold: Sequence[Document], pred: Sequence[Document]) -> EvaluationRe
         unmatched=unmatched,
         model=model,
     )
+
+
+def evaluate_recent(gold: Sequence[Document], pred: Sequence[Document]) -> EvaluationReport | None:
+    """``evaluate`` on the newest articles only (ids starting with ``RECENT_PREFIX``), from the
+    same predictions; ``None`` when the gold has none of them."""
+    recent = [g for g in gold if g.id.startswith(RECENT_PREFIX)]
+    if not recent:
+        return None
+    return evaluate(recent, [p for p in pred if p.id.startswith(RECENT_PREFIX)])

@@ -82,8 +82,8 @@ def _split_lines(report: TrainReport) -> list[str]:
     if not report.cv_folds:
         return [f"- Training articles: {report.train_articles}; validation articles (held out by article, "
                 f"`splits/validation.txt`): {report.validation_articles}."]
-    sizes = sorted(set(report.cv_fold_articles))
-    fitted_on = "-".join(str(n) for n in (sizes[0], sizes[-1]) if n) if len(sizes) > 1 else str(sizes[0])
+    low, high = min(report.cv_fold_articles), max(report.cv_fold_articles)
+    fitted_on = f"{low}-{high}" if low < high else str(low)
     return [f"- Training articles: {report.train_articles}, every annotated article; none held out.",
             f"- Scores: {report.cv_folds}-fold cross-validation by article over those articles "
             f"({report.cv_seconds:.0f} s): each article scored once by a model fitted on {fitted_on} of "

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from propscope.datasets import RECENT_PREFIX, load_semeval, validation_split
+from propscope.datasets import load_semeval, validation_split
 from propscope.document import Document
 from propscope.errors import DataError, ModelError
 from propscope.models.base import (
@@ -119,12 +119,13 @@ def _dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def _evaluate(model: PersuasionModel, gold: Sequence[Document]) -> dict[str, Any]:
-    from propscope.evaluation import evaluate, predict_fresh
+def _evaluate(model: PersuasionModel, gold: Sequence[Document]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Scores of ``model`` on ``gold`` and on its newest articles, from one set of predictions."""
+    from propscope.evaluation import evaluate, evaluate_recent, predict_fresh
 
-    if not gold:
-        return {}
-    return evaluate(gold, predict_fresh(model, gold)).to_dict()
+    pred = predict_fresh(model, gold)
+    recent = evaluate_recent(gold, pred)
+    return evaluate(gold, pred).to_dict(), recent.to_dict() if recent is not None else {}
 
 
 def trained_article_ids(model: str | Path | None) -> set[str] | None:
@@ -194,8 +195,7 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
     report.seconds = time.perf_counter() - t0
     if valid:
         say(f"evaluating on {len(valid)} validation articles")
-        report.metrics = _evaluate(model, valid)
-        report.recent_metrics = _evaluate(model, [d for d in valid if d.id.startswith(RECENT_PREFIX)])
+        report.metrics, report.recent_metrics = _evaluate(model, valid)
     say(f"saving to {out_dir}")
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save(out_dir)
