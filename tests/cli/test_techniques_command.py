@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +40,41 @@ def test_text_marks_untrainable_techniques(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert "Slogans" in out and "Appeal_to_Time" in out
     assert out.count("Not predicted yet (no English training examples)") == 1
+
+
+def _shipped_scores() -> None:
+    from propscope.models import DEFAULT_MODEL_DIR
+
+    if not (DEFAULT_MODEL_DIR / "validation.json").is_file():
+        pytest.skip("shipped artifact not built")
+
+
+def test_json_carries_the_shipped_models_rates(capsys: pytest.CaptureFixture[str]) -> None:
+    _shipped_scores()
+    assert main(["techniques", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["quality"]["scored_by"].endswith("articles")
+    for t in data["techniques"]:
+        if t["name"] in UNTRAINABLE_TECHNIQUES:
+            assert t["quality"] is None
+        else:
+            q = t["quality"]
+            assert q["paragraphs"]["support"] > 0 and q["summary"]
+            assert q["found"] == (q["paragraphs"]["predicted"] > 0
+                                  or bool(q["spans"] and q["spans"]["predicted"] > 0))
+
+
+def test_text_says_how_well_each_technique_is_found(capsys: pytest.CaptureFixture[str]) -> None:
+    _shipped_scores()
+    assert main(["techniques", "--category", "Manipulative wording"]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # undo rich's line wrapping
+    assert out.startswith("How well hybrid-v1")
+    assert "Paragraph labels right" in out and "annotated paragraphs" in out
+    assert main(["techniques", "--category", "Manipulative wording", "--no-quality"]) == 0
+    plain = capsys.readouterr().out
+    assert "How well" not in plain and "Paragraph labels right" not in plain
+
+
+def test_unknown_model_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["techniques", "--model", str(tmp_path / "nowhere")]) == 2
+    assert "No model artifact" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from serverkit import ARTICLE, BLATANT, Server, model_dir
 
 from propscope import ingest
 from propscope.analyzer import Analyzer
+from propscope.models.quality import load_quality
 from propscope.serialize import SCHEMA_VERSION, to_dict
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
 
@@ -127,6 +128,17 @@ def test_techniques_lists_the_taxonomy(api: httpx.Client) -> None:
     assert {c["name"]: c["color"] for c in body["categories"]} == {
         c.name: c.color for c in CATEGORIES.values()}
     assert len(body["frames"]) == 14 and body["genres"] == ["opinion", "reporting", "satire"]
+    # How well the served model finds each technique: its recorded out-of-sample rates.
+    quality = load_quality(model_dir())
+    if quality is None:
+        assert body["quality"] is None
+    else:
+        assert body["quality"]["summary"] == quality.header()
+        by_name = {t["name"]: t for t in body["techniques"]}
+        for name, q in quality.techniques.items():
+            assert by_name[name]["quality"]["summary"] == quality.describe(name)
+            assert by_name[name]["quality"]["paragraphs"]["support"] == q.paragraphs.support
+    assert all(t["trainable"] == t["predicted"] for t in body["techniques"])
 
 
 def test_health_and_version_name_the_loaded_model(api: httpx.Client) -> None:

@@ -162,6 +162,8 @@ def test_keyboard_focus_shows_technique_definition_and_confidence(browser, serve
     taxonomy = {t["name"]: t for t in httpx.get(server.url + "/api/techniques").json()["techniques"]}
     assert taxonomy[technique]["title"] in tooltip.text
     assert taxonomy[technique]["definition"] in tooltip.text
+    quality = taxonomy[technique]["quality"]  # how well the served model finds it, if scored
+    assert quality is None or quality["summary"] in tooltip.text
     first.send_keys(Keys.TAB)  # the next highlighted span takes focus, or focus leaves the article
     first.send_keys(Keys.ESCAPE)
     browser.execute_script("document.activeElement.blur()")

@@ -7,13 +7,15 @@ import json
 import sys
 from typing import Any
 
-NOT_PREDICTED = "not predicted yet (no English training examples)"
+from propscope.taxonomy import NOT_PREDICTED
 
 EPILOG = """\
 Examples:
   propscope techniques                          all categories and techniques
   propscope techniques --category Call          one category (name or title, any case)
   propscope techniques --format json | jq '.techniques[].name'
+  propscope techniques --format json | jq '.techniques[] | {name, found: .quality.found}'
+  propscope techniques --model runs/my-model    rates of another trained model
 """
 
 
@@ -24,7 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="The SemEval-2023 Task 3 taxonomy propscope predicts: 6 categories "
         "(with the colours used in reports) and 23 techniques, each with a definition and an "
         f"example. Techniques marked '{NOT_PREDICTED}' are part of the taxonomy but the "
-        "shipped models never output them.",
+        "shipped models never output them. Under each technique: how well the model finds it "
+        "on articles it had not seen (of its paragraph labels, how many were right; of the "
+        "annotated paragraphs, how many it found), from the scores recorded when it was "
+        "trained.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -32,6 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="text (readable, default) or json (for programs)")
     p.add_argument("--category", metavar="NAME",
                    help="show only this category, e.g. Attack_on_Reputation or 'attack on reputation'")
+    p.add_argument("--model", metavar="NAME|DIR",
+                   help="whose detection rates to show: a shipped model's name or an artifact "
+                   "folder (default: the shipped model)")
+    p.add_argument("--no-quality", action="store_true",
+                   help="the taxonomy alone, without the model's detection rates")
     p.set_defaults(func=run)
 
 
@@ -48,23 +58,6 @@ def resolve_category(name: str) -> str | None:
     return None
 
 
-def taxonomy_dict(category: str | None = None) -> dict[str, Any]:
-    """The taxonomy as plain JSON data: ``categories`` and a flat ``techniques`` list."""
-    from propscope.taxonomy import CATEGORIES, TECHNIQUES, UNTRAINABLE_TECHNIQUES
-
-    cats = [c for c in CATEGORIES.values() if category in (None, c.name)]
-    return {
-        "categories": [{"name": c.name, "title": c.title, "color": c.color,
-                        "description": c.description} for c in cats],
-        "techniques": [
-            {"name": t.name, "title": t.title, "category": t.category, "definition": t.definition,
-             "example": t.example, "predicted": t.name not in UNTRAINABLE_TECHNIQUES,
-             **({"note": NOT_PREDICTED} if t.name in UNTRAINABLE_TECHNIQUES else {})}
-            for t in TECHNIQUES.values() if category in (None, t.category)
-        ],
-    }
-
-
 def _print_text(data: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.padding import Padding
@@ -72,6 +65,9 @@ def _print_text(data: dict[str, Any]) -> None:
     from rich.text import Text
 
     console = Console()
+    if data.get("quality"):
+        console.print(Text(data["quality"]["summary"], style="dim"))
+        console.print()
     for cat in data["categories"]:
         head = Text()
         head.append(f" {cat['title']} ", style=Style(bgcolor=cat["color"], color="black", bold=True))
@@ -88,6 +84,8 @@ def _print_text(data: dict[str, Any]) -> None:
                 body.append(f"{NOT_PREDICTED[0].upper()}{NOT_PREDICTED[1:]}.\n", style="yellow")
             body.append(t["definition"])
             body.append(f"\nExample: “{t['example']}”", style="dim")
+            if t.get("quality"):
+                body.append(f"\n{t['quality']['summary']}", style="cyan")
             console.print(Padding(body, (0, 0, 1, 6)))
 
 
@@ -100,7 +98,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"propscope: error: --category {args.category!r} is not a category; use one of: "
               f"{', '.join(CATEGORIES)}.", file=sys.stderr)
         return 2
-    data = taxonomy_dict(category)
+    from propscope.taxonomy import taxonomy_json
+
+    data = taxonomy_json(category)
+    if not args.no_quality:
+        from propscope.errors import ModelError
+        from propscope.models.quality import add_quality, load_quality
+
+        try:
+            data = add_quality(data, load_quality(args.model))
+        except ModelError as exc:
+            print(f"propscope: error: {exc}", file=sys.stderr)
+            return 2
     if args.format == "json":
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:

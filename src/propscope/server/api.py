@@ -15,12 +15,13 @@ from starlette.routing import Route
 
 from propscope import __version__
 from propscope.document import Document
+from propscope.models.quality import add_quality, load_quality
 from propscope.serialize import SCHEMA_VERSION, model_to_dict, to_dict
 from propscope.server.errors import HTTPError
 from propscope.server.inputs import documents
 from propscope.server.openapi import openapi_schema
 from propscope.server.state import state_of
-from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES, UNTRAINABLE_TECHNIQUES
+from propscope.taxonomy import FRAMES, GENRES, taxonomy_json
 
 
 async def _analyze(request: Request, *, batch: bool) -> list[Document]:
@@ -63,23 +64,21 @@ async def get_analysis(request: Request) -> JSONResponse:
     return JSONResponse(record)
 
 
-def taxonomy() -> dict[str, Any]:
-    """The taxonomy as JSON: categories (with colours), techniques, frames, genres."""
-    return {
-        "categories": [{"name": c.name, "title": c.title, "color": c.color,
-                        "description": c.description} for c in CATEGORIES.values()],
-        "techniques": [{"name": t.name, "title": t.title, "category": t.category,
-                        "definition": t.definition, "example": t.example,
-                        "trainable": t.name not in UNTRAINABLE_TECHNIQUES}
-                       for t in TECHNIQUES.values()],
-        "frames": list(FRAMES),
-        "genres": list(GENRES),
-    }
+def taxonomy(model: str | None = None) -> dict[str, Any]:
+    """The taxonomy as JSON: categories (with colours), techniques (with ``model``'s recorded
+    detection rates, see ``models/quality.py``), frames, genres. ``trainable`` repeats
+    ``predicted`` under the name this API used first."""
+    data = add_quality(taxonomy_json(), load_quality(model))
+    data["techniques"] = [t | {"trainable": t["predicted"]} for t in data["techniques"]]
+    return data | {"frames": list(FRAMES), "genres": list(GENRES)}
 
 
 async def techniques(request: Request) -> JSONResponse:
-    """GET /api/techniques: the taxonomy."""
-    return JSONResponse(taxonomy())
+    """GET /api/techniques: the taxonomy, and how well the served model finds each technique."""
+    state = state_of(request)
+    if state.taxonomy is None:  # the rates are read from the artifact once
+        state.taxonomy = await anyio.to_thread.run_sync(lambda: taxonomy(state.config.analyzer.model))
+    return JSONResponse(state.taxonomy)
 
 
 def _model_info(request: Request) -> dict[str, Any] | None:

@@ -38,6 +38,9 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
         "oneOf": [{"required": ["text"], "not": {"required": ["url"]}},
                   {"required": ["url"], "not": {"required": ["text"]}}],
     }
+    rates = _obj({"precision": _SCORE, "recall": _SCORE, "support": _INT0, "predicted": _INT0},
+                 description="Out-of-sample precision and recall (spans: by partial overlap), "
+                             "annotated examples (support) and the model's labels (predicted).")
     model = _obj({"name": _STR, "version": _STR, "trained_on": _STR,
                   "calibrated": {"type": "boolean", "description": (
                       "Scores are calibrated probabilities: a span's score estimates the chance "
@@ -79,7 +82,20 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                 {"name": _STR, "title": _STR, "color": _STR, "description": _STR})},
             "techniques": {"type": "array", "items": _obj(
                 {"name": _STR, "title": _STR, "category": _STR, "definition": _STR,
-                 "example": _STR, "trainable": {"type": "boolean"}})},
+                 "example": _STR, "predicted": {"type": "boolean"},
+                 "trainable": {"type": "boolean", "description": "The same as `predicted`."},
+                 "note": _STR,
+                 "quality": {"oneOf": [{"type": "null"}, _obj({
+                     "found": {"type": "boolean", "description":
+                               "Whether the model labelled the technique at all out of sample."},
+                     "paragraphs": rates, "spans": {"oneOf": [{"type": "null"}, rates]},
+                     "summary": _STR})],
+                     "description": "How well the served model finds the technique on articles "
+                                    "it had not seen; null where it was not scored."}},
+                required=["name", "title", "category", "definition", "example", "predicted",
+                          "trainable", "quality"])},
+            "quality": {"oneOf": [{"type": "null"}, _obj(
+                {"model": _STR, "scored_by": _STR, "articles": _INT0, "summary": _STR})]},
             "frames": {"type": "array", "items": _STR},
             "genres": {"type": "array", "items": _STR}}),
         "Health": _obj({"status": {"enum": ["ok", "loading"]},

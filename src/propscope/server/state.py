@@ -7,6 +7,8 @@ only reads its fitted state while predicting, so threads can share it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import anyio
 import anyio.to_thread
 from starlette.requests import Request
@@ -31,6 +33,7 @@ class ServerState:
         self.analyzer = analyzer
         self._limiter: anyio.CapacityLimiter | None = None
         self._lock: anyio.Lock | None = None
+        self.taxonomy: dict[str, Any] | None = None  # GET /api/techniques, built once
 
     @property
     def limiter(self) -> anyio.CapacityLimiter:

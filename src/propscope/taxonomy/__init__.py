@@ -4,6 +4,7 @@ from propscope.taxonomy.labels import (
     CATEGORIES,
     FRAMES,
     GENRES,
+    NOT_PREDICTED,
     TECHNIQUES,
     UNTRAINABLE_TECHNIQUES,
     Category,
@@ -11,6 +12,7 @@ from propscope.taxonomy.labels import (
     category_of,
     get_technique,
     normalize_technique,
+    taxonomy_json,
     technique_names,
 )
 
@@ -18,6 +20,7 @@ __all__ = [
     "CATEGORIES",
     "FRAMES",
     "GENRES",
+    "NOT_PREDICTED",
     "TECHNIQUES",
     "UNTRAINABLE_TECHNIQUES",
     "Category",
@@ -25,5 +28,6 @@ __all__ = [
     "category_of",
     "get_technique",
     "normalize_technique",
+    "taxonomy_json",
     "technique_names",
 ]

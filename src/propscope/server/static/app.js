@@ -339,7 +339,9 @@
         el("div", { class: "tip-head" }, swatch, el("strong", { text: t.title }),
           el("span", { class: "tip-score", text: `confidence ${s.score.toFixed(2)}` })),
         el("div", { class: "tip-cat", text: c.title }),
-        el("p", { class: "tip-def", text: t.definition })));
+        el("p", { class: "tip-def", text: t.definition }),
+        // How well the served model finds the technique, out of sample (GET /api/techniques).
+        t.quality ? el("p", { class: "tip-quality", text: t.quality.summary }) : null));
     }
     tooltip.hidden = false;
     const rect = mark.getBoundingClientRect();
