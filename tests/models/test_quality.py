@@ -46,7 +46,7 @@ def test_rates_and_sentences_say_what_was_measured(tmp_path: Path) -> None:
     assert q.header() == ("How well tiny 9.1 finds each technique, on articles it had not seen "
                           "(3-fold cross-validation by article over 40 articles).")
     loaded = q.describe("Loaded_Language")
-    assert loaded == ("Paragraph labels right 42% of the time; it found 75% of the 1809 annotated "
+    assert loaded == ("Paragraph labels right 42% of the time; it found 75% of the 1,809 annotated "
                       "paragraphs; its spans overlap annotated ones by 23% on average.")
     # Few labels: a count, not a percentage that would overstate what it rests on.
     guilt = q.describe("Guilt_by_Association")

@@ -79,10 +79,10 @@ class ModelQuality:
             return None
         p = q.paragraphs
         if not q.found:
-            return (f"Labelled nowhere in the {self.articles} scored articles ({p.support} "
+            return (f"Labelled nowhere in the {self.articles:,} scored articles ({p.support:,} "
                     f"annotated paragraphs): expect it almost never.")
         text = f"Paragraph labels right {_share(p.precision, p.predicted)}; it found " \
-               f"{_pct(p.recall)} of the {p.support} annotated paragraphs"
+               f"{_pct(p.recall)} of the {p.support:,} annotated paragraphs"
         if q.spans is not None and q.spans.predicted:
             text += f"; its spans overlap annotated ones by {_pct(q.spans.precision)} on average"
         elif q.spans is not None:
