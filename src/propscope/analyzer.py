@@ -12,7 +12,7 @@ from pathlib import Path
 from propscope.config import AnalyzerConfig
 from propscope.document import Document, Metadata
 from propscope.errors import InputError, InputTooLargeError
-from propscope.models.base import ModelComponent, PersuasionModel, load_model
+from propscope.models.base import ModelComponent, PersuasionModel, load_model, resolve_model_path
 from propscope.pipeline import Pipeline, create_component
 
 # What users get back; the same class the pipeline enriches.
@@ -32,9 +32,14 @@ class Analyzer:
         self.config = config or AnalyzerConfig()
         if model is None:
             model = self.config.model
-        self.model: PersuasionModel = (
-            model if isinstance(model, PersuasionModel) else load_model(model)
-        )
+        # Where the model was loaded from (its recorded scores live there); None when a
+        # model object was passed in.
+        self.model_path: Path | None = None
+        if isinstance(model, PersuasionModel):
+            self.model: PersuasionModel = model
+        else:
+            self.model_path = resolve_model_path(model)
+            self.model = load_model(self.model_path)
         self.preprocess = Pipeline([create_component("boilerplate"),
                                     create_component("paragraphs")])
         self.pipeline = Pipeline([*self.preprocess.components, ModelComponent(self.model)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -129,7 +130,7 @@ def test_techniques_lists_the_taxonomy(api: httpx.Client) -> None:
         c.name: c.color for c in CATEGORIES.values()}
     assert len(body["frames"]) == 14 and body["genres"] == ["opinion", "reporting", "satire"]
     # How well the served model finds each technique: its recorded out-of-sample rates.
-    quality = load_quality(model_dir())
+    quality = load_quality(model_dir())  # the served model's artifact
     if quality is None:
         assert body["quality"] is None
     else:
@@ -224,3 +225,24 @@ def test_page_errors_are_html_with_the_message_escaped(api: httpx.Client) -> Non
     assert r.headers["content-type"].startswith("text/html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
     assert "<script>alert" not in r.text
+
+
+def test_techniques_rates_follow_the_served_model_object(tmp_path: Path) -> None:
+    """Rates come from the artifact the served model was loaded from, never from another."""
+    import dataclasses
+
+    from starlette.testclient import TestClient
+
+    from propscope.config import Config
+    from propscope.models import load_model
+    from propscope.server.app import create_app
+
+    config = Config()
+    config = dataclasses.replace(config, server=dataclasses.replace(config.server, store=str(tmp_path)))
+    by_path, by_object = Analyzer(model_dir()), Analyzer(load_model(model_dir()))
+    assert by_path.model_path == model_dir() and by_object.model_path is None
+    for analyzer, scored in ((by_path, load_quality(model_dir()) is not None), (by_object, False)):
+        with TestClient(create_app(config, analyzer=analyzer), base_url="http://127.0.0.1") as client:
+            body = client.get("/api/techniques").json()
+        assert (body["quality"] is not None) == scored
+        assert any(t["quality"] for t in body["techniques"]) == scored

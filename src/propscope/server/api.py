@@ -6,6 +6,7 @@ schema is in ``openapi.py`` and served at ``/api/openapi.json``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -64,11 +65,12 @@ async def get_analysis(request: Request) -> JSONResponse:
     return JSONResponse(record)
 
 
-def taxonomy(model: str | None = None) -> dict[str, Any]:
-    """The taxonomy as JSON: categories (with colours), techniques (with ``model``'s recorded
-    detection rates, see ``models/quality.py``), frames, genres. ``trainable`` repeats
-    ``predicted`` under the name this API used first."""
-    data = add_quality(taxonomy_json(), load_quality(model))
+def taxonomy(model: Path | None = None) -> dict[str, Any]:
+    """The taxonomy as JSON: categories (with colours), techniques (with the recorded
+    detection rates of the artifact at ``model``, see ``models/quality.py``; none without
+    one), frames, genres. ``trainable`` repeats ``predicted`` under the name this API used
+    first."""
+    data = add_quality(taxonomy_json(), load_quality(model) if model is not None else None)
     data["techniques"] = [t | {"trainable": t["predicted"]} for t in data["techniques"]]
     return data | {"frames": list(FRAMES), "genres": list(GENRES)}
 
@@ -76,8 +78,9 @@ def taxonomy(model: str | None = None) -> dict[str, Any]:
 async def techniques(request: Request) -> JSONResponse:
     """GET /api/techniques: the taxonomy, and how well the served model finds each technique."""
     state = state_of(request)
-    if state.taxonomy is None:  # the rates are read from the artifact once
-        state.taxonomy = await anyio.to_thread.run_sync(lambda: taxonomy(state.config.analyzer.model))
+    if state.taxonomy is None:  # the rates are read from the served model's artifact once
+        path = (await state.get_analyzer()).model_path
+        state.taxonomy = await anyio.to_thread.run_sync(lambda: taxonomy(path))
     return JSONResponse(state.taxonomy)
 
 
