@@ -27,10 +27,12 @@ def _artifact(tmp_path: Path, scored_by: dict[str, Any] | None) -> Path:
         "paragraphs": {"scores": {"per_label": {
             "Loaded_Language": _rates(0.4231, 0.746, 1809, 3190),
             "Guilt_by_Association": _rates(0.625, 0.0847, 59, 8),
-            "Straw_Man": _rates(0.0, 0.0, 15, 0)}}},
+            "Straw_Man": _rates(0.0, 0.0, 15, 0),
+            "Flag_Waving": _rates(0.0, 0.0, 287, 0)}}},
         "spans": {"per_technique": {"Loaded_Language": _rates(0.23, 0.305, 2445, 3100),
                                     "Guilt_by_Association": _rates(0.0, 0.0, 63, 0),
-                                    "Straw_Man": _rates(0.0, 0.0, 16, 0)}},
+                                    "Straw_Man": _rates(0.0, 0.0, 16, 0),
+                                    "Flag_Waving": _rates(0.16, 0.3, 316, 630)}},
     }
     record: dict[str, Any] = {"all": scores} | ({"scored_by": scored_by} if scored_by else {})
     (tmp_path / "validation.json").write_text(json.dumps(record))
@@ -55,6 +57,9 @@ def test_rates_and_sentences_say_what_was_measured(tmp_path: Path) -> None:
     assert not q.techniques["Straw_Man"].found
     assert q.describe("Straw_Man") == ("Labelled nowhere in the 40 scored articles (15 annotated "
                                        "paragraphs): expect it almost never.")
+    assert q.techniques["Flag_Waving"].found  # by its spans alone
+    assert q.describe("Flag_Waving") == ("No paragraph labels of it (287 annotated paragraphs); its "
+                                         "spans overlap annotated ones by 16% on average.")
     assert q.describe("Slogans") is None  # not scored
 
 

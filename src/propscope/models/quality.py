@@ -81,8 +81,11 @@ class ModelQuality:
         if not q.found:
             return (f"Labelled nowhere in the {self.articles:,} scored articles ({p.support:,} "
                     f"annotated paragraphs): expect it almost never.")
-        text = f"Paragraph labels right {_share(p.precision, p.predicted)}; it found " \
-               f"{_pct(p.recall)} of the {p.support:,} annotated paragraphs"
+        if p.predicted:
+            text = (f"Paragraph labels right {_share(p.precision, p.predicted)}; it found "
+                    f"{_pct(p.recall)} of the {p.support:,} annotated paragraphs")
+        else:  # spans only
+            text = f"No paragraph labels of it ({p.support:,} annotated paragraphs)"
         if q.spans is not None and q.spans.predicted:
             text += f"; its spans overlap annotated ones by {_pct(q.spans.precision)} on average"
         elif q.spans is not None:
@@ -95,7 +98,7 @@ class ModelQuality:
                 f"({self.scored_by}).")
 
 
-def technique_dict(q: TechniqueQuality) -> dict[str, Any]:
+def _technique_dict(q: TechniqueQuality) -> dict[str, Any]:
     """One technique's rates as JSON data (``found``, ``paragraphs``, ``spans``)."""
     return {"found": q.found, "paragraphs": asdict(q.paragraphs),
             "spans": None if q.spans is None else asdict(q.spans)}
@@ -162,7 +165,7 @@ def add_quality(taxonomy: dict[str, Any], quality: ModelQuality | None) -> dict[
         "summary": quality.header()}
     scored = {} if quality is None else quality.techniques
     out["techniques"] = [
-        t | {"quality": technique_dict(scored[t["name"]]) | {"summary": quality.describe(t["name"])}
+        t | {"quality": _technique_dict(scored[t["name"]]) | {"summary": quality.describe(t["name"])}
              if quality is not None and t["name"] in scored else None}
         for t in taxonomy["techniques"]]
     return out
