@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from propscope.config import AnalyzerConfig
 from propscope.document import Document, Metadata
 from propscope.errors import InputError, InputTooLargeError
 from propscope.models.base import ModelComponent, PersuasionModel, load_model, resolve_model_path
 from propscope.pipeline import Pipeline, create_component
+
+if TYPE_CHECKING:
+    from propscope.models.quality import ModelQuality
 
 # What users get back; the same class the pipeline enriches.
 Analysis = Document
@@ -81,3 +85,14 @@ class Analyzer:
                 batch = []
         if batch:
             yield from self.model.predict(batch)
+
+    def quality(self) -> ModelQuality | None:
+        """How well the model finds each technique, out of sample (``models/quality.py``):
+        the scores recorded in its artifact; ``None`` for a model object passed in or an
+        artifact trained with nothing held out. Raises ``ModelError`` if the scores are
+        unreadable."""
+        if self.model_path is None:
+            return None
+        from propscope.models.quality import load_quality
+
+        return load_quality(self.model_path)

@@ -184,3 +184,26 @@ def test_real_process_folder_exit_code_and_plain_default(folder: Path) -> None:
     single = run_script("analyze", str(folder / "a.txt"))  # piped single file: plain text view
     assert single.returncode == 0 and "\x1b[" not in single.stdout
     assert "[1 " in single.stdout and "Paragraph labels" in single.stdout
+
+
+def test_html_report_carries_the_models_detection_rates(article: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from propscope.models.quality import load_quality
+
+    model = resolve_model_path(from_env().analyzer.model)
+    if load_quality(model) is None:
+        pytest.skip("the model has no recorded scores")
+    out = tmp_path / "report.html"
+    assert main(["analyze", str(article), "-o", str(out), "--quiet"]) == 0
+    assert "Labels right</th>" in out.read_text(encoding="utf-8")
+    # Unreadable scores: the report is still written, without them, and the user is told.
+    broken = tmp_path / "model"
+    broken.mkdir()
+    for f in model.iterdir():
+        (broken / f.name).symlink_to(f)
+    (broken / "validation.json").unlink()
+    (broken / "validation.json").write_text("{broken", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["analyze", str(article), "-o", str(out), "--quiet", "--model", str(broken)]) == 0
+    assert "Labels right" not in out.read_text(encoding="utf-8")
+    assert "without the model's detection rates" in capsys.readouterr().err

@@ -108,6 +108,8 @@ def test_kept_analysis_has_permalink_page_and_downloads(api: httpx.Client, serve
     assert report.headers["content-type"].startswith("text/html")
     assert "attachment" in report.headers["content-disposition"]
     assert "<html" in report.text.lower() and "traitors" in report.text
+    # The served model's recorded rates, as in `propscope analyze --format html`.
+    assert ("Labels right</th>" in report.text) == (load_quality(model_dir()) is not None)
 
 
 def test_same_analysis_gets_the_same_permalink(api: httpx.Client) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from propscope.analyzer import Analyzer
     from propscope.document import Document
+    from propscope.models.quality import ModelQuality
 
 SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html",
                   ".htm": "html", ".txt": "text"}
@@ -188,6 +189,18 @@ def _progress(enabled: bool) -> Progress:
                     disable=not (enabled and console.is_terminal))
 
 
+
+def _quality(analyzer: Analyzer) -> ModelQuality | None:
+    """The model's recorded rates for HTML reports; unreadable ones are reported, not fatal."""
+    from propscope.errors import ModelError
+
+    try:
+        return analyzer.quality()
+    except ModelError as exc:
+        print(f"propscope: warning: reports go without the model's detection rates: {exc}",
+              file=sys.stderr)
+        return None
+
 def run(args: argparse.Namespace) -> int:
     """Analyse every input and write the chosen format; return the exit code."""
     import dataclasses
@@ -244,7 +257,8 @@ def run(args: argparse.Namespace) -> int:
 
         done = 0
         try:
-            with open_output(fmt, args.output, include_text=not args.no_text) as out:
+            with open_output(fmt, args.output, include_text=not args.no_text,
+                             quality=_quality(analyzer) if fmt == "html" else None) as out:
                 for doc in _analyzed(analyzer, documents(), report_doc):
                     out.add(filter_scores(doc, args.min_score))
                     done += 1

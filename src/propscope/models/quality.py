@@ -92,6 +92,14 @@ class ModelQuality:
             text += "; it marks no spans of it, only paragraphs"
         return f"{text}."
 
+    def labels_right(self, technique: str) -> str | None:
+        """How often the model's paragraph labels of ``technique`` were right, short ("42%",
+        "5 of 8"); ``None`` if not scored or never labelled."""
+        q = self.techniques.get(technique)
+        if q is None or not q.paragraphs.predicted:
+            return None
+        return _right(q.paragraphs.precision, q.paragraphs.predicted)
+
     def header(self) -> str:
         """Where the rates come from, once for all techniques."""
         return (f"How well {self.model} finds each technique, on articles it had not seen "
@@ -108,12 +116,17 @@ def _pct(x: float) -> str:
     return f"{round(100 * x)}%"
 
 
-def _share(precision: float, predicted: int) -> str:
-    """``precision`` of ``predicted`` labels in words: a count where a percentage would
-    overstate how much it rests on."""
+def _right(precision: float, predicted: int) -> str:
+    """``precision`` of ``predicted`` labels, short: a count ("5 of 8") where a percentage
+    would overstate how much it rests on."""
     if predicted < 50:
-        return f"{round(precision * predicted)} of {predicted} times"
-    return f"{_pct(precision)} of the time"
+        return f"{round(precision * predicted)} of {predicted}"
+    return _pct(precision)
+
+
+def _share(precision: float, predicted: int) -> str:
+    """``_right`` in a sentence."""
+    return f"{_right(precision, predicted)} {'times' if predicted < 50 else 'of the time'}"
 
 
 def _rates(row: dict[str, Any]) -> Rates:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import jinja2
@@ -20,6 +21,9 @@ from propscope.document import Document
 from propscope.render.segments import document_lines, span_refs
 from propscope.render.summary import explain, summarize
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
+
+if TYPE_CHECKING:
+    from propscope.models.quality import ModelQuality
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_LEVEL = 5  # deeper stacks share the last underline slot; more never occur in practice
@@ -56,12 +60,17 @@ def _http_url(url: str | None) -> str | None:
     return None
 
 
-def render_html(doc: Document) -> str:
+def render_html(doc: Document, quality: ModelQuality | None = None) -> str:
     """Render the analysed ``doc`` as a complete, self-contained HTML page.
 
-    A pure function of the document: the same document always gives the same bytes, and
-    nothing is read from or written to disk besides the packaged template.
+    A pure function of its arguments: the same document always gives the same bytes, and
+    nothing is read from or written to disk besides the packaged template. ``quality``, the
+    recorded rates of the model that analysed ``doc`` (``models/quality.py``), adds how often
+    its labels of each technique were right; rates of any other model are ignored.
     """
+    model = doc.model
+    if quality is not None and (model is None or quality.model != f"{model.name} {model.version}"):
+        quality = None
     return _environment().get_template("report.html.j2").render(
         doc=doc,
         meta=doc.metadata,
@@ -72,4 +81,5 @@ def render_html(doc: Document) -> str:
         categories=list(CATEGORIES.values()),
         max_level=MAX_LEVEL,
         version=__version__,
+        rates=quality,
     )

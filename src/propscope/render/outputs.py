@@ -13,11 +13,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from propscope.document import Document
 from propscope.errors import PropscopeError
 from propscope.render.files import UniqueNames, atomic_open, atomic_write, safe_stem
+
+if TYPE_CHECKING:
+    from propscope.models.quality import ModelQuality
 
 FORMATS = ("text", "json", "jsonl", "html", "semeval")
 DEFAULT_DIRS = {"html": "propscope-reports", "semeval": "propscope-semeval"}
@@ -127,7 +130,8 @@ class JsonlOutput:
 class HtmlOutput:
     """One self-contained report per article: ``<id>.html`` in a folder, or one named file."""
 
-    def __init__(self, target: str | None) -> None:
+    def __init__(self, target: str | None, quality: ModelQuality | None = None) -> None:
+        self.quality = quality
         path = Path(target or DEFAULT_DIRS["html"])
         self.single = path.suffix.lower() in (".html", ".htm")
         self.path = path
@@ -141,7 +145,7 @@ class HtmlOutput:
             raise OutputError(f"-o {self.path} names one HTML file, but the input holds several "
                               "articles; give a folder instead (one <id>.html per article).")
         dest = self.path if self.single else self.path / f"{self.unique(safe_stem(doc.id))}.html"
-        self.written.append(atomic_write(dest, render_html(doc)))
+        self.written.append(atomic_write(dest, render_html(doc, self.quality)))
 
     def close(self) -> None:
         return None
@@ -164,7 +168,7 @@ class SemEvalFiles:
 
 @contextmanager
 def open_output(fmt: str, target: str | None = None, *, include_text: bool = True,
-                stdout: TextIO | None = None) -> Iterator[Output]:
+                stdout: TextIO | None = None, quality: ModelQuality | None = None) -> Iterator[Output]:
     """Open the writer for ``fmt``; files are committed when the block exits without error.
 
     Args:
@@ -173,13 +177,14 @@ def open_output(fmt: str, target: str | None = None, *, include_text: bool = Tru
             (html/semeval; ``None`` = ``DEFAULT_DIRS[fmt]`` in the current folder).
         include_text: put the article text in JSON output; for the text view, show it.
         stdout: stream used for standard output (default ``sys.stdout``).
+        quality: the analysing model's recorded rates, shown in HTML reports.
     """
     if fmt not in FORMATS:
         raise OutputError(f"Unknown output format {fmt!r}; use one of {', '.join(FORMATS)}.")
     with ExitStack() as stack:
         out: Output
         if fmt in ("html", "semeval"):
-            out = HtmlOutput(target) if fmt == "html" else SemEvalFiles(target)
+            out = HtmlOutput(target, quality) if fmt == "html" else SemEvalFiles(target)
         else:
             stream = _Stream(target, stack, stdout or sys.stdout)
             if fmt == "text":

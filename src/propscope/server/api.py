@@ -6,7 +6,6 @@ schema is in ``openapi.py`` and served at ``/api/openapi.json``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -16,7 +15,7 @@ from starlette.routing import Route
 
 from propscope import __version__
 from propscope.document import Document
-from propscope.models.quality import add_quality, load_quality
+from propscope.models.quality import ModelQuality, add_quality
 from propscope.serialize import SCHEMA_VERSION, model_to_dict, to_dict
 from propscope.server.errors import HTTPError
 from propscope.server.inputs import documents
@@ -65,12 +64,11 @@ async def get_analysis(request: Request) -> JSONResponse:
     return JSONResponse(record)
 
 
-def taxonomy(model: Path | None = None) -> dict[str, Any]:
-    """The taxonomy as JSON: categories (with colours), techniques (with the recorded
-    detection rates of the artifact at ``model``, see ``models/quality.py``; none without
-    one), frames, genres. ``trainable`` repeats ``predicted`` under the name this API used
-    first."""
-    data = add_quality(taxonomy_json(), load_quality(model) if model is not None else None)
+def taxonomy(quality: ModelQuality | None = None) -> dict[str, Any]:
+    """The taxonomy as JSON: categories (with colours), techniques (with a model's recorded
+    detection rates, see ``models/quality.py``), frames, genres. ``trainable`` repeats
+    ``predicted`` under the name this API used first."""
+    data = add_quality(taxonomy_json(), quality)
     data["techniques"] = [t | {"trainable": t["predicted"]} for t in data["techniques"]]
     return data | {"frames": list(FRAMES), "genres": list(GENRES)}
 
@@ -78,9 +76,8 @@ def taxonomy(model: Path | None = None) -> dict[str, Any]:
 async def techniques(request: Request) -> JSONResponse:
     """GET /api/techniques: the taxonomy, and how well the served model finds each technique."""
     state = state_of(request)
-    if state.taxonomy is None:  # the rates are read from the served model's artifact once
-        path = (await state.get_analyzer()).model_path
-        state.taxonomy = await anyio.to_thread.run_sync(lambda: taxonomy(path))
+    if state.taxonomy is None:
+        state.taxonomy = taxonomy(await state.quality())
     return JSONResponse(state.taxonomy)
 
 

@@ -89,7 +89,8 @@ async def download_html(request: Request) -> Response:
     from propscope.render.html import render_html
 
     record = _record(request)
-    body = await anyio.to_thread.run_sync(render_html, from_dict(record))
+    quality = await state_of(request).quality()  # ignored if another model made the analysis
+    body = await anyio.to_thread.run_sync(render_html, from_dict(record), quality)
     return _attachment(body, "text/html; charset=utf-8", _download_name(record, "html"))
 
 

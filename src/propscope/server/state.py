@@ -7,6 +7,7 @@ only reads its fitted state while predicting, so threads can share it.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import anyio
@@ -16,7 +17,11 @@ from starlette.requests import Request
 from propscope.analyzer import Analyzer
 from propscope.config import Config
 from propscope.document import ModelInfo
+from propscope.errors import ModelError
+from propscope.models.quality import ModelQuality
 from propscope.server.store import AnalysisStore
+
+log = logging.getLogger("propscope.server")
 
 
 class ServerState:
@@ -34,6 +39,7 @@ class ServerState:
         self._limiter: anyio.CapacityLimiter | None = None
         self._lock: anyio.Lock | None = None
         self.taxonomy: dict[str, Any] | None = None  # GET /api/techniques, built once
+        self._quality: tuple[ModelQuality | None] | None = None  # read once, even if None
 
     @property
     def limiter(self) -> anyio.CapacityLimiter:
@@ -60,6 +66,19 @@ class ServerState:
         analyzer = await self.get_analyzer()
         await anyio.to_thread.run_sync(
             lambda: analyzer.analyze("Warm-up.\nThe server is starting.\n", id="warm-up"))
+
+    async def quality(self) -> ModelQuality | None:
+        """The served model's recorded detection rates (``models/quality.py``), read once;
+        ``None`` without any, or if they are unreadable (logged: analyses go on without)."""
+        if self._quality is None:
+            analyzer = await self.get_analyzer()
+            try:
+                rates = await anyio.to_thread.run_sync(analyzer.quality)
+            except ModelError as exc:
+                log.warning("serving without the model's detection rates: %s", exc)
+                rates = None
+            self._quality = (rates,)
+        return self._quality[0]
 
     def model_info(self) -> ModelInfo | None:
         """The loaded model's name and version, or ``None`` before it is loaded."""
