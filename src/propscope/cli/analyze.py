@@ -189,7 +189,6 @@ def _progress(enabled: bool) -> Progress:
                     disable=not (enabled and console.is_terminal))
 
 
-
 def _quality(analyzer: Analyzer) -> ModelQuality | None:
     """The model's recorded rates for HTML reports; unreadable ones are reported, not fatal."""
     from propscope.errors import ModelError
@@ -200,6 +199,7 @@ def _quality(analyzer: Analyzer) -> ModelQuality | None:
         print(f"propscope: warning: reports go without the model's detection rates: {exc}",
               file=sys.stderr)
         return None
+
 
 def run(args: argparse.Namespace) -> int:
     """Analyse every input and write the chosen format; return the exit code."""
