@@ -207,3 +207,13 @@ def test_html_report_carries_the_models_detection_rates(article: Path, tmp_path:
     assert main(["analyze", str(article), "-o", str(out), "--quiet", "--model", str(broken)]) == 0
     assert "Labels right" not in out.read_text(encoding="utf-8")
     assert "without the model's detection rates" in capsys.readouterr().err
+
+
+def test_text_view_carries_the_models_detection_rates(article: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from propscope.models.quality import load_quality
+
+    if load_quality(resolve_model_path(from_env().analyzer.model)) is None:
+        pytest.skip("the model has no recorded scores")
+    assert main(["analyze", str(article), "--format", "text", "--no-text"]) == 0
+    assert "Labels right" in capsys.readouterr().out

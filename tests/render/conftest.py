@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from propscope.document import Document, Frame, Genre, Metadata, ModelInfo, Region, Span, split_paragraphs
+from propscope.models.quality import ModelQuality, Rates, TechniqueQuality
 
 TEXT = (
     "Shameful Deal Betrays Our Nation\n"
@@ -75,3 +76,22 @@ def doc() -> Document:
                           published="2020-01-02", url="https://example.org/deal",
                           republished_from="example.net"),
     )
+
+
+def _rates_of(model: str) -> ModelQuality:
+    return ModelQuality(model, "3-fold cross-validation by article over 40 articles", 40, {
+        "Loaded_Language": TechniqueQuality("Loaded_Language", Rates(0.42, 0.75, 1809, 3190),
+                                            Rates(0.23, 0.3, 2445, 3100)),
+        "Flag_Waving": TechniqueQuality("Flag_Waving", Rates(0.625, 0.1, 50, 8))})
+
+
+@pytest.fixture
+def rates_of() -> Callable[[str], ModelQuality]:
+    """``rates_of("name version")``: recorded detection rates of that model for two techniques."""
+    return _rates_of
+
+
+@pytest.fixture
+def rates() -> ModelQuality:
+    """Rates of the model that analysed the ``doc`` fixture (linear-v0 0.1.0)."""
+    return _rates_of("linear-v0 0.1.0")

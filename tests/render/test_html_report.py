@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
 
 from propscope.document import Document, Metadata
-from propscope.models.quality import ModelQuality, Rates, TechniqueQuality
+from propscope.models.quality import ModelQuality
 from propscope.render.html import render_html
 
 HOSTILE = (
@@ -156,15 +157,7 @@ def test_document_without_annotations_renders(make_doc) -> None:  # type: ignore
     assert parse(page).lines == ["Just one plain line."]
 
 
-def _rates(model: str) -> ModelQuality:
-    return ModelQuality(model, "3-fold cross-validation by article over 40 articles", 40, {
-        "Loaded_Language": TechniqueQuality("Loaded_Language", Rates(0.42, 0.75, 1809, 3190),
-                                            Rates(0.23, 0.3, 2445, 3100)),
-        "Flag_Waving": TechniqueQuality("Flag_Waving", Rates(0.625, 0.1, 50, 8))})
-
-
-def test_report_says_how_often_the_models_labels_were_right(doc: Document) -> None:
-    rates = _rates("linear-v0 0.1.0")  # the model that analysed ``doc``
+def test_report_says_how_often_the_models_labels_were_right(doc: Document, rates: ModelQuality) -> None:
     page = render_html(doc, rates)
     assert "<th class=\"num\">Labels right</th>" in page
     assert ">42%</td>" in page and ">5 of 8</td>" in page  # few labels: a count
@@ -175,5 +168,5 @@ def test_report_says_how_often_the_models_labels_were_right(doc: Document) -> No
     assert render_html(doc) == render_html(doc, None) and "Labels right" not in render_html(doc)
 
 
-def test_rates_of_another_model_are_not_shown(doc: Document) -> None:
-    assert render_html(doc, _rates("hybrid-v1 0.4.0")) == render_html(doc)
+def test_rates_of_another_model_are_not_shown(doc: Document, rates_of: Callable[[str], ModelQuality]) -> None:
+    assert render_html(doc, rates_of("hybrid-v1 0.4.0")) == render_html(doc)

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import pytest
 from rich.console import Console
 
 from propscope.document import Document
+from propscope.models.quality import ModelQuality
 from propscope.render.terminal import print_document
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def render(doc: Document, *, colour: bool, show_text: bool = True) -> str:
+def render(doc: Document, *, colour: bool, show_text: bool = True,
+           quality: ModelQuality | None = None) -> str:
     out = io.StringIO()
     if colour:
         console = Console(file=out, width=80, force_terminal=True, color_system="truecolor")
     else:
         console = Console(file=out, width=80, force_terminal=False, no_color=True)
-    print_document(doc, console, show_text=show_text)
+    print_document(doc, console, show_text=show_text, quality=quality)
     return out.getvalue()
 
 
@@ -80,3 +83,18 @@ def test_spans_caption_says_how_many_are_expected_right_only_for_calibrated_scor
     page = " ".join(render_html(doc).split())
     assert f"{len(doc.spans)} technique spans of" in page
     assert f"(about {total:.0f} expected to match an annotator's" in page
+
+
+def test_summary_says_how_often_the_models_labels_were_right(
+        doc: Document, rates: ModelQuality, rates_of: Callable[[str], ModelQuality]) -> None:
+    text = render(doc, colour=False, show_text=False, quality=rates)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    header = re.search(r"^\s*Technique\s+Category\s+Count\s+Mean conf\.\s+Labels right\s*$", text, re.M)
+    assert header is not None, text
+    assert re.search(r"^\s*Loaded language .* 42%\s*$", text, re.M), text
+    assert re.search(r"^\s*Flag waving .* 5 of 8\s*$", text, re.M), text  # few labels: a count
+    assert " ".join(rates.header().split()) in " ".join(text.split())
+    # No rates, or another model's: the table is as before.
+    assert render(doc, colour=False, show_text=False, quality=rates_of("hybrid-v1 0.4.0")) == \
+        render(doc, colour=False, show_text=False)
+    assert "Labels right" not in render(doc, colour=False, show_text=False)

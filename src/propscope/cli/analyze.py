@@ -190,13 +190,14 @@ def _progress(enabled: bool) -> Progress:
 
 
 def _quality(analyzer: Analyzer) -> ModelQuality | None:
-    """The model's recorded rates for HTML reports; unreadable ones are reported, not fatal."""
+    """The model's recorded rates for the text view and HTML reports; unreadable ones are
+    reported, not fatal."""
     from propscope.errors import ModelError
 
     try:
         return analyzer.quality()
     except ModelError as exc:
-        print(f"propscope: warning: reports go without the model's detection rates: {exc}",
+        print(f"propscope: warning: going on without the model's detection rates: {exc}",
               file=sys.stderr)
         return None
 
@@ -258,7 +259,7 @@ def run(args: argparse.Namespace) -> int:
         done = 0
         try:
             with open_output(fmt, args.output, include_text=not args.no_text,
-                             quality=_quality(analyzer) if fmt == "html" else None) as out:
+                             quality=_quality(analyzer) if fmt in ("text", "html") else None) as out:
                 for doc in _analyzed(analyzer, documents(), report_doc):
                     out.add(filter_scores(doc, args.min_score))
                     done += 1

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from propscope.document import ModelInfo
 from propscope.errors import ModelError
 from propscope.models.base import read_manifest, resolve_model_path
 
@@ -99,6 +100,11 @@ class ModelQuality:
         if q is None or not q.paragraphs.predicted:
             return None
         return _right(q.paragraphs.precision, q.paragraphs.predicted)
+
+    def matches(self, info: ModelInfo | None) -> bool:
+        """Whether these are the rates of the model ``info`` names (an analysis's ``model``):
+        reports show rates only next to the labels of the model they were measured on."""
+        return info is not None and self.model == f"{info.name} {info.version}".strip()
 
     def header(self) -> str:
         """Where the rates come from, once for all techniques."""

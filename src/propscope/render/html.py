@@ -68,8 +68,7 @@ def render_html(doc: Document, quality: ModelQuality | None = None) -> str:
     recorded rates of the model that analysed ``doc`` (``models/quality.py``), adds how often
     its labels of each technique were right; rates of any other model are ignored.
     """
-    model = doc.model
-    if quality is not None and (model is None or quality.model != f"{model.name} {model.version}"):
+    if quality is not None and not quality.matches(doc.model):
         quality = None
     return _environment().get_template("report.html.j2").render(
         doc=doc,

@@ -62,9 +62,10 @@ class _Stream:
 class TextOutput:
     """The rich terminal view, one article after another."""
 
-    def __init__(self, stream: _Stream, *, show_text: bool) -> None:
+    def __init__(self, stream: _Stream, *, show_text: bool, quality: ModelQuality | None = None) -> None:
         self.stream = stream
         self.show_text = show_text
+        self.quality = quality
         self.count = 0
 
     def add(self, doc: Document) -> None:
@@ -80,7 +81,7 @@ class TextOutput:
                               width=FILE_WIDTH, emoji=False)
         if self.count:
             console.print(Rule())
-        print_document(doc, console, show_text=self.show_text)
+        print_document(doc, console, show_text=self.show_text, quality=self.quality)
         self.count += 1
 
     def close(self) -> None:
@@ -177,7 +178,7 @@ def open_output(fmt: str, target: str | None = None, *, include_text: bool = Tru
             (html/semeval; ``None`` = ``DEFAULT_DIRS[fmt]`` in the current folder).
         include_text: put the article text in JSON output; for the text view, show it.
         stdout: stream used for standard output (default ``sys.stdout``).
-        quality: the analysing model's recorded rates, shown in HTML reports.
+        quality: the analysing model's recorded rates, shown in the text view and HTML reports.
     """
     if fmt not in FORMATS:
         raise OutputError(f"Unknown output format {fmt!r}; use one of {', '.join(FORMATS)}.")
@@ -188,7 +189,7 @@ def open_output(fmt: str, target: str | None = None, *, include_text: bool = Tru
         else:
             stream = _Stream(target, stack, stdout or sys.stdout)
             if fmt == "text":
-                out = TextOutput(stream, show_text=include_text)
+                out = TextOutput(stream, show_text=include_text, quality=quality)
             elif fmt == "json":
                 out = JsonOutput(stream, include_text=include_text)
             else:

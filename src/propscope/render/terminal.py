@@ -9,6 +9,8 @@ instead and boilerplate lines are marked ``~`` in the gutter, so nothing depends
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.columns import Columns
 from rich.console import Console, Group, RenderableType
@@ -20,6 +22,9 @@ from propscope.document import Document
 from propscope.render.segments import Line, Piece, document_lines, span_refs
 from propscope.render.summary import Summary, summarize
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
+
+if TYPE_CHECKING:
+    from propscope.models.quality import ModelQuality
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _EXCERPT = 60
@@ -120,18 +125,26 @@ def _spans_table(doc: Document, summary: Summary) -> Table:
     return table
 
 
-def _summary_tables(summary: Summary) -> list[RenderableType]:
+def _summary_tables(summary: Summary, rates: ModelQuality | None) -> list[RenderableType]:
     out: list[RenderableType] = []
-    techniques = Table(title="Techniques", box=box.SIMPLE_HEAD, title_justify="left")
+    techniques = Table(title="Techniques", box=box.SIMPLE_HEAD, title_justify="left",
+                       caption=None if rates is None else
+                       f"Labels right: of the paragraphs the model labels with the technique, how many "
+                       f"carry it. {rates.header()}", caption_justify="left")
     techniques.add_column("Technique")
     techniques.add_column("Category")
     techniques.add_column("Count", justify="right")
     techniques.add_column("Mean conf.", justify="right")
+    if rates is not None:
+        techniques.add_column("Labels right", justify="right")
     for t in summary.techniques:
-        techniques.add_row(Text(t.technique.title, style=_category_style(t.technique.name)),
-                           t.category.title, str(t.count), f"{t.mean_score:.2f}")
+        found: list[RenderableType] = [Text(t.technique.title, style=_category_style(t.technique.name)),
+                                       t.category.title, str(t.count), f"{t.mean_score:.2f}"]
+        if rates is not None:
+            found.append(rates.labels_right(t.technique.name) or "—")
+        techniques.add_row(*found)
     if not summary.techniques:
-        techniques.add_row("(no technique found)", "", "0", "")
+        techniques.add_row("(no technique found)", "", "0", "", *([""] if rates is not None else []))
     out.append(techniques)
     scores = Text()
     if summary.genre:
@@ -163,14 +176,18 @@ def _summary_tables(summary: Summary) -> list[RenderableType]:
     return out
 
 
-def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True) -> Group:
+def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True,
+                  quality: ModelQuality | None = None) -> Group:
     """Everything the terminal shows for one analysed document, as one rich renderable.
 
     Args:
         doc: the analysed document.
         plain: mark spans with brackets instead of colour (for consoles without colour).
         show_text: include the highlighted article text (off: header and summary only).
+        quality: the analysing model's recorded rates (``models/quality.py``): a "Labels
+            right" column; rates of any other model are ignored.
     """
+    rates = quality if quality is not None and quality.matches(doc.model) else None
     lines = document_lines(doc)
     parts: list[RenderableType] = [_header(doc), Text()]
     if show_text:
@@ -178,11 +195,12 @@ def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True)
     summary = summarize(doc)
     if doc.spans:
         parts.append(_spans_table(doc, summary))
-    parts += _summary_tables(summary)
+    parts += _summary_tables(summary, rates)
     return Group(*parts)
 
 
-def print_document(doc: Document, console: Console, *, show_text: bool = True) -> None:
+def print_document(doc: Document, console: Console, *, show_text: bool = True,
+                   quality: ModelQuality | None = None) -> None:
     """Print the terminal view, choosing brackets over colour when the console has no colour."""
     plain = console.no_color or console.color_system is None
-    console.print(terminal_view(doc, plain=plain, show_text=show_text))
+    console.print(terminal_view(doc, plain=plain, show_text=show_text, quality=quality))
