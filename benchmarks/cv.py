@@ -37,6 +37,7 @@ from propscope.datasets import load_semeval
 from propscope.evaluation.crossval import FOLDS_BY, cross_validate
 from propscope.models import MODELS
 from propscope.models.base import _import_builtin_models
+from propscope.models.training import parse_params
 
 
 def _genre_f1(report: Any, genre: str) -> float:
@@ -59,13 +60,6 @@ HEADLINE = {
 }
 
 
-def _value(raw: str) -> Any:
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError:
-        return raw
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, required=True, help="SemEval-2023 Task 3 folder (English)")
@@ -83,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="add the articles labelled for genre and frames only to every training fold "
                          "(measured: no gain, so the shipped model leaves them out)")
     args = ap.parse_args(argv)
-    params = {k: _value(v) for k, v in (s.split("=", 1) for s in args.set)}
+    params = parse_params(args.set)
     _import_builtin_models()
     data = load_semeval(args.data)
     docs = data.documents  # scored; with --document-level, data.document_level joins every training fold

@@ -11,7 +11,7 @@ from propscope.cli.main import main
 from propscope.document import Document
 from propscope.errors import DataError, ModelError
 from propscope.models import load_model
-from propscope.models.training import train_model
+from propscope.models.training import parse_params, train_model
 
 # Word vectors only for the tiny corpus's own words keep distillation to a second.
 TINY = {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
@@ -146,4 +146,30 @@ def test_train_command_rejects_bad_scoring(semeval_tiny: Path, tmp_path: Path, e
     args = [str(split) if a == "SPLIT" else a for a in extra]
     assert main(["train", "--data", str(semeval_tiny), "--out", str(tmp_path / "o"), *args]) == 1
     assert "--cv" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_parse_params_reads_json_values_and_keeps_words() -> None:
+    assert parse_params(["c_paragraph=8", "token_gap=2", "static_encoder_words=false",
+                         "confidence_folds=article", "name=a=b", "token_gap=3"]) == {
+        "c_paragraph": 8, "token_gap": 3, "static_encoder_words": False,
+        "confidence_folds": "article", "name": "a=b"}
+    for bad in ("c_paragraph", "=3"):
+        with pytest.raises(ModelError, match="KEY=VALUE"):
+            parse_params([bad])
+
+
+def test_train_command_sets_model_parameters(semeval_tiny: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "set-art"
+    sets = [f"{k}={json.dumps(v)}" for k, v in TINY.items()] + ["c_paragraph=8", "seed=5"]
+    assert main(["train", "--data", str(semeval_tiny), "--kind", "linear", "--out", str(out), "--cv", "0",
+                 *(x for s in sets for x in ("--set", s))]) == 0
+    params = json.loads((out / "model.json").read_text())["params"]
+    assert params["c_paragraph"] == 8 and params["seed"] == 5 and params["static_dim"] == 8
+    capsys.readouterr()
+    assert main(["train", "--data", str(semeval_tiny), "--kind", "linear", "--out", str(tmp_path / "o"),
+                 "--set", "c_paragraf=8"]) == 1
+    err = capsys.readouterr().err
+    assert "no parameter 'c_paragraf'" in err and "c_paragraph" in err
     assert not (tmp_path / "o").exists()

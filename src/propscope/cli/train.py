@@ -32,7 +32,10 @@ Examples:
   propscope analyze article.txt --model runs/hybrid-seed1
 
   # the linear model alone, without the tagger
-  propscope train --data DATA --kind linear --out runs/linear"""
+  propscope train --data DATA --kind linear --out runs/linear
+
+  # change a parameter (a wrong name lists the kind's parameters); held out to compare
+  propscope train --data DATA --set c_paragraph=8 --split splits/validation.txt --out runs/c8"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -55,6 +58,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "for the transformer kind (about 30 minutes a fit) prefer --split or --cv 0")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--name", metavar="NAME", help="artifact name recorded in analyses")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="params",
+                   help="a model constructor parameter, repeatable (values read as JSON where "
+                   "they parse), e.g. --set c_paragraph=8 --set confidence_folds=article; an "
+                   "unknown key is an error that lists the kind's parameters")
     p.set_defaults(func=run)
 
 
@@ -64,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
     from propscope.datasets import read_ids
     from propscope.errors import DataError
-    from propscope.models.training import DEFAULT_OUT, train_model
+    from propscope.models.training import DEFAULT_OUT, parse_params, train_model
 
     console = Console(stderr=True)
     out = args.out or DEFAULT_OUT.get(args.kind)
@@ -74,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         raise DataError(f"Split file {args.split} not found; pass a file of article ids, one per line.")
     if args.split is not None and args.cv:
         raise DataError("--split scores on held-out articles and --cv by cross-validation: pass one of them.")
+    params = parse_params(args.params)
+    seed, name = params.pop("seed", args.seed), params.pop("name", args.name)  # --set wins
     ids = read_ids(args.split) if args.split is not None else []
     cv = 0 if args.split is not None else (3 if args.cv is None else args.cv)
     if cv < 0 or cv == 1:
@@ -84,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             status.update(msg)
 
         report = train_model(args.kind, args.data, Path(out), validation_ids=ids, cv_folds=cv,
-                             seed=args.seed, name=args.name, progress=progress)
+                             seed=seed, name=name, progress=progress, **params)
     table = Table(title=f"{args.kind} model written to {report.out_dir}")
     table.add_column(f"{cv}-fold cross-validation metric" if cv else "validation metric")
     table.add_column("all", justify="right")

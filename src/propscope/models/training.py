@@ -104,6 +104,22 @@ def headline(m: dict[str, Any]) -> dict[str, float]:
           "paragraph_confidence_ece": m["confidence"]["paragraphs"]["ece"]} if "confidence" in m else {})
 
 
+def parse_params(pairs: Sequence[str]) -> dict[str, Any]:
+    """``["key=value", ...]`` (``--set`` options) -> model constructor parameters. Values are
+    read as JSON where they parse (``3``, ``0.5``, ``true``, ``[1, 2]``) and kept as strings
+    otherwise (``topic``); a later pair overrides an earlier one."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise ModelError(f"Model parameters are KEY=VALUE (for example c_paragraph=8), not {pair!r}.")
+        try:
+            params[key.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[key.strip()] = raw
+    return params
+
+
 def _build(kind: str, seed: int, name: str | None, params: dict[str, Any]) -> PersuasionModel:
     _import_builtin_models()
     if kind not in MODELS:
@@ -112,7 +128,12 @@ def _build(kind: str, seed: int, name: str | None, params: dict[str, Any]) -> Pe
     accepted = inspect.signature(cls).parameters
     extra = {"seed": seed, "name": name}
     kwargs = {k: v for k, v in extra.items() if v is not None and k in accepted}
-    return cls(**kwargs, **params)  # type: ignore[no-any-return]
+    known = set(cls().get_params()) if hasattr(cls, "get_params") else set(params)
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise ModelError(f"The {kind} model has no parameter {', '.join(map(repr, unknown))}; "
+                         f"it takes: {', '.join(sorted(known))}.")
+    return cls(**(kwargs | params))  # type: ignore[no-any-return]
 
 
 def _dir_size(path: Path) -> int:
