@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    from propscope.datasets import load_semeval
+    from propscope.datasets import load_semeval, read_ids
     from propscope.evaluation import predict_fresh
     from propscope.evaluation.reliability import span_hits
     from propscope.models import load_model
@@ -35,7 +35,7 @@ def main() -> None:
     ap.add_argument("--split", type=Path, default=ROOT / "splits" / "validation.txt")
     ap.add_argument("--model", default=None, help="model name or artifact folder (default: shipped)")
     args = ap.parse_args()
-    ids = set(args.split.read_text(encoding="utf-8").split())
+    ids = set(read_ids(args.split))
     if ids & (trained_article_ids(args.model) or set()):
         raise SystemExit(f"The model was trained on articles of {args.split}; pass --model a model trained "
                          f"with `propscope train --split {args.split}`.")

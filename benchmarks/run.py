@@ -77,15 +77,15 @@ def quality(model: str, data: Path) -> tuple[str, dict]:
     evaluate` on the validation split, or the artifact's own scores if it trained on it."""
     from propscope.datasets import read_ids
     from propscope.models.base import resolve_model_path
+    from propscope.models.quality import scored_by_text
     from propscope.models.training import trained_article_ids
 
     split = ROOT / "splits" / "validation.txt"
     trained = trained_article_ids(model) or set()
     if trained & set(read_ids(split)):
         recorded = json.loads((resolve_model_path(model) / "validation.json").read_text(encoding="utf-8"))
-        how = recorded["scored_by"]
-        return (f"Recorded in the artifact ({how['method']}, {how.get('folds', '')} folds by article over "
-                f"{how['articles']} articles; it was trained on the validation split)",
+        how = scored_by_text(recorded, recorded["all"]["documents"])
+        return (f"Recorded in the artifact ({how}; it was trained on the validation split)",
                 {"all": recorded["all"], "recent": recorded["recent_83"]})
     exe = Path(sys.executable).with_name("propscope")
     with tempfile.TemporaryDirectory() as tmp:

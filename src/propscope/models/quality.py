@@ -139,7 +139,9 @@ def _rates(row: dict[str, Any]) -> Rates:
     return Rates(float(row["precision"]), float(row["recall"]), int(row["support"]), int(row["predicted"]))
 
 
-def _scored_by(record: dict[str, Any], articles: int) -> str:
+def scored_by_text(record: dict[str, Any], articles: int) -> str:
+    """How the scores of a ``validation.json`` record (``articles`` of them) were measured, in
+    words: ``3-fold cross-validation by article over 446 articles``, ``103 held-out articles``."""
     how = record.get("scored_by") or {}
     method = how.get("method")
     if method == "cross-validation":
@@ -171,7 +173,7 @@ def load_quality(model: str | Path | None = None) -> ModelQuality | None:
         raise ModelError(f"Unreadable scores in {file}: {exc!r}. Retrain the model, or remove "
                          f"the file to use it without them.") from exc
     name = f"{manifest.get('name', path.name)} {manifest.get('version', '')}".strip()
-    return ModelQuality(name, _scored_by(record, articles), articles, techniques)
+    return ModelQuality(name, scored_by_text(record, articles), articles, techniques)
 
 
 def add_quality(taxonomy: dict[str, Any], quality: ModelQuality | None) -> dict[str, Any]:

@@ -75,10 +75,7 @@ def taxonomy(quality: ModelQuality | None = None) -> dict[str, Any]:
 
 async def techniques(request: Request) -> JSONResponse:
     """GET /api/techniques: the taxonomy, and how well the served model finds each technique."""
-    state = state_of(request)
-    if state.taxonomy is None:
-        state.taxonomy = taxonomy(await state.quality())
-    return JSONResponse(state.taxonomy)
+    return JSONResponse(taxonomy(await state_of(request).quality()))
 
 
 def _model_info(request: Request) -> dict[str, Any] | None:

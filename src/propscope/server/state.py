@@ -8,7 +8,6 @@ only reads its fitted state while predicting, so threads can share it.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -38,7 +37,6 @@ class ServerState:
         self.analyzer = analyzer
         self._limiter: anyio.CapacityLimiter | None = None
         self._lock: anyio.Lock | None = None
-        self.taxonomy: dict[str, Any] | None = None  # GET /api/techniques, built once
         self._quality: tuple[ModelQuality | None] | None = None  # read once, even if None
 
     @property
