@@ -6,7 +6,9 @@ one Analyzer and call it many times.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,7 @@ from propscope.config import AnalyzerConfig
 from propscope.document import Document, Metadata
 from propscope.errors import InputError, InputTooLargeError
 from propscope.models.base import ModelComponent, PersuasionModel, load_model, resolve_model_path
+from propscope.models.sensitivity import resolve_sensitivity
 from propscope.pipeline import Pipeline, create_component
 
 if TYPE_CHECKING:
@@ -28,12 +31,18 @@ class Analyzer:
 
     Args:
         model: an artifact folder, an already-loaded model, or ``None`` for the shipped one.
-        config: limits and batch size; defaults from ``AnalyzerConfig``.
+        config: limits, batch size and sensitivity; defaults from ``AnalyzerConfig``.
+        sensitivity: overrides ``config.sensitivity``: a level name (``"broad"``) or a shift
+            of every span and paragraph-label threshold in logits (``models/sensitivity.py``).
     """
 
     def __init__(self, model: str | Path | PersuasionModel | None = None, *,
-                 config: AnalyzerConfig | None = None) -> None:
+                 config: AnalyzerConfig | None = None, sensitivity: str | float | None = None) -> None:
         self.config = config or AnalyzerConfig()
+        if sensitivity is not None:
+            self.config = replace(self.config, sensitivity=str(sensitivity))
+        # Checked before the model loads: a typo fails at once.
+        self.sensitivity = resolve_sensitivity(self.config.sensitivity)
         if model is None:
             model = self.config.model
         # Where the model was loaded from (its recorded scores live there); None when a
@@ -46,7 +55,20 @@ class Analyzer:
             self.model = load_model(self.model_path)
         self.preprocess = Pipeline([create_component("boilerplate"),
                                     create_component("paragraphs")])
-        self.pipeline = Pipeline([*self.preprocess.components, ModelComponent(self.model)])
+        self.pipeline = Pipeline([*self.preprocess.components,
+                                  ModelComponent(self.model, self.sensitivity)])
+
+    def with_sensitivity(self, sensitivity: str | float | None) -> Analyzer:
+        """This Analyzer at another sensitivity (``None``: this one's), sharing the loaded
+        model: the server answers each request at the level it asks for."""
+        if sensitivity is None:
+            return self
+        other = copy.copy(self)
+        other.config = replace(self.config, sensitivity=str(sensitivity))
+        other.sensitivity = resolve_sensitivity(sensitivity)
+        other.pipeline = Pipeline([*self.preprocess.components,
+                                   ModelComponent(self.model, other.sensitivity)])
+        return other
 
     def _check(self, doc: Document) -> None:
         size = len(doc.text.encode("utf-8", "surrogatepass"))
@@ -81,10 +103,10 @@ class Analyzer:
             self._check(doc)
             batch.append(self.preprocess(doc))
             if len(batch) >= self.config.batch_size:
-                yield from self.model.predict(batch)
+                yield from self.model.predict(batch, sensitivity=self.sensitivity)
                 batch = []
         if batch:
-            yield from self.model.predict(batch)
+            yield from self.model.predict(batch, sensitivity=self.sensitivity)
 
     def quality(self) -> ModelQuality | None:
         """How well the model finds each technique, out of sample (``models/quality.py``):

@@ -27,6 +27,9 @@ class AnalyzerConfig:
     model: str | None = _f(None, "Model artifact folder; default: the model shipped in the package.")
     max_bytes: int = _f(10 * MB, "Largest input accepted, in bytes; larger inputs are refused.")
     batch_size: int = _f(8, "Articles analysed together (larger is faster, uses more memory).")
+    sensitivity: str = _f("balanced", "How readily spans and paragraph labels are given: precise, "
+                          "balanced (the calibrated thresholds), broad, exhaustive, or a shift "
+                          "in logits from -3 to 3.")
 
 
 @dataclass(frozen=True)

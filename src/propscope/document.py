@@ -97,12 +97,15 @@ class ModelInfo:
     ``calibrated``: span, paragraph-label and frame scores are calibrated probabilities (a
     span's score estimates the chance that it overlaps a gold span of its technique), so their
     sums estimate counts of correct detections; ``False`` for models whose scores are raw.
+    ``sensitivity``: the shift of the span and paragraph-label thresholds the analysis was
+    made at, in logits (``models/sensitivity.py``; 0: the calibrated thresholds).
     """
 
     name: str
     version: str
     trained_on: str
     calibrated: bool = False
+    sensitivity: float = 0.0
 
 
 _LINE_RE = re.compile(r"[^\n]*(\n|$)")

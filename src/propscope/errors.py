@@ -45,3 +45,8 @@ class NotFittedError(PropscopeError, AttributeError):
 
 class DataError(PropscopeError, ValueError):
     """Training or gold data does not follow the shared task's layout."""
+
+
+class SettingError(PropscopeError, ValueError):
+    """A setting (an option, an environment variable, a query parameter) has a value that
+    cannot be used, for example an unknown sensitivity level."""

@@ -32,7 +32,7 @@ def _r(x: float) -> float:
 def model_to_dict(info: ModelInfo) -> dict[str, Any]:
     """The JSON form of ``info``: every field under its own name (analyses, ``/api/health``)."""
     return {"name": info.name, "version": info.version, "trained_on": info.trained_on,
-            "calibrated": info.calibrated}
+            "calibrated": info.calibrated, "sensitivity": info.sensitivity}
 
 
 def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:

@@ -70,3 +70,17 @@ def test_model_calibration_flag_round_trips_and_defaults_to_raw() -> None:
     d["text"] = doc.text
     old = from_dict(d).model
     assert old is not None and old.calibrated is False
+
+
+def test_model_sensitivity_round_trips_and_defaults_to_calibrated() -> None:
+    from dataclasses import replace
+
+    doc = _doc()
+    doc.model = replace(doc.model, sensitivity=0.5)  # type: ignore[arg-type]
+    d = to_dict(doc)
+    assert d["model"]["sensitivity"] == 0.5
+    assert from_dict(json.loads(to_json(doc))).model == doc.model
+    del d["model"]["sensitivity"]  # a record written before the level existed
+    d["text"] = doc.text
+    old = from_dict(d).model
+    assert old is not None and old.sensitivity == 0.0

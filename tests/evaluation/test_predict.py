@@ -29,7 +29,7 @@ class ExclamationModel:
     def fit(self, docs: Sequence[Document], **kwargs: Any) -> ExclamationModel:
         return self
 
-    def predict(self, docs: Sequence[Document]) -> list[Document]:
+    def predict(self, docs: Sequence[Document], *, sensitivity: float = 0.0) -> list[Document]:
         for doc in docs:
             for p in doc.paragraphs:
                 if doc.span_text(p).rstrip().endswith("!"):

@@ -17,7 +17,8 @@ def fresh_copy(doc: Document) -> Document:
 
 
 def predict_fresh(model: str | Path | PersuasionModel | None, gold: Sequence[Document], *,
-                  on_document: Callable[[Document], None] | None = None) -> list[Document]:
+                  on_document: Callable[[Document], None] | None = None,
+                  sensitivity: str | float | None = None) -> list[Document]:
     """Analyse unannotated copies of ``gold`` exactly as users' articles are analysed.
 
     The copies go through the same pipeline as ``Analyzer`` (boilerplate, paragraphs, model),
@@ -27,10 +28,11 @@ def predict_fresh(model: str | Path | PersuasionModel | None, gold: Sequence[Doc
         model: a loaded model, a shipped model's name or an artifact folder (``None``: default).
         gold: the gold documents; they are not modified.
         on_document: called with each predicted document as it is finished (progress bars).
+        sensitivity: the level analysed at (``models/sensitivity.py``; ``None``: balanced).
     Returns:
         One predicted Document per gold document, in the same order.
     """
-    analyzer = Analyzer(model=model)
+    analyzer = Analyzer(model=model, sensitivity=sensitivity)
     out = []
     for doc in analyzer.analyze_many(fresh_copy(g) for g in gold):
         out.append(doc)

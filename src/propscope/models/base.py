@@ -53,11 +53,12 @@ class PersuasionModel(Protocol):
         """
         ...
 
-    def predict(self, docs: Sequence[Document]) -> list[Document]:
+    def predict(self, docs: Sequence[Document], *, sensitivity: float = 0.0) -> list[Document]:
         """Annotate ``docs`` in place (paragraphs and boilerplate already set) and return them.
 
-        Fills ``spans`` (only those above the model's calibrated thresholds),
-        ``paragraphs[i].techniques`` and ``.scores``, ``genre``, ``frames`` and ``model``.
+        Fills ``spans`` (only those above the model's calibrated thresholds, moved by
+        ``sensitivity`` logits: ``models/sensitivity.py``), ``paragraphs[i].techniques`` and
+        ``.scores``, ``genre``, ``frames`` and ``model`` (which records the sensitivity).
         Spans never fall inside boilerplate regions.
         """
         ...
@@ -184,9 +185,10 @@ class ModelComponent:
     requires: tuple[str, ...] = ("paragraphs", "boilerplate")
     assigns: tuple[str, ...] = ("spans", "paragraphs.techniques", "genre", "frames", "model")
 
-    def __init__(self, model: PersuasionModel) -> None:
+    def __init__(self, model: PersuasionModel, sensitivity: float = 0.0) -> None:
         self.model = model
+        self.sensitivity = sensitivity
 
     def __call__(self, doc: Document) -> Document:
-        self.model.predict([doc])
+        self.model.predict([doc], sensitivity=self.sensitivity)
         return doc

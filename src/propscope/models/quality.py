@@ -102,9 +102,11 @@ class ModelQuality:
         return _right(q.paragraphs.precision, q.paragraphs.predicted)
 
     def matches(self, info: ModelInfo | None) -> bool:
-        """Whether these are the rates of the model ``info`` names (an analysis's ``model``):
-        reports show rates only next to the labels of the model they were measured on."""
-        return info is not None and self.model == f"{info.name} {info.version}".strip()
+        """Whether these are the rates of the model ``info`` names (an analysis's ``model``),
+        at the thresholds they were measured at (sensitivity 0): reports show rates only next
+        to labels given the way they were measured."""
+        return (info is not None and info.sensitivity == 0
+                and self.model == f"{info.name} {info.version}".strip())
 
     def header(self) -> str:
         """Where the rates come from, once for all techniques."""

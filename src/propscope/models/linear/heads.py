@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from propscope.models.sensitivity import shift_threshold
+
 # Weights are stored as float16 to keep the artifact small; scores are computed in float32.
 _STORE_DTYPE = np.float16
 
@@ -57,11 +59,12 @@ class LinearHead:
         return sigmoid(self.decision(x, gate_values))
 
     def gated(self, probs: np.ndarray, par: np.ndarray, unit_par: np.ndarray,
-              col: dict[str, int]) -> np.ndarray:
+              col: dict[str, int], shift: float = 0.0) -> np.ndarray:
         """Zero, in place, the unit probabilities ``probs`` (units x labels) whose paragraph's
-        probability (``par[unit_par[i], col[label]]``) is below the label's paragraph gate."""
+        probability (``par[unit_par[i], col[label]]``) is below the label's paragraph gate
+        (moved by the sensitivity ``shift``, ``models/sensitivity.py``)."""
         for j, t in enumerate(self.labels):
-            gate = self.paragraph_gate.get(t, 0.0)
+            gate = shift_threshold(self.paragraph_gate.get(t, 0.0), shift)
             if gate > 0:
                 probs[:, j] = np.where(par[unit_par, col[t]] >= gate, probs[:, j], 0.0)
         return probs
@@ -72,8 +75,12 @@ class LinearHead:
         e = np.exp(z)
         return np.asarray(e / e.sum(axis=1, keepdims=True))
 
-    def threshold_array(self, default: float = 0.5) -> np.ndarray:
-        return np.array([self.thresholds.get(lb, default) for lb in self.labels], dtype=np.float32)
+    def threshold(self, label: str, shift: float = 0.0, default: float = 0.5) -> float:
+        """``label``'s decision threshold, moved by the sensitivity ``shift``."""
+        return shift_threshold(self.thresholds.get(label, default), shift)
+
+    def threshold_array(self, default: float = 0.5, shift: float = 0.0) -> np.ndarray:
+        return np.array([self.threshold(lb, shift, default) for lb in self.labels], dtype=np.float32)
 
     def to_arrays(self, prefix: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         arrays: dict[str, np.ndarray] = {f"{prefix}.coef": self.coef.astype(_STORE_DTYPE),

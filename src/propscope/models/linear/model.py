@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -175,26 +176,30 @@ class LinearModel(FittedModel):
         """Hook matching ``_extra_oof`` at analysis: the second scorer's probabilities."""
         return None
 
-    def predict(self, docs: Sequence[Document]) -> list[Document]:
-        """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them."""
+    def predict(self, docs: Sequence[Document], *, sensitivity: float = 0.0) -> list[Document]:
+        """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them.
+
+        ``sensitivity`` shifts every span and paragraph-label threshold by that many logits
+        (``models/sensitivity.py``; 0: the calibrated thresholds).
+        """
         self._check_fitted()
         docs = list(docs)
         if not docs:
             return docs
         units = build_units(docs)
-        scored = score_units(self, units)
-        info = self.info
+        scored = score_units(self, units, sensitivity)
+        info = replace(self.info, sensitivity=sensitivity)
         for doc in docs:
             doc.spans = []
             doc.model = info
-        self._assign_paragraphs(units, scored)
+        self._assign_paragraphs(units, scored, sensitivity)
         self._assign_spans(units, scored)
         self._assign_documents(units, scored)
         return docs
 
-    def _assign_paragraphs(self, units: Units, scored: Scored) -> None:
+    def _assign_paragraphs(self, units: Units, scored: Scored, sensitivity: float) -> None:
         head = self.heads_["paragraph"]
-        thr = head.threshold_array()
+        thr = head.threshold_array(shift=sensitivity)
         # Labels are decided on the raw probabilities; the reported scores are calibrated.
         shown = self.confidence_.apply("paragraph", head.labels, scored.par)
         for i, p in enumerate(units.paragraphs):
@@ -340,8 +345,9 @@ class Scored:
         self.spans = spans
 
 
-def score_units(model: LinearModel, units: Units) -> Scored:
-    """Run every head of a fitted ``model`` over ``units``."""
+def score_units(model: LinearModel, units: Units, sensitivity: float = 0.0) -> Scored:
+    """Run every head of a fitted ``model`` over ``units``; spans are decoded at the span
+    thresholds and gates moved by ``sensitivity`` (``models/sensitivity.py``)."""
     from propscope.models.linear.spans import decode_runs
 
     heads = model.heads_
@@ -363,10 +369,10 @@ def score_units(model: LinearModel, units: Units) -> Scored:
     if sent.labels and len(units.sent_texts):
         gates = par_logit[units.sent_par][:, [col[t] for t in sent.labels]]
         xs = sentence_matrix(vec, model.static_, units.sent_texts, model.static_span_weight)
-        probs = sent.gated(sent.proba(xs, gates), gate_par, units.sent_par, col)
+        probs = sent.gated(sent.proba(xs, gates), gate_par, units.sent_par, col, sensitivity)
         for j, t in enumerate(sent.labels):
             spans.append((t, *decode_runs(units.sent_ranges, np.arange(len(units.sent_texts)),
-                                          probs[:, j], sent.thresholds.get(t, 1.01))))
+                                          probs[:, j], sent.threshold(t, sensitivity, 1.01))))
     tok = heads["token"]
     tok_probs = np.zeros((0, len(tok.labels)), dtype=np.float32)
     if tok.labels and len(units.tok_feats):
@@ -376,10 +382,11 @@ def score_units(model: LinearModel, units: Units) -> Scored:
         if blend is not None:
             probs = blend.tokens(probs, tok.labels)
         tok_probs = probs.copy()
-        probs = tok.gated(probs, gate_par, units.tok_par, col)
+        probs = tok.gated(probs, gate_par, units.tok_par, col, sensitivity)
         for j, t in enumerate(tok.labels):
             spans.append((t, *decode_runs(units.tok_ranges, units.tok_par, probs[:, j],
-                                          tok.thresholds.get(t, 1.01), units.tok_content, model.token_gap)))
+                                          tok.threshold(t, sensitivity, 1.01), units.tok_content,
+                                          model.token_gap)))
     doc_texts = units.doc_texts
     genre = heads["genre"].softmax(genre_matrix(mats.doc, doc_texts, model.style_))
     if model.genre_support_ is not None:  # texts shorter than any training article: toward the prior

@@ -3,12 +3,13 @@ and frames, using the calibrated decision thresholds."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from propscope.document import Document, Frame, Genre, Span
+from propscope.models.sensitivity import shift_threshold
 from propscope.models.transformer.heads import DocOutput
 from propscope.models.transformer.windows import DocTokens
 from propscope.taxonomy import FRAMES, GENRES
@@ -39,6 +40,14 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types."""
         return asdict(self)
+
+    def shifted(self, shift: float) -> Decision:
+        """These rules with every span and paragraph threshold moved by ``shift`` logits
+        (``models/sensitivity.py``); frames and genre unchanged."""
+        if shift == 0:
+            return self
+        return replace(self, span={k: shift_threshold(v, shift) for k, v in self.span.items()},
+                       paragraph={k: shift_threshold(v, shift) for k, v in self.paragraph.items()})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Decision:

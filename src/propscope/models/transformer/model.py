@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -166,18 +167,20 @@ class TransformerModel(FittedModel):
         return encode
 
 
-    def predict(self, docs: Sequence[Document]) -> list[Document]:
-        """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them."""
+    def predict(self, docs: Sequence[Document], *, sensitivity: float = 0.0) -> list[Document]:
+        """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them;
+        ``sensitivity`` shifts the span and paragraph thresholds (``models/sensitivity.py``)."""
         self._check_fitted()
         encode = self._encode_fn()
-        info = self.info
+        info = replace(self.info, sensitivity=sensitivity)
+        decision = self.decision_.shifted(sensitivity)
         for doc in docs:
             if not doc.paragraphs:
                 doc.paragraphs = split_paragraphs(doc.text)
             dt = tokenize_document(self.tokenizer_, doc, size=self.window - 2, overlap=self.overlap)
             out = run_document(dt, encode, self.heads_)
             genre, frames = doc_scores(self.heads_, out.feature)
-            apply(doc, dt, out, self.labels_, self.decision_, genre, frames)
+            apply(doc, dt, out, self.labels_, decision, genre, frames)
             doc.model = info
         return list(docs)
 
