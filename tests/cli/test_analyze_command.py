@@ -135,7 +135,8 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
 
 
 @pytest.mark.parametrize("bad", [["--min-score", "1.5"], ["--max-bytes", "0"], ["--encoding", "nope"],
-                                 ["--format", "xml"]])
+                                 ["--format", "xml"], ["--sensitivity", "loud"],
+                                 ["--sensitivity", "5"]])
 def test_bad_option_values_exit_2(bad: list[str], article: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["analyze", str(article), *bad])
@@ -217,3 +218,46 @@ def test_text_view_carries_the_models_detection_rates(article: Path,
         pytest.skip("the model has no recorded scores")
     assert main(["analyze", str(article), "--format", "text", "--no-text"]) == 0
     assert "Labels right" in capsys.readouterr().out
+
+
+def test_sensitivity_changes_spans_and_is_said(article: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from propscope.models.quality import load_quality
+
+    assert main(["analyze", str(article), "--format", "json", "--no-text"]) == 0
+    balanced = json.loads(capsys.readouterr().out)
+    assert main(["analyze", str(article), "--format", "json", "--no-text", "--sensitivity", "broad"]) == 0
+    broad = json.loads(capsys.readouterr().out)
+    assert balanced["model"]["sensitivity"] == 0.0 and broad["model"]["sensitivity"] == 0.5
+    assert len(broad["spans"]) > len(balanced["spans"])
+    assert broad["genre"] == balanced["genre"] and broad["frames"] == balanced["frames"]
+    # The text view says the level, and leaves out rates measured at other thresholds.
+    assert main(["analyze", str(article), "--format", "text", "--no-text", "--sensitivity", "broad"]) == 0
+    out = capsys.readouterr().out
+    assert "sensitivity broad: more spans" in out
+    if load_quality(resolve_model_path(from_env().analyzer.model)) is not None:
+        assert "Labels right" not in out
+    assert main(["analyze", str(article), "--format", "text", "--no-text"]) == 0
+    assert "\nsensitivity " not in capsys.readouterr().out
+
+
+
+def test_html_report_says_the_sensitivity(article: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert main(["analyze", str(article), "-o", str(out), "--quiet", "--sensitivity", "exhaustive"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "<dt>Sensitivity</dt><dd>exhaustive: more spans and paragraph labels" in html
+    assert "Labels right</th>" not in html  # rates measured at the calibrated thresholds
+    assert main(["analyze", str(article), "-o", str(out), "--quiet"]) == 0
+    assert "<dt>Sensitivity</dt>" not in out.read_text(encoding="utf-8")
+
+
+def test_sensitivity_from_the_environment(article: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PROPSCOPE_SENSITIVITY", "precise")
+    assert main(["analyze", str(article), "--format", "json", "--no-text"]) == 0
+    assert json.loads(capsys.readouterr().out)["model"]["sensitivity"] == -1.0
+    assert main(["analyze", str(article), "--format", "json", "--no-text", "--sensitivity", "0.8"]) == 0
+    assert json.loads(capsys.readouterr().out)["model"]["sensitivity"] == 0.8
+    monkeypatch.setenv("PROPSCOPE_SENSITIVITY", "loud")
+    assert main(["analyze", str(article), "--format", "json"]) == 1
+    assert "Unknown sensitivity 'loud'" in capsys.readouterr().err

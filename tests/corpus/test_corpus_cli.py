@@ -92,3 +92,21 @@ def test_profile_table_shows_expected_correct_detections_only_for_calibrated_sco
     assert main(["corpus", "profile", "--db", str(path), "--format", "json", "--bootstrap", "20"]) == 0
     row = next(r for r in json.loads(capsys.readouterr().out)["rows"] if r["label"] == "Loaded_Language")
     assert row["expected"] == pytest.approx(0.9 * row["rate"])
+
+
+def test_ingest_records_the_sensitivity_and_warns_before_mixing_levels(
+        tmp_path: Path, model_name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = tmp_path / "harbour.txt", tmp_path / "rail.txt"
+    first.write_text(ARTICLES["harbour"], encoding="utf-8")
+    second.write_text(ARTICLES["rail"], encoding="utf-8")
+    db = str(tmp_path / "levels.duckdb")
+    ingest = ["corpus", "ingest", "--db", db, "--workers", "1", "--no-progress", "--model", model_name]
+    assert main([*ingest, str(first), "--sensitivity", "broad"]) == 0
+    assert "mix levels" not in capsys.readouterr().err
+    with CorpusStore(db, read_only=True) as store:
+        assert store.sensitivities() == [0.5]
+    assert main([*ingest, str(second)]) == 0
+    assert "holds analyses made at sensitivity broad; new articles are analysed at balanced" in \
+        " ".join(capsys.readouterr().err.split())
+    with CorpusStore(db, read_only=True) as store:
+        assert store.sensitivities() == [0.0, 0.5]

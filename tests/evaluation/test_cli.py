@@ -151,3 +151,22 @@ def test_gold_as_prediction_on_shared_data(semeval_dir: Path, tmp_path: Path) ->
     assert scores["all"]["documents"] == 30 and scores["recent"]["documents"] == 5
     assert scores["all"]["spans"]["technique_agnostic"]["f1"] == 1.0
     assert scores["all"]["paragraphs"]["macro_f1"] == 1.0
+
+
+def test_sensitivity_is_scored_and_recorded(task_dir: Path, tmp_path: Path) -> None:
+    counts = {}
+    for level in ("precise", "exhaustive"):
+        out = tmp_path / f"{level}.json"
+        assert main(["evaluate", "--data", str(task_dir), "--sensitivity", level, "--json", str(out)]) == 0
+        scores = json.loads(out.read_text())
+        assert scores["sensitivity"] == level
+        counts[level] = scores["all"]["spans"]["technique_aware"]["predicted"]
+    assert counts["exhaustive"] > counts["precise"], counts
+
+
+def test_sensitivity_does_not_apply_to_saved_predictions(task_dir: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    preds = write_jsonl(tmp_path / "gold.jsonl", load_semeval(task_dir).documents)
+    assert main(["evaluate", "--data", str(task_dir), "--predictions", str(preds),
+                 "--sensitivity", "broad"]) == 2
+    assert "--sensitivity applies when a model analyses" in capsys.readouterr().err

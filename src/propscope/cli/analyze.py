@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from propscope.cli.options import add_sensitivity
 from propscope.render.outputs import FORMATS
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ Examples:
   cat article.txt | propscope analyze -              read standard input
   propscope analyze news/ --format semeval -o preds/ the shared task's file formats
   propscope analyze article.txt --min-score 0.4      spans right about 2 times in 5 or more
+  propscope analyze article.txt --sensitivity broad  about twice the spans, to review by hand
   propscope analyze news/ --no-text | jq '.spans[].technique'
 """
 
@@ -111,6 +113,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--min-score", type=_score, metavar="X", default=0.0,
                    help="drop spans and paragraph labels scored below X (0-1; a score is the estimated "
                         "chance that the label is right; default 0: keep all)")
+    add_sensitivity(p)
     p.add_argument("--max-bytes", type=_positive_int, metavar="N",
                    help="refuse inputs larger than N bytes (default 10 MiB, env PROPSCOPE_MAX_BYTES)")
     p.add_argument("--encoding", type=_encoding, metavar="ENC",
@@ -228,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
     config = from_env().analyzer
     if args.max_bytes:
         config = dataclasses.replace(config, max_bytes=args.max_bytes)
-    analyzer = Analyzer(args.model or config.model, config=config)
+    analyzer = Analyzer(args.model or config.model, config=config, sensitivity=args.sensitivity)
 
     failed = 0
     started = time.perf_counter()

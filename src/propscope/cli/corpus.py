@@ -11,9 +11,15 @@ import argparse
 import dataclasses
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from propscope.cli.options import add_sensitivity
 from propscope.config import from_env
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from propscope.corpus.store import CorpusStore
 
 EPILOG = """Examples:
   propscope corpus ingest articles/ feeds.jsonl --db corpus.duckdb
@@ -54,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--model", default=cfg.analyzer.model, help="model name or artifact folder")
     q.add_argument("--max-bytes", type=int, default=cfg.analyzer.max_bytes,
                    help="largest input accepted, in bytes")
+    add_sensitivity(q, cfg.analyzer.sensitivity)
     q.add_argument("--encoding", default=None, help="input encoding (default: detected)")
     q.add_argument("--no-progress", action="store_true",
                    help="print one line per commit instead of a progress bar")
@@ -115,7 +122,8 @@ def _engine(args: argparse.Namespace) -> Any:
     from propscope.corpus.engines import AnalysisSpec, DaskEngine, LocalEngine, default_workers
     from propscope.errors import InputError
 
-    spec = AnalysisSpec(args.model, AnalyzerConfig(model=args.model, max_bytes=args.max_bytes))
+    spec = AnalysisSpec(args.model, AnalyzerConfig(model=args.model, max_bytes=args.max_bytes,
+                                                   sensitivity=args.sensitivity))
     if args.engine == "dask":
         if not args.scheduler:
             raise InputError("--engine dask needs --scheduler ADDRESS (or PROPSCOPE_SCHEDULER).")
@@ -155,6 +163,7 @@ def run_ingest(args: argparse.Namespace) -> int:
                   f"{r.rate:.1f} articles/s)", file=sys.stderr, flush=True)
 
     with CorpusStore(args.db) as store, progress:
+        _warn_mixed_levels(console, store, args.sensitivity)
         report = ingest_paths(store, args.paths, engine, chunk_size=args.chunk_size,
                               max_bytes=args.max_bytes, encoding=args.encoding, progress=show)
         total = store.count()
@@ -166,6 +175,20 @@ def run_ingest(args: argparse.Namespace) -> int:
                   f"in {report.seconds:.1f}s ({report.rate:.1f} articles/s); {total} articles in "
                   f"{args.db}", highlight=False)
     return 0
+
+
+def _warn_mixed_levels(console: Console, store: CorpusStore, level: str) -> None:
+    """Profiles compare rates across groups, so every analysis of a store should be made at one
+    sensitivity: say so when this ingest would mix them (stored articles are not redone)."""
+    from propscope.models.sensitivity import resolve_sensitivity, sensitivity_name
+
+    want = resolve_sensitivity(level)
+    other = [sensitivity_name(x) for x in store.sensitivities() if x != want]
+    if other:
+        console.print(f"[yellow]warning[/] {store.path} holds analyses made at sensitivity "
+                      f"{', '.join(other)}; new articles are analysed at {sensitivity_name(want)}, so "
+                      "rates in its profiles will mix levels. Use a new --db to compare levels.",
+                      markup=True, highlight=False)
 
 
 def run_reuse(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from propscope.cli.options import add_sensitivity
+
 if TYPE_CHECKING:
     from propscope.document import Document
 
@@ -64,6 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     source.add_argument("--predictions", metavar="FILE.jsonl", type=Path,
                         help="score saved analyses (one JSON document per line, as written by "
                              "`propscope analyze --format jsonl`) instead of running a model")
+    add_sensitivity(p)
     p.add_argument("--json", metavar="OUT.json", type=Path, help="also write every score to this JSON file")
     p.add_argument("--per-technique", action="store_true",
                    help="print paragraph and span scores of each technique")
@@ -124,7 +127,7 @@ def _read_predictions(path: Path) -> list[Document]:
     return docs
 
 
-def _predict(model_name: str | None, gold: Sequence[Document]) -> list[Document]:
+def _predict(model_name: str | None, gold: Sequence[Document], sensitivity: str | None) -> list[Document]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -135,7 +138,8 @@ def _predict(model_name: str | None, gold: Sequence[Document]) -> list[Document]
     columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("analysing", total=len(gold))
-        return predict_fresh(model, gold, on_document=lambda _: progress.advance(task))
+        return predict_fresh(model, gold, on_document=lambda _: progress.advance(task),
+                             sensitivity=sensitivity)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -176,11 +180,18 @@ def run(args: argparse.Namespace) -> int:
     from propscope.datasets import RECENT_PREFIX
     from propscope.evaluation import evaluate, evaluate_recent, render_report
 
+    if args.predictions and args.sensitivity:
+        print("propscope: error: --sensitivity applies when a model analyses the articles; saved "
+              "--predictions were made at the level their records name.", file=sys.stderr)
+        return 2
     gold = _load_gold(args.data, args.split)
     seen = 0 if args.predictions else _warn_if_trained_on(args.model, gold)
-    pred = _read_predictions(args.predictions) if args.predictions else _predict(args.model, gold)
+    pred = (_read_predictions(args.predictions) if args.predictions
+            else _predict(args.model, gold, args.sensitivity))
     console = Console()
     scope = f"{args.split.name} ({len(gold)} articles)" if args.split else f"all {len(gold)} articles"
+    if args.sensitivity:
+        scope += f", sensitivity {args.sensitivity}"
     reports = {"all": evaluate(gold, pred)}
     render_report(reports["all"], console, title=f"Evaluation on {scope}", per_technique=args.per_technique)
     recent = evaluate_recent(gold, pred)
@@ -193,6 +204,7 @@ def run(args: argparse.Namespace) -> int:
             "data": str(args.data), "split": str(args.split) if args.split else None,
             "predictions": str(args.predictions) if args.predictions else None,
             "recent_prefix": RECENT_PREFIX, "trained_on_scored_articles": seen,
+            "sensitivity": args.sensitivity,
             **{name: r.to_dict() for name, r in reports.items()},
         })
         console.print(f"scores written to {args.json}")

@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import sys
 
+from propscope.cli.options import add_sensitivity
 from propscope.config import AnalyzerConfig, ServerConfig
 
 
@@ -34,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--token", help=_help(s, "token") + " Prefer the environment variable: "
                    "command lines are visible to other users of the machine.")
     p.add_argument("--model", help=_help(a, "model"))
+    add_sensitivity(p)
     p.add_argument("--max-body-bytes", type=int, help=_help(s, "max_body_bytes"))
     p.add_argument("--max-batch", type=int, help=_help(s, "max_batch"))
     p.add_argument("--rate-limit", type=int, help=_help(s, "rate_limit"))
@@ -61,6 +63,8 @@ def build_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if "fetch_allow_hosts" in server:
         server["fetch_allow_hosts"] = tuple(server["fetch_allow_hosts"])
     analyzer = {"model": args.model} if args.model else {}
+    if args.sensitivity:
+        analyzer["sensitivity"] = args.sensitivity
     return dataclasses.replace(config, server=dataclasses.replace(config.server, **server),
                                analyzer=dataclasses.replace(config.analyzer, **analyzer))
 

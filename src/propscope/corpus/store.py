@@ -274,6 +274,14 @@ class CorpusStore:
         row = self.con.execute("SELECT count(*) FROM articles").fetchone()
         return int(row[0]) if row else 0
 
+    def sensitivities(self) -> list[float]:
+        """The sensitivity levels (``models/sensitivity.py``) the stored analyses were made at,
+        ascending; records from before levels existed count as 0 (the calibrated thresholds)."""
+        rows = self.con.execute(
+            "SELECT DISTINCT coalesce(TRY_CAST(json_extract(analysis, '$.model.sensitivity') "
+            "AS DOUBLE), 0.0) AS level FROM articles ORDER BY level").fetchall()
+        return [float(r[0]) for r in rows]
+
     def count_rows(self, table: str) -> int:
         """Rows in one of the store's tables."""
         if table not in (*ARTICLE_TABLES, "failures", "reuse_pairs"):

@@ -18,6 +18,7 @@ import jinja2
 
 from propscope import __version__
 from propscope.document import Document
+from propscope.models.sensitivity import describe_sensitivity
 from propscope.render.segments import document_lines, span_refs
 from propscope.render.summary import explain, summarize
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
@@ -81,4 +82,5 @@ def render_html(doc: Document, quality: ModelQuality | None = None) -> str:
         max_level=MAX_LEVEL,
         version=__version__,
         rates=quality,
+        sensitivity=describe_sensitivity(doc.model.sensitivity) if doc.model else None,
     )

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from propscope.document import Document
+from propscope.models.sensitivity import describe_sensitivity
 from propscope.render.segments import Line, Piece, document_lines, span_refs
 from propscope.render.summary import Summary, summarize
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
@@ -99,6 +100,9 @@ def _header(doc: Document) -> Text:
         head.append(f"\nrepublished from {m.republished_from}", style="dim")
     if doc.model:
         head.append(f"\nmodel: {doc.model.name} {doc.model.version}", style="dim")
+        level = describe_sensitivity(doc.model.sensitivity)
+        if level:
+            head.append(f"\nsensitivity {level}", style="bold")
     return head
 
 
