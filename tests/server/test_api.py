@@ -12,6 +12,7 @@ from serverkit import ARTICLE, BLATANT, Server, model_dir
 from propscope import ingest
 from propscope.analyzer import Analyzer
 from propscope.models.quality import load_quality
+from propscope.models.sensitivity import LEVELS
 from propscope.serialize import SCHEMA_VERSION, to_dict
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
 
@@ -248,3 +249,45 @@ def test_techniques_rates_follow_the_served_model_object(tmp_path: Path) -> None
             body = client.get("/api/techniques").json()
         assert (body["quality"] is not None) == scored
         assert any(t["quality"] for t in body["techniques"]) == scored
+
+
+def test_sensitivity_broad_labels_more_and_says_so(api: httpx.Client) -> None:
+    calibrated = api.post("/api/analyze", json={"text": ARTICLE})
+    broad = api.post("/api/analyze", params={"sensitivity": "broad"}, json={"text": ARTICLE})
+    assert calibrated.status_code == broad.status_code == 200, broad.text
+    calibrated_body, broad_body = calibrated.json(), broad.json()
+    assert calibrated_body["model"]["sensitivity"] == 0.0  # the test server's configured level
+    assert broad_body["model"]["sensitivity"] == 0.5
+    assert len(broad_body["spans"]) >= len(calibrated_body["spans"]) > 0
+    # A lower threshold per technique keeps every paragraph label and may add some.
+    for low, high in zip(calibrated_body["paragraphs"], broad_body["paragraphs"], strict=True):
+        assert set(low["techniques"]) <= set(high["techniques"])
+    assert broad_body["genre"] == calibrated_body["genre"]
+    assert broad_body["frames"] == calibrated_body["frames"]
+    # Kept analyses record the level they were made at.
+    kept = api.post("/api/analyses?sensitivity=0.5", json={"text": ARTICLE})
+    assert kept.status_code == 201
+    assert api.get(f"/api/analyses/{kept.headers['x-analysis-id']}").json()["model"]["sensitivity"] == 0.5
+    batch = api.post("/api/analyze/batch?sensitivity=precise", json={"documents": [{"text": ARTICLE}]})
+    assert batch.json()["documents"][0]["model"]["sensitivity"] == -1.0
+
+
+@pytest.mark.parametrize("path", ["/api/analyze", "/api/analyze/batch", "/api/analyses"])
+@pytest.mark.parametrize("value", ["nonsense", "5", "nan"])
+def test_invalid_sensitivity_is_422_naming_the_levels(api: httpx.Client, path: str, value: str) -> None:
+    body = {"documents": [{"text": ARTICLE}]} if path.endswith("batch") else {"text": ARTICLE}
+    r = api.post(path, params={"sensitivity": value}, json=body)
+    assert r.status_code == 422, r.text
+    message = r.json()["error"]["message"]
+    assert "sensitivity" in message
+    assert all(level in message for level in LEVELS), message
+
+
+def test_openapi_lists_the_sensitivity_parameter(api: httpx.Client) -> None:
+    paths = api.get("/api/openapi.json").json()["paths"]
+    for path in ("/api/analyze", "/api/analyze/batch", "/api/analyses"):
+        params = {p["name"]: p for p in paths[path]["post"].get("parameters", [])}
+        assert "sensitivity" in params, path
+        assert params["sensitivity"]["in"] == "query"
+        assert params["sensitivity"]["required"] is False
+        assert all(level in params["sensitivity"]["description"] for level in LEVELS)

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serverkit import ARTICLE, Server
+from serverkit import ARTICLE, BLATANT, Server
+
+from propscope.models.sensitivity import LEVELS
 
 pytestmark = pytest.mark.browser
 
@@ -248,6 +250,9 @@ def test_hostile_article_renders_as_text_and_runs_nothing(browser, server: Serve
 def test_page_fits_a_phone_screen(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
     browser.set_window_size(390, 844)
     try:
+        _open(browser, server.url + "/")  # the form, with its options, fits too
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
         _analyse_text(browser, server, ARTICLE)
         assert browser.execute_script(
             "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
@@ -258,3 +263,124 @@ def test_page_fits_a_phone_screen(browser, server: Server) -> None:  # type: ign
         assert side_top >= article_bottom  # one column: the summary comes after the article
     finally:
         browser.set_window_size(1280, 900)
+
+
+def _choose_sensitivity(driver, level: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element(By.ID, "sensitivity")).select_by_value(level)
+
+
+def _meta(driver) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The result's metadata line as {term: value}."""
+    return dict(driver.execute_script(
+        "return [...document.querySelectorAll('#article-meta .meta-item')]"
+        ".map(i => [i.querySelector('dt').textContent, i.querySelector('dd').textContent])"))
+
+
+def _reanalyse(driver, text: str) -> str:  # type: ignore[no-untyped-def]
+    """On a shown result: press New analysis, paste ``text``, analyse; return the new id."""
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.ID, "new-analysis").click()
+    assert driver.find_element(By.ID, "sensitivity").is_displayed()
+    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.ID, "text"), text)
+    driver.find_element(By.ID, "analyze-button").click()
+    _wait(lambda: driver.execute_script(
+        "return document.getElementById('status').textContent.startsWith('Analysed')"
+        " || !document.getElementById('error').hidden"))
+    error = driver.execute_script("return document.getElementById('error').textContent")
+    assert not error, error
+    return str(driver.current_url.rsplit("/a/", 1)[1])
+
+
+def test_sensitivity_defaults_to_balanced_and_balanced_results_say_nothing(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    _open(browser, server.url + "/")
+    options = browser.execute_script(
+        "return [...document.getElementById('sensitivity').options]"
+        ".map(o => [o.value, Number(o.dataset.shift), o.textContent, o.defaultSelected])")
+    assert {value: shift for value, shift, _, _ in options} == LEVELS  # the page's levels are the model's
+    assert [value for value, _, _, default in options if default] == ["balanced"]
+    assert all(text.startswith(f"{value} — ") for value, _, text, _ in options)
+    assert browser.execute_script("return document.getElementById('sensitivity').value") == "balanced"
+    label = browser.execute_script("return document.querySelector('label:has(#sensitivity)').textContent")
+    assert label.strip().startswith("Sensitivity")
+    analysis_id = _analyse_text(browser, server, ARTICLE)
+    record = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()
+    assert record["model"]["sensitivity"] == 0.0
+    meta = _meta(browser)
+    assert "Model" in meta and "Sensitivity" not in meta, meta
+    assert "sensitivity" not in browser.find_element(By.ID, "article-meta").text.lower()
+
+
+def test_broad_sensitivity_is_sent_and_shows_more_spans(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    balanced_id = _analyse_text(browser, server, ARTICLE)
+    balanced = httpx.get(f"{server.url}/api/analyses/{balanced_id}").json()
+    balanced_shown = _shown_span_numbers(browser)
+    assert balanced_shown == set(range(1, len(balanced["spans"]) + 1))
+
+    _open(browser, server.url + "/")
+    _choose_sensitivity(browser, "broad")
+    browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, "text"), ARTICLE)
+    browser.find_element(By.ID, "analyze-button").click()
+    broad_id = _wait_for_result(browser)
+    assert broad_id != balanced_id
+    broad = httpx.get(f"{server.url}/api/analyses/{broad_id}").json()
+    assert broad["model"]["sensitivity"] == 0.5  # the page sent ?sensitivity=broad
+    broad_shown = _shown_span_numbers(browser)
+    assert broad_shown == set(range(1, len(broad["spans"]) + 1))
+    # On this blatant article a lower threshold adds spans (the shipped model: 14 -> 20).
+    assert len(broad_shown) > len(balanced_shown)
+    assert browser.find_element(By.ID, "visible-count").text.startswith(
+        f"{len(broad['spans'])} of {len(broad['spans'])}")
+    assert _meta(browser)["Sensitivity"] == "broad"
+
+    # The permalink page shows the level and sets the select to it, so re-analysing keeps it.
+    _open(browser, f"{server.url}/a/{broad_id}")
+    _wait(lambda: browser.execute_script("return !document.getElementById('result').hidden"))
+    assert _meta(browser)["Sensitivity"] == "broad"
+    assert browser.execute_script("return document.getElementById('sensitivity').value") == "broad"
+    assert _reanalyse(browser, ARTICLE) == broad_id  # the same text at the same level
+    assert _meta(browser)["Sensitivity"] == "broad"
+
+
+def test_sensitivity_is_sent_with_uploads_and_urls(browser, server: Server, pages: str,  # type: ignore[no-untyped-def]
+                                                   tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    path = tmp_path / "upload.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    _open(browser, server.url + "/")
+    browser.find_element(By.ID, "tab-upload").click()
+    _choose_sensitivity(browser, "precise")
+    browser.find_element(By.ID, "file").send_keys(str(path))
+    browser.find_element(By.ID, "analyze-button").click()
+    record = httpx.get(f"{server.url}/api/analyses/{_wait_for_result(browser)}").json()
+    assert record["model"]["sensitivity"] == -1.0
+    assert _meta(browser)["Sensitivity"] == "precise"
+
+    _open(browser, server.url + "/")
+    browser.find_element(By.ID, "tab-url").click()
+    _choose_sensitivity(browser, "exhaustive")
+    browser.find_element(By.ID, "url").send_keys(pages + "/article.txt")
+    browser.find_element(By.ID, "analyze-button").click()
+    record = httpx.get(f"{server.url}/api/analyses/{_wait_for_result(browser)}").json()
+    assert record["model"]["sensitivity"] == 1.0
+    assert _meta(browser)["Sensitivity"] == "exhaustive"
+
+
+def test_permalink_with_an_unnamed_sensitivity_shows_the_number(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    r = httpx.post(f"{server.url}/api/analyses?sensitivity=0.8", json={"text": ARTICLE})
+    assert r.status_code == 201, r.text
+    _open(browser, f"{server.url}/a/{r.headers['x-analysis-id']}")
+    _wait(lambda: browser.execute_script("return !document.getElementById('result').hidden"))
+    assert _meta(browser)["Sensitivity"] == "0.8"
+    assert browser.execute_script("return document.getElementById('sensitivity').value") == "0.8"
+    record = httpx.get(f"{server.url}/api/analyses/{_reanalyse(browser, BLATANT)}").json()
+    assert record["model"]["sensitivity"] == 0.8
+    assert _meta(browser)["Sensitivity"] == "0.8"

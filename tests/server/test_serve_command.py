@@ -46,3 +46,12 @@ def test_options_override_environment_over_defaults(monkeypatch: pytest.MonkeyPa
 def test_model_option_sets_the_analyzer_model() -> None:
     config = build_config(build_parser().parse_args(["serve", "--model", "some/folder"]))
     assert config.analyzer.model == "some/folder"
+
+
+def test_sensitivity_option_overrides_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROPSCOPE_SENSITIVITY", "precise")
+    assert build_config(build_parser().parse_args(["serve"])).analyzer.sensitivity == "precise"
+    args = build_parser().parse_args(["serve", "--sensitivity", "broad"])
+    assert build_config(args).analyzer.sensitivity == "broad"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--sensitivity", "everything"])

@@ -1,7 +1,9 @@
 """The HTTP API: analyse one or many documents, keep analyses, describe the taxonomy.
 
 Every analysis answer is the CLI's JSON contract (``propscope.serialize.to_dict``); the
-schema is in ``openapi.py`` and served at ``/api/openapi.json``.
+schema is in ``openapi.py`` and served at ``/api/openapi.json``. The analysing routes take
+``?sensitivity=LEVEL`` (``models/sensitivity.py``); without it the server's configured
+level applies.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from starlette.routing import Route
 
 from propscope import __version__
 from propscope.document import Document
+from propscope.errors import SettingError
 from propscope.models.quality import ModelQuality, add_quality
+from propscope.models.sensitivity import resolve_sensitivity
 from propscope.serialize import SCHEMA_VERSION, model_to_dict, to_dict
 from propscope.server.errors import HTTPError
 from propscope.server.inputs import documents
@@ -26,13 +30,26 @@ from propscope.taxonomy import FRAMES, GENRES, taxonomy_json
 
 async def _analyze(request: Request, *, batch: bool) -> list[Document]:
     state = state_of(request)
+    level = _sensitivity(request)  # before any page is fetched for a request that will fail
     docs = await documents(request, state.config.server, state.config.analyzer.max_bytes,
                            batch=batch)
-    analyzer = await state.get_analyzer()
+    analyzer = (await state.get_analyzer()).with_sensitivity(level)
     # The model is CPU-bound: run it in a worker thread, a bounded number at a time, so the
     # event loop keeps answering health checks and other clients meanwhile.
     return await anyio.to_thread.run_sync(lambda: list(analyzer.analyze_many(docs)),
                                           limiter=state.limiter)
+
+
+def _sensitivity(request: Request) -> str | None:
+    """The ``sensitivity`` query parameter, checked (422 naming the levels when invalid)."""
+    value = request.query_params.get("sensitivity")
+    if value is None or not value.strip():
+        return None
+    try:
+        resolve_sensitivity(value)
+    except SettingError as exc:
+        raise HTTPError(422, f"sensitivity: {exc}") from exc
+    return value
 
 
 async def analyze(request: Request) -> JSONResponse:

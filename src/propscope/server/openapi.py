@@ -9,6 +9,7 @@ from typing import Any
 
 from propscope import __version__
 from propscope.config import ServerConfig
+from propscope.models.sensitivity import LEVELS, LIMIT
 from propscope.server.inputs import FORMATS, METADATA_FIELDS
 
 JSON = "application/json"
@@ -45,7 +46,11 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                   "calibrated": {"type": "boolean", "description": (
                       "Scores are calibrated probabilities: a span's score estimates the chance "
                       "that it overlaps a gold span of its technique, so sums of scores estimate "
-                      "counts of correct detections.")}}, required=["name", "version", "trained_on"])
+                      "counts of correct detections.")},
+                  "sensitivity": {"type": "number", "minimum": -LIMIT, "maximum": LIMIT, "description": (
+                      "How far the span and paragraph-label thresholds were moved, in logits "
+                      "(0: the calibrated thresholds; positive: more labels).")}},
+                 required=["name", "version", "trained_on"])
     return {
         "Error": _obj({"error": _obj({"status": {"type": "integer"}, "message": _STR})}),
         "Metadata": _obj({k: _NSTR for k in METADATA_FIELDS}, required=[], additionalProperties=False),
@@ -128,9 +133,20 @@ def _ok(schema: str, description: str, status: int = 200) -> dict[str, Any]:
     return {str(status): {"description": description, "content": {JSON: {"schema": _ref(schema)}}}}
 
 
+_SENSITIVITY = {
+    "name": "sensitivity", "in": "query", "required": False,
+    "schema": {"type": "string", "examples": [*LEVELS, "0.8"]},
+    "description": (f"How readily spans and paragraph labels are given: {', '.join(LEVELS)} or a "
+                    f"shift of every threshold in logits from {-LIMIT:g} to {LIMIT:g}; default: the "
+                    "server's setting (balanced, the calibrated thresholds). Genre and frames are "
+                    "not affected."),
+}
+
+
 def _analysis_op(summary: str, request: str, ok: dict[str, Any], *, upload: str) -> dict[str, Any]:
     return {
         "summary": summary,
+        "parameters": [_SENSITIVITY],
         "requestBody": {"required": True, "content": {
             JSON: {"schema": _ref(request)},
             "multipart/form-data": {"schema": _ref(upload)},

@@ -8,6 +8,7 @@ only reads its fitted state while predicting, so threads can share it.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import anyio
 import anyio.to_thread
@@ -79,8 +80,11 @@ class ServerState:
         return self._quality[0]
 
     def model_info(self) -> ModelInfo | None:
-        """The loaded model's name and version, or ``None`` before it is loaded."""
-        return self.analyzer.model.info if self.analyzer is not None else None
+        """The loaded model's name and version, and the sensitivity analyses are made at
+        unless a request asks for another; ``None`` before the model is loaded."""
+        if self.analyzer is None:
+            return None
+        return replace(self.analyzer.model.info, sensitivity=self.analyzer.sensitivity)
 
 
 def state_of(request: Request) -> ServerState:

@@ -165,6 +165,41 @@
     return { body: JSON.stringify({ url }), headers: { "Content-Type": "application/json" } };
   }
 
+  // --- sensitivity -----------------------------------------------------------------------
+  //
+  // The select's options are the named levels; each carries its threshold shift (logits) in
+  // data-shift, so a result's model.sensitivity maps back to a name. The chosen level is sent
+  // with every analysis, so the page analyses at the level it shows.
+
+  const sensitivitySelect = $("sensitivity");
+
+  function sensitivityOption(shift) {
+    return Array.from(sensitivitySelect.options)
+      .find((o) => o.dataset.shift !== undefined && Math.abs(Number(o.dataset.shift) - shift) < 1e-9);
+  }
+
+  function sensitivityName(shift) {
+    const option = sensitivityOption(shift);
+    return option ? option.value : String(shift);
+  }
+
+  // Sets the select to a result's level; a shift without a name (asked for through the API)
+  // gets an option of its own, so re-analysing uses it too.
+  function selectSensitivity(shift) {
+    let option = sensitivityOption(shift);
+    if (!option) {
+      option = el("option", { value: String(shift), "data-shift": String(shift),
+        text: `${shift} — the level this analysis was made at` });
+      sensitivitySelect.append(option);
+    }
+    sensitivitySelect.value = option.value;
+  }
+
+  function recordSensitivity(record) {
+    const shift = Number(record.model && record.model.sensitivity);
+    return Number.isFinite(shift) ? shift : 0; // analyses kept before sensitivity existed: 0
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     showError("");
@@ -177,7 +212,8 @@
     }
     setBusy(true, "Analysing…");
     try {
-      const { data, response } = await api("/api/analyses", { method: "POST", ...request });
+      const path = `/api/analyses?sensitivity=${encodeURIComponent(sensitivitySelect.value)}`;
+      const { data, response } = await api(path, { method: "POST", ...request });
       const id = response.headers.get("X-Analysis-Id") || "";
       show(data, id);
       if (id) history.pushState({ id }, "", `/a/${id}`);
@@ -496,6 +532,9 @@
       add("Boilerplate", `${record.boilerplate.length} region${record.boilerplate.length === 1 ? "" : "s"} greyed out`);
     }
     if (record.model) add("Model", `${record.model.name} ${record.model.version}`);
+    // 0 is the calibrated operating point; any other level changes what is highlighted.
+    const shift = recordSensitivity(record);
+    if (shift !== 0) add("Sensitivity", sensitivityName(shift));
   }
 
   function refresh() {
@@ -511,6 +550,7 @@
     state.spans = (record.spans || []).map((s, i) => ({ ...s, n: i + 1 }));
     state.hidden.clear();
     renderMeta(record);
+    selectSensitivity(recordSensitivity(record));
     renderGenre(record);
     renderFrames(record);
     renderParagraphs(record);
