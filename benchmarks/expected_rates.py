@@ -15,31 +15,22 @@ right spans, and how each rate correlates with the article's gold-span rate.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def main() -> None:
-    from propscope.datasets import load_semeval, read_ids
+    from heldout import add_arguments, held_out
+
     from propscope.evaluation import predict_fresh
     from propscope.evaluation.reliability import span_hits
     from propscope.models import load_model
-    from propscope.models.training import trained_article_ids
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, required=True, help="SemEval-2023 Task 3 folder (English)")
-    ap.add_argument("--split", type=Path, default=ROOT / "splits" / "validation.txt")
-    ap.add_argument("--model", default=None, help="model name or artifact folder (default: shipped)")
+    add_arguments(ap)
     args = ap.parse_args()
-    ids = set(read_ids(args.split))
-    if ids & (trained_article_ids(args.model) or set()):
-        raise SystemExit(f"The model was trained on articles of {args.split}; pass --model a model trained "
-                         f"with `propscope train --split {args.split}`.")
-    gold = [d for d in load_semeval(args.data).documents if d.id in ids]
+    gold = held_out(args)
     model = load_model(args.model)
     rows = []
     for g, p in zip(gold, predict_fresh(model, gold), strict=True):
