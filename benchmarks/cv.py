@@ -30,10 +30,13 @@ import argparse
 import json
 import statistics
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from propscope.datasets import load_semeval
+from propscope.document import Document
+from propscope.evaluation import evaluate, evaluate_recent, predict_fresh
 from propscope.evaluation.crossval import FOLDS_BY, cross_validate
 from propscope.models import MODELS
 from propscope.models.base import _import_builtin_models
@@ -60,6 +63,17 @@ HEADLINE = {
 }
 
 
+def _shifted_scores(runs: list[tuple[list[Document], list[Document]]]) -> dict[str, Any]:
+    """Pooled and per-fold headline scores of one sensitivity's out-of-fold predictions."""
+    gold = [g for gs, _ in runs for g in gs]
+    pred = [p for _, ps in runs for p in ps]
+    pooled, recent = evaluate(gold, pred), evaluate_recent(gold, pred)
+    return {"pooled": {k: round(get(pooled), 4) for k, get in HEADLINE.items()},
+            "recent_83": {k: round(get(recent), 4) for k, get in HEADLINE.items()} if recent else {},
+            "per_fold": [{k: round(get(evaluate(gs, ps)), 4) for k, get in HEADLINE.items()}
+                         for gs, ps in runs]}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, required=True, help="SemEval-2023 Task 3 folder (English)")
@@ -73,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
                          "articles held out together; time: contiguous stretches of collection "
                          "order, oldest first")
     ap.add_argument("--out", type=Path, help="write the scores as JSON here")
+    ap.add_argument("--also-sensitivity", type=float, action="append", default=[], metavar="SHIFT",
+                    help="also score every fold's model at this sensitivity (a threshold shift in "
+                         "logits, models/sensitivity.py; repeatable): no extra fits")
     ap.add_argument("--document-level", action="store_true",
                     help="add the articles labelled for genre and frames only to every training fold "
                          "(measured: no gain, so the shipped model leaves them out)")
@@ -88,9 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         if msg.startswith("cross-validation"):
             print(msg, file=sys.stderr, flush=True)
 
+    # Predictions of every fold's model at each extra sensitivity, in fold order.
+    shifted: dict[float, list[tuple[list[Document], list[Document]]]] = {s: [] for s in args.also_sensitivity}
+
+    def score_shifts(model: Any, gold: Sequence[Document]) -> None:
+        for s, runs in shifted.items():
+            runs.append((list(gold), predict_fresh(model, gold, sensitivity=s)))
+
     cv = cross_validate(lambda: MODELS[args.kind](seed=args.seed, **params), docs, folds=args.folds,
                         folds_by=args.folds_by, seed=args.seed, document_level=document_level,
-                        progress=progress)
+                        progress=progress, on_fit=score_shifts)
     per_fold = [{name: get(r) for name, get in HEADLINE.items()} for r in cv.per_fold]
     for f, (scores, sec) in enumerate(zip(per_fold, cv.fit_seconds, strict=True)):
         print(f"fold {f + 1}/{args.folds}: fit {sec:.0f} s, "
@@ -105,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         "fold_sd": {k: round(statistics.stdev([p[k] for p in per_fold]), 4) for k in HEADLINE},
         "recent_83": {k: round(get(cv.recent), 4) for k, get in HEADLINE.items()} if cv.recent else {},
         "per_fold": [{k: round(v, 4) for k, v in p.items()} for p in per_fold],
+        "sensitivity": {str(s): _shifted_scores(runs) for s, runs in shifted.items()},
     }
     print(json.dumps(result, indent=1))
     if args.out:

@@ -43,6 +43,17 @@ def test_every_article_is_scored_by_a_model_that_never_saw_it(corpus16: list[Doc
     assert corpus16[0].spans and cv.predictions[0] is not corpus16[0]
 
 
+def test_on_fit_sees_each_fold_model_with_its_held_out_articles(corpus16: list[Document]) -> None:
+    RecordingModel.fits = []
+    calls: list[tuple[set[str], set[str]]] = []
+    cv = cross_validate(lambda: RecordingModel(**TINY), corpus16, folds=2, seed=1,
+                        on_fit=lambda m, gold: calls.append((RecordingModel.fits[-1], {g.id for g in gold})))
+    assert len(calls) == 2
+    for f, (seen, held) in enumerate(calls):
+        assert held == {d.id for d, k in zip(corpus16, cv.plan.fold, strict=True) if k == f}
+        assert not held & seen
+
+
 def test_cross_validation_is_reproducible(corpus16: list[Document]) -> None:
     a = cross_validate(lambda: LinearModel(**TINY), corpus16, folds=2, seed=3)
     b = cross_validate(lambda: LinearModel(**TINY), corpus16, folds=2, seed=3)

@@ -99,7 +99,9 @@ class CrossValidation:
 
 def cross_validate(make_model: Callable[[], PersuasionModel], docs: Sequence[Document], *, folds: int = 3,
                    folds_by: str = "article", seed: int = 0, document_level: Sequence[Document] = (),
-                   progress: Callable[[str], None] | None = None) -> CrossValidation:
+                   progress: Callable[[str], None] | None = None,
+                   on_fit: Callable[[PersuasionModel, Sequence[Document]], None] | None = None,
+                   ) -> CrossValidation:
     """Fit ``make_model()`` once per fold on the other folds and score the held-out articles.
 
     Args:
@@ -112,6 +114,8 @@ def cross_validate(make_model: Callable[[], PersuasionModel], docs: Sequence[Doc
             training articles (never scored).
         progress: called with a short message at each stage; also passed to ``fit`` where
             the model takes one.
+        on_fit: called with each fold's fitted model and its held-out gold articles, for
+            more measurements of the same fits (``benchmarks/cv.py --also-sensitivity``).
     """
     say = progress or (lambda _m: None)
     plan = plan_folds(docs, folds, folds_by=folds_by, seed=seed)
@@ -136,5 +140,7 @@ def cross_validate(make_model: Callable[[], PersuasionModel], docs: Sequence[Doc
         for i, p in zip(held, pred, strict=True):
             predictions[i] = p
         per_fold.append(evaluate(gold, pred))
+        if on_fit is not None:
+            on_fit(model, gold)
     out = [p for p in predictions if p is not None]
     return CrossValidation(plan, out, evaluate(docs, out), evaluate_recent(docs, out), per_fold, seconds)
