@@ -60,6 +60,8 @@ def test_train_model_writes_artifact_card_and_scores(semeval_tiny: Path, tmp_pat
     card = (out / "MODEL_CARD.md").read_text()
     assert "Appeal_to_Time" in card and "cannot be predicted" in card
     assert "## Per technique" in card
+    held = json.loads((out / "validation.json").read_text())["sensitivity"]
+    assert len(held) == 4 and all(r["articles"] == 2 for r in held)
     # Confidence maps come from topic folds by default, and the card's limits say so.
     assert "The confidences were fitted for that case" in card
     assert load_model(out).info.trained_on.startswith("tiny-data (6 articles")
@@ -80,6 +82,15 @@ def test_train_on_every_article_scored_by_cross_validation(semeval_16: Path, tmp
     card = (out / "MODEL_CARD.md").read_text()
     assert "## Cross-validation scores" in card and "2-fold cross-validation by article" in card
     assert "On the out-of-fold predictions" in card
+    # Every sensitivity level is scored on the same out-of-fold articles, the default one
+    # being the headline scores themselves.
+    rows = {r["level"]: r for r in saved["sensitivity"]}
+    assert [r["level"] for r in saved["sensitivity"]] == ["precise", "balanced", "broad", "exhaustive"]
+    assert all(r["articles"] == 16 for r in rows.values())
+    assert rows["balanced"]["spans_aware"] == saved["all"]["spans"]["technique_aware"]
+    assert rows["balanced"]["paragraphs"] == saved["all"]["paragraphs"]["scores"]["micro"]
+    assert rows["precise"]["spans_per_article"] <= rows["exhaustive"]["spans_per_article"]
+    assert "## Sensitivity levels (`--sensitivity`)" in card and "| broad (+0.5) |" in card
     assert load_model(out).info.trained_on.startswith("data-16 (16 articles")
 
 
@@ -106,6 +117,7 @@ def test_train_on_every_article_without_scores(semeval_tiny: Path, tmp_path: Pat
     assert (report.train_articles, report.metrics, report.scored_by["method"]) == (8, {}, "none")
     card = (out / "MODEL_CARD.md").read_text()
     assert "not scored (trained with `--cv 0`)" in card and "(not scored)" in card
+    assert "## Sensitivity levels" not in card
 
 
 @pytest.mark.parametrize("kwargs, error", [

@@ -10,6 +10,7 @@ from propscope.evaluation.report import (
     ParagraphReport,
     evaluate,
     evaluate_recent,
+    operating_point,
 )
 from propscope.evaluation.spans import SpanReport, merge_intervals, score_spans
 
@@ -25,6 +26,7 @@ __all__ = [
     "evaluate_recent",
     "fresh_copy",
     "merge_intervals",
+    "operating_point",
     "predict_fresh",
     "render_report",
     "score_labels",

@@ -125,6 +125,29 @@ def _confidence_section(m: dict[str, Any], manifest: dict[str, Any], report: Tra
     return lines
 
 
+def sensitivity_table(rows: list[dict[str, Any]]) -> str:
+    """A Markdown table of ``operating_point`` rows, each with its ``level`` and ``shift``."""
+    def prf(d: dict[str, float]) -> str:
+        return " / ".join(_pct(d[k]) for k in ("precision", "recall", "f1"))
+
+    lines = ["| level (shift) | spans / article | spans aware P / R / F1 | spans agnostic P / R / F1 "
+             "| paragraph labels / article | paragraph P / R / F1 | ECE spans / paragraphs |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {r['level']} ({r['shift']:+g}) | {r['spans_per_article']:.1f} | {prf(r['spans_aware'])} "
+              f"| {prf(r['spans_agnostic'])} | {r['labels_per_article']:.1f} | {prf(r['paragraphs'])} "
+              f"| {_pct(r['span_ece'])} / {_pct(r['paragraph_ece'])} |" for r in rows]
+    return "\n".join(lines)
+
+
+def _sensitivity_section(report: TrainReport) -> list[str]:
+    if not report.levels:
+        return []
+    return ["", "## Sensitivity levels (`--sensitivity`)",
+            "Every span and paragraph-label threshold moved by one shift in logits; the default, "
+            "balanced, is the thresholds above. Scores (%) on " + _scored_on(report) + ":", "",
+            sensitivity_table(report.levels)]
+
+
 def _short_text_limit(manifest: dict[str, Any]) -> list[str]:
     """What happens to the genre of texts shorter than any training article (if recorded)."""
     support = manifest.get("genre_support")
@@ -201,6 +224,7 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
                   "| --- | --- | --- | --- | --- |"]
         lines += [_prf_row(k, v) for k, v in _per_label(m["frames"]["scores"]).items()]
     lines += _confidence_section(m, manifest, report)
+    lines += _sensitivity_section(report)
     lines += _tagger_section(manifest)
     if heads:
         lines += ["", "## Calibration (decision thresholds from out-of-fold predictions)",
