@@ -94,3 +94,16 @@ def test_export_to_a_file_where_a_folder_is_needed_is_refused(filled: CorpusStor
     f.write_text("")
     with pytest.raises(ExportError, match="folder"):
         export(filled, "parquet", f)
+
+
+def test_report_says_the_sensitivity_when_it_is_not_the_default(store: CorpusStore) -> None:
+    from propscope.document import ModelInfo
+
+    doc = annotated(ARTICLES["harbour"], id="h", outlet="Coast News")
+    doc.model = ModelInfo("m", "1", "data", calibrated=True)
+    store_docs(store, [doc])
+    assert "analysed at sensitivity" not in render_report(store, n_boot=50)
+    broad = annotated(ARTICLES["chess"], id="c", outlet="Board Weekly")
+    broad.model = ModelInfo("m", "1", "data", calibrated=True, sensitivity=0.5)
+    store_docs(store, [broad])
+    assert "analysed at sensitivity balanced, broad (rates depend on it)" in render_report(store, n_boot=50)

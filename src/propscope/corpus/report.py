@@ -21,6 +21,7 @@ from propscope.corpus import plots
 from propscope.corpus.profile import MIN_BOOTSTRAP, UNKNOWN, Profile, compute_profile
 from propscope.corpus.reuse import ReusePair, find_reuse, load_pairs, shared_passages
 from propscope.corpus.store import CorpusStore
+from propscope.models.sensitivity import sensitivity_name
 from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -50,7 +51,11 @@ def _summary(store: CorpusStore) -> dict[str, Any]:
     spans = store.query("SELECT count(*) FROM spans")[0][0]
     failures = store.query("SELECT count(*) FROM failures")[0][0]
     keys = ("articles", "outlets", "authors", "words", "first", "last", "dated", "models")
-    return {**dict(zip(keys, row, strict=True)), "spans": spans, "failures": failures}
+    # Rates depend on the level the analyses were made at: say it unless it is the default.
+    levels = store.sensitivities()
+    shown = ", ".join(sensitivity_name(x) for x in levels) if levels not in ([], [0.0]) else None
+    return {**dict(zip(keys, row, strict=True)), "spans": spans, "failures": failures,
+            "sensitivity": shown}
 
 
 def _outlet_views(prof: Profile, outlets: list[str]) -> dict[str, Any]:
