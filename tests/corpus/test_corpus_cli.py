@@ -110,3 +110,6 @@ def test_ingest_records_the_sensitivity_and_warns_before_mixing_levels(
         " ".join(capsys.readouterr().err.split())
     with CorpusStore(db, read_only=True) as store:
         assert store.sensitivities() == [0.0, 0.5]
+    capsys.readouterr()
+    assert main(["corpus", "profile", "--db", db]) == 0
+    assert "Analysed at sensitivity balanced, broad" in capsys.readouterr().err

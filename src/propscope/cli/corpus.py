@@ -238,6 +238,7 @@ def run_profile(args: argparse.Namespace) -> int:
     with CorpusStore(args.db, read_only=True) as store:
         prof = compute_profile(store, by=by, n_boot=args.bootstrap, since=args.since,
                                until=args.until, outlet=args.outlet)
+        levels = store.sensitivities()
     figures: list[Rate | Share] = [*prof.rates, *prof.shares]
     rows = [{"group": " / ".join(r.group), **{k: v for k, v in dataclasses.asdict(r).items()
                                               if k != "group"}} for r in figures]
@@ -273,6 +274,11 @@ def run_profile(args: argparse.Namespace) -> int:
         if expected:
             print("≈ right: expected correct detections per 1,000 words, the sum of the spans' "
                   "calibrated scores (most detected spans are not right).", file=sys.stderr)
+        if levels not in ([], [0.0]):
+            from propscope.models.sensitivity import sensitivity_name
+
+            print(f"Analysed at sensitivity {', '.join(sensitivity_name(x) for x in levels)}: span "
+                  "rates depend on the level.", file=sys.stderr)
     return 0
 
 
