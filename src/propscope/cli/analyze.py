@@ -64,7 +64,7 @@ Examples:
   cat article.txt | propscope analyze -              read standard input
   propscope analyze news/ --format semeval -o preds/ the shared task's file formats
   propscope analyze article.txt --min-score 0.4      spans right about 2 times in 5 or more
-  propscope analyze article.txt --sensitivity broad  about twice the spans, to review by hand
+  propscope analyze article.txt --sensitivity broad  two to three times the spans, to review
   propscope analyze news/ --no-text | jq '.spans[].technique'
 """
 

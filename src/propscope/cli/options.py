@@ -6,8 +6,8 @@ import argparse
 
 SENSITIVITY_HELP = (
     "how readily spans and paragraph labels are given: precise (about a quarter of the spans, "
-    "surer ones), balanced (the calibrated thresholds), broad (about twice the spans, for "
-    "review), exhaustive (about four times the spans, nearly all wrong), or a shift of every "
+    "surer ones), balanced (the calibrated thresholds), broad (two to three times the spans, "
+    "for review), exhaustive (four to six times the spans, nearly all wrong), or a shift of every "
     "threshold in logits from -3 to 3; genre and frames are not affected")
 
 
