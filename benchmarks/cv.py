@@ -30,16 +30,17 @@ import argparse
 import json
 import statistics
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from propscope.datasets import load_semeval
 from propscope.document import Document
-from propscope.evaluation import evaluate, evaluate_recent, predict_fresh
+from propscope.evaluation import evaluate, evaluate_recent
 from propscope.evaluation.crossval import FOLDS_BY, cross_validate
+from propscope.evaluation.levels import LevelPredictions
 from propscope.models import MODELS
 from propscope.models.base import _import_builtin_models
+from propscope.models.sensitivity import resolve_sensitivity
 from propscope.models.training import parse_params
 
 
@@ -87,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                          "articles held out together; time: contiguous stretches of collection "
                          "order, oldest first")
     ap.add_argument("--out", type=Path, help="write the scores as JSON here")
-    ap.add_argument("--also-sensitivity", type=float, action="append", default=[], metavar="SHIFT",
+    ap.add_argument("--also-sensitivity", type=resolve_sensitivity, action="append", default=[],
+                    metavar="SHIFT",
                     help="also score every fold's model at this sensitivity (a threshold shift in "
                          "logits, models/sensitivity.py; repeatable): no extra fits")
     ap.add_argument("--document-level", action="store_true",
@@ -105,16 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         if msg.startswith("cross-validation"):
             print(msg, file=sys.stderr, flush=True)
 
-    # Predictions of every fold's model at each extra sensitivity, in fold order.
-    shifted: dict[float, list[tuple[list[Document], list[Document]]]] = {s: [] for s in args.also_sensitivity}
-
-    def score_shifts(model: Any, gold: Sequence[Document]) -> None:
-        for s, runs in shifted.items():
-            runs.append((list(gold), predict_fresh(model, gold, sensitivity=s)))
-
+    # Predictions of every fold's model at each extra sensitivity, fold by fold.
+    shifted = LevelPredictions({f"{s:g}": s for s in args.also_sensitivity})
     cv = cross_validate(lambda: MODELS[args.kind](seed=args.seed, **params), docs, folds=args.folds,
                         folds_by=args.folds_by, seed=args.seed, document_level=document_level,
-                        progress=progress, on_fit=score_shifts)
+                        progress=progress, on_fit=shifted.add)
     per_fold = [{name: get(r) for name, get in HEADLINE.items()} for r in cv.per_fold]
     for f, (scores, sec) in enumerate(zip(per_fold, cv.fit_seconds, strict=True)):
         print(f"fold {f + 1}/{args.folds}: fit {sec:.0f} s, "
@@ -129,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         "fold_sd": {k: round(statistics.stdev([p[k] for p in per_fold]), 4) for k in HEADLINE},
         "recent_83": {k: round(get(cv.recent), 4) for k, get in HEADLINE.items()} if cv.recent else {},
         "per_fold": [{k: round(v, 4) for k, v in p.items()} for p in per_fold],
-        "sensitivity": {str(s): _shifted_scores(runs) for s, runs in shifted.items()},
+        "sensitivity": {name: _shifted_scores(shifted.pairs(name)) for name in shifted.shifts},
     }
     print(json.dumps(result, indent=1))
     if args.out:

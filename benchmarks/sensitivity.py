@@ -22,7 +22,7 @@ from pathlib import Path
 def main() -> None:
     from heldout import add_arguments, held_out
 
-    from propscope.evaluation import operating_point, predict_fresh
+    from propscope.evaluation.levels import LevelPredictions
     from propscope.models import load_model
     from propscope.models.card import sensitivity_table
     from propscope.models.sensitivity import LEVELS
@@ -33,14 +33,14 @@ def main() -> None:
     args = ap.parse_args()
     gold = held_out(args)
     model = load_model(args.model)
-    rows = [{"level": name, "shift": shift,
-             **operating_point(gold, predict_fresh(model, gold, sensitivity=name))}
-            for name, shift in sorted(LEVELS.items(), key=lambda kv: kv[1])]
+    levels = LevelPredictions(LEVELS)
+    levels.add(model, gold)
+    points = levels.points()
     print(f"{len(gold)} held-out articles ({args.split.name}), model {model.info.name} "
           f"{model.info.version} ({args.model}); scores x100")
-    print(sensitivity_table(rows))
+    print(sensitivity_table(points))
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps([p.to_dict() for p in points], indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serverkit import ARTICLE, BLATANT, Server, model_dir
+from serverkit import ARTICLE, BLATANT, Server, model_dir, start_server, stop_server
 
 from propscope import ingest
 from propscope.analyzer import Analyzer
@@ -258,7 +258,7 @@ def test_sensitivity_broad_labels_more_and_says_so(api: httpx.Client) -> None:
     calibrated_body, broad_body = calibrated.json(), broad.json()
     assert calibrated_body["model"]["sensitivity"] == 0.0  # the test server's configured level
     assert broad_body["model"]["sensitivity"] == 0.5
-    assert len(broad_body["spans"]) >= len(calibrated_body["spans"]) > 0
+    assert len(broad_body["spans"]) > len(calibrated_body["spans"]) > 0
     # A lower threshold per technique keeps every paragraph label and may add some.
     for low, high in zip(calibrated_body["paragraphs"], broad_body["paragraphs"], strict=True):
         assert set(low["techniques"]) <= set(high["techniques"])
@@ -291,3 +291,26 @@ def test_openapi_lists_the_sensitivity_parameter(api: httpx.Client) -> None:
         assert params["sensitivity"]["in"] == "query"
         assert params["sensitivity"]["required"] is False
         assert all(level in params["sensitivity"]["description"] for level in LEVELS)
+
+
+def test_a_server_configured_at_another_level_analyses_and_offers_it(tmp_path: Path) -> None:
+    server = start_server(tmp_path, "--sensitivity", "broad")
+    try:
+        with server.client() as client:
+            assert client.get("/api/health").json()["model"]["sensitivity"] == 0.5
+            body = client.post("/api/analyze", json={"text": ARTICLE}).json()
+            assert body["model"]["sensitivity"] == 0.5  # no parameter: the server's level
+            asked = client.post("/api/analyze", params={"sensitivity": "balanced"}, json={"text": ARTICLE})
+            assert asked.json()["model"]["sensitivity"] == 0.0
+            page = client.get("/").text
+            assert '<option value="broad" data-shift="0.5" selected>' in page
+            assert '<option value="balanced" data-shift="0">' in page
+    finally:
+        stop_server(server)
+    (tmp_path / "odd").mkdir()
+    odd = start_server(tmp_path / "odd", env={"PROPSCOPE_SENSITIVITY": "0.8"})
+    try:
+        with odd.client() as client:
+            assert '<option value="0.8" data-shift="0.8" selected>0.8 — this server' in client.get("/").text
+    finally:
+        stop_server(odd)

@@ -66,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     source.add_argument("--predictions", metavar="FILE.jsonl", type=Path,
                         help="score saved analyses (one JSON document per line, as written by "
                              "`propscope analyze --format jsonl`) instead of running a model")
-    add_sensitivity(p)
+    add_sensitivity(p, from_env=False)
     p.add_argument("--json", metavar="OUT.json", type=Path, help="also write every score to this JSON file")
     p.add_argument("--per-technique", action="store_true",
                    help="print paragraph and span scores of each technique")
@@ -179,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
 
     from propscope.datasets import RECENT_PREFIX
     from propscope.evaluation import evaluate, evaluate_recent, render_report
+    from propscope.models.sensitivity import resolve_sensitivity, sensitivity_name
 
     if args.predictions and args.sensitivity:
         print("propscope: error: --sensitivity applies when a model analyses the articles; saved "
@@ -190,8 +191,9 @@ def run(args: argparse.Namespace) -> int:
             else _predict(args.model, gold, args.sensitivity))
     console = Console()
     scope = f"{args.split.name} ({len(gold)} articles)" if args.split else f"all {len(gold)} articles"
-    if args.sensitivity:
-        scope += f", sensitivity {args.sensitivity}"
+    level = resolve_sensitivity(args.sensitivity)
+    if level:
+        scope += f", sensitivity {sensitivity_name(level)}"
     reports = {"all": evaluate(gold, pred)}
     render_report(reports["all"], console, title=f"Evaluation on {scope}", per_technique=args.per_technique)
     recent = evaluate_recent(gold, pred)
@@ -204,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
             "data": str(args.data), "split": str(args.split) if args.split else None,
             "predictions": str(args.predictions) if args.predictions else None,
             "recent_prefix": RECENT_PREFIX, "trained_on_scored_articles": seen,
-            "sensitivity": args.sensitivity,
+            "sensitivity": level,
             **{name: r.to_dict() for name, r in reports.items()},
         })
         console.print(f"scores written to {args.json}")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from propscope.models.sensitivity import LEVEL_TEXT, LIMIT
+
 SENSITIVITY_HELP = (
-    "how readily spans and paragraph labels are given: precise (about a quarter of the spans, "
-    "surer ones), balanced (the calibrated thresholds), broad (two to three times the spans, "
-    "for review), exhaustive (four to six times the spans, nearly all wrong), or a shift of every "
-    "threshold in logits from -3 to 3; genre and frames are not affected")
+    "how readily spans and paragraph labels are given: "
+    + ", ".join(f"{name} ({text})" for name, text in LEVEL_TEXT.items())
+    + f", or a shift of every threshold in logits from {-LIMIT:g} to {LIMIT:g}; genre and frames "
+    "are not affected")
 
 
 def _sensitivity(value: str) -> str:
@@ -22,8 +24,11 @@ def _sensitivity(value: str) -> str:
     return value
 
 
-def add_sensitivity(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+def add_sensitivity(parser: argparse.ArgumentParser, default: str | None = None, *,
+                    from_env: bool = True) -> None:
     """``--sensitivity LEVEL``, checked while parsing (a typo is a usage error); ``None``
-    leaves the level to the settings (``PROPSCOPE_SENSITIVITY``, default balanced)."""
+    leaves the level to the settings (``PROPSCOPE_SENSITIVITY``, default balanced), or with
+    ``from_env=False`` to balanced (scores must not depend on the caller's environment)."""
+    where = "balanced, or PROPSCOPE_SENSITIVITY" if from_env else "balanced"
     parser.add_argument("--sensitivity", type=_sensitivity, metavar="LEVEL", default=default,
-                        help=SENSITIVITY_HELP + " (default: balanced, or PROPSCOPE_SENSITIVITY)")
+                        help=f"{SENSITIVITY_HELP} (default: {where})")

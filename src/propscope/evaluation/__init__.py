@@ -10,7 +10,6 @@ from propscope.evaluation.report import (
     ParagraphReport,
     evaluate,
     evaluate_recent,
-    operating_point,
 )
 from propscope.evaluation.spans import SpanReport, merge_intervals, score_spans
 
@@ -26,7 +25,6 @@ __all__ = [
     "evaluate_recent",
     "fresh_copy",
     "merge_intervals",
-    "operating_point",
     "predict_fresh",
     "render_report",
     "score_labels",

@@ -188,22 +188,6 @@ def evaluate(gold: Sequence[Document], pred: Sequence[Document]) -> EvaluationRe
     )
 
 
-def operating_point(gold: Sequence[Document], pred: Sequence[Document]) -> dict[str, Any]:
-    """How many labels ``pred`` gives and how right they are, as plain JSON types: spans and
-    paragraph labels per article, technique-aware and -agnostic span scores, paragraph-label
-    (micro) scores and the span and paragraph-label ECE. One row of a sensitivity table
-    (``models/sensitivity.py``)."""
-    r = evaluate(gold, pred)
-    n = max(len(gold), 1)
-    return {"articles": len(gold),
-            "spans_per_article": round(sum(len(d.spans) for d in pred) / n, 2),
-            "labels_per_article": round(sum(len(p.techniques) for d in pred for p in d.paragraphs) / n, 2),
-            "spans_aware": r.spans.aware.to_dict(), "spans_agnostic": r.spans.agnostic.to_dict(),
-            "paragraphs": r.paragraphs.scores.micro.to_dict(),
-            "span_ece": round(r.confidence.spans.ece, 6),
-            "paragraph_ece": round(r.confidence.paragraphs.ece, 6)}
-
-
 def evaluate_recent(gold: Sequence[Document], pred: Sequence[Document]) -> EvaluationReport | None:
     """``evaluate`` on the newest articles only (ids starting with ``RECENT_PREFIX``), from the
     same predictions; ``None`` when the gold has none of them."""

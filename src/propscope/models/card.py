@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from propscope.evaluation.levels import OperatingPoint
+    from propscope.evaluation.metrics import PRF
     from propscope.models.training import TrainReport
 
 
@@ -125,17 +128,17 @@ def _confidence_section(m: dict[str, Any], manifest: dict[str, Any], report: Tra
     return lines
 
 
-def sensitivity_table(rows: list[dict[str, Any]]) -> str:
-    """A Markdown table of ``operating_point`` rows, each with its ``level`` and ``shift``."""
-    def prf(d: dict[str, float]) -> str:
-        return " / ".join(_pct(d[k]) for k in ("precision", "recall", "f1"))
+def sensitivity_table(points: Sequence[OperatingPoint]) -> str:
+    """A Markdown table of operating points, one row per sensitivity level."""
+    def prf(d: PRF) -> str:
+        return " / ".join(_pct(x) for x in (d.precision, d.recall, d.f1))
 
     lines = ["| level (shift) | spans / article | spans aware P / R / F1 | spans agnostic P / R / F1 "
              "| paragraph labels / article | paragraph P / R / F1 | ECE spans / paragraphs |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
-    lines += [f"| {r['level']} ({r['shift']:+g}) | {r['spans_per_article']:.1f} | {prf(r['spans_aware'])} "
-              f"| {prf(r['spans_agnostic'])} | {r['labels_per_article']:.1f} | {prf(r['paragraphs'])} "
-              f"| {_pct(r['span_ece'])} / {_pct(r['paragraph_ece'])} |" for r in rows]
+    lines += [f"| {p.level} ({f'{p.shift:+g}' if p.shift else '0'}) | {p.spans_per_article:.1f} "
+              f"| {prf(p.spans_aware)} | {prf(p.spans_agnostic)} | {p.labels_per_article:.1f} "
+              f"| {prf(p.paragraphs)} | {_pct(p.span_ece)} / {_pct(p.paragraph_ece)} |" for p in points]
     return "\n".join(lines)
 
 

@@ -1,10 +1,10 @@
 """How readily a model labels: one shift of every span and paragraph-label threshold.
 
 A model's thresholds are calibrated for the best F1 on annotated news, which makes it
-conservative: on articles it had not seen it finds about a quarter of the annotated spans.
-A reader who reviews
-every highlight (an annotator, a fact-checker going through one article) may want more
-candidates; one who counts (a corpus profile) may want fewer, surer ones.
+conservative: on articles it had not seen it finds a fifth to a quarter of the annotated
+spans. A reader who reviews every highlight (an annotator, a fact-checker going through one
+article) may want more candidates; one who counts (a corpus profile) may want fewer, surer
+ones.
 
 The *sensitivity* moves every span and paragraph-label threshold ``t`` to
 ``sigmoid(logit(t) - sensitivity)``: 0 keeps the calibrated thresholds, positive values
@@ -26,6 +26,14 @@ from propscope.errors import SettingError
 # Named levels and their shifts (logits). "balanced" is the calibrated operating point.
 LEVELS: dict[str, float] = {"precise": -1.0, "balanced": 0.0, "broad": 0.5, "exhaustive": 1.0}
 DEFAULT_LEVEL = "balanced"
+# What each level gives, in words (the --help texts and the page); the multiples are the
+# shipped model's out-of-fold span counts (its card) and the validation split's.
+LEVEL_TEXT: dict[str, str] = {
+    "precise": "about a quarter of the spans, surer ones",
+    "balanced": "the calibrated thresholds",
+    "broad": "two to three times the spans, for review",
+    "exhaustive": "four to six times the spans, nearly all wrong",
+}
 # Beyond these shifts every threshold is near 0 or 1: nothing more to gain.
 LIMIT = 3.0
 

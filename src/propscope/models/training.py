@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from propscope.datasets import load_semeval, validation_split
 from propscope.document import Document
@@ -36,6 +36,9 @@ from propscope.models.base import (
 )
 from propscope.models.sensitivity import DEFAULT_LEVEL, LEVELS
 from propscope.taxonomy import UNTRAINABLE_TECHNIQUES
+
+if TYPE_CHECKING:
+    from propscope.evaluation.levels import LevelPredictions, OperatingPoint
 
 # Where ``propscope train`` writes each kind by default: the shipped artifact folder.
 DEFAULT_OUT = {"hybrid": ARTIFACTS_DIR / "hybrid-v1", "linear": ARTIFACTS_DIR / "linear-v0"}
@@ -60,8 +63,8 @@ class TrainReport:
         cv_folds: folds of the cross-validation behind ``metrics`` (0: held-out articles).
         cv_fold_articles: training articles of each fold's model.
         cv_seconds: wall-clock time of the cross-validation's fits.
-        levels: ``evaluation.operating_point`` of the same scored predictions at each
-            sensitivity level (``models/sensitivity.py``), with its ``level`` and ``shift``.
+        levels: the same scored articles at each sensitivity level (``models/sensitivity.py``),
+            the default one from the headline predictions.
     """
 
     kind: str
@@ -75,7 +78,7 @@ class TrainReport:
     cv_folds: int = 0
     cv_fold_articles: list[int] = field(default_factory=list)
     cv_seconds: float = 0.0
-    levels: list[dict[str, Any]] = field(default_factory=list)
+    levels: list[OperatingPoint] = field(default_factory=list)
 
     @property
     def scored_by(self) -> dict[str, Any]:
@@ -144,44 +147,25 @@ def _dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-class _Levels:
-    """Predictions of the scored articles at every sensitivity level but the default one,
-    collected model by model (each fold's, or the held-out articles' single model)."""
-
-    def __init__(self) -> None:
-        self.gold: list[Document] = []
-        self.pred: dict[str, list[Document]] = {n: [] for n, s in LEVELS.items() if s != 0}
-
-    def add(self, model: PersuasionModel, gold: Sequence[Document]) -> None:
-        from propscope.evaluation import predict_fresh
-
-        self.gold += gold
-        for name in self.pred:
-            self.pred[name] += predict_fresh(model, gold, sensitivity=name)
-
-    def rows(self, default: Sequence[Document]) -> list[dict[str, Any]]:
-        """Rows in the order of the shifts; ``default``: the default level's predictions of
-        the same articles."""
-        from propscope.evaluation import operating_point
-
-        by_id = {d.id: d for d in default}
-        preds = self.pred | {DEFAULT_LEVEL: [by_id[g.id] for g in self.gold]}
-        return [{"level": n, "shift": LEVELS[n], **operating_point(self.gold, preds[n])}
-                for n in sorted(preds, key=LEVELS.__getitem__)]
-
-
 def _evaluate(model: PersuasionModel, gold: Sequence[Document]
-              ) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+              ) -> tuple[dict[str, Any], dict[str, Any], list[OperatingPoint]]:
     """Scores of ``model`` on ``gold`` and on its newest articles, from one set of predictions,
     and the rows of every sensitivity level."""
     from propscope.evaluation import evaluate, evaluate_recent, predict_fresh
 
     pred = predict_fresh(model, gold)
-    levels = _Levels()
+    levels = _other_levels()
     levels.add(model, gold)
     recent = evaluate_recent(gold, pred)
     return (evaluate(gold, pred).to_dict(), recent.to_dict() if recent is not None else {},
-            levels.rows(pred))
+            levels.points((DEFAULT_LEVEL, pred)))
+
+
+def _other_levels() -> LevelPredictions:
+    """Predictions at every named level but the default (which the headline scores are)."""
+    from propscope.evaluation.levels import LevelPredictions
+
+    return LevelPredictions({n: s for n, s in LEVELS.items() if n != DEFAULT_LEVEL})
 
 
 def trained_article_ids(model: str | Path | None) -> set[str] | None:
@@ -234,14 +218,14 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
         from propscope.evaluation.crossval import cross_validate
 
         t0 = time.perf_counter()
-        levels = _Levels()
+        levels = _other_levels()
         cv = cross_validate(lambda: _build(kind, seed, name, params), train, folds=cv_folds, seed=seed,
                             progress=say, on_fit=levels.add)
         report.cv_seconds = time.perf_counter() - t0
         report.cv_folds, report.cv_fold_articles = cv_folds, cv.train_articles
         report.metrics = cv.pooled.to_dict()
         report.recent_metrics = cv.recent.to_dict() if cv.recent is not None else {}
-        report.levels = levels.rows(cv.predictions)
+        report.levels = levels.points((DEFAULT_LEVEL, cv.predictions))
     date = dt.date.today().isoformat()
     trained_on = f"{data_dir.name} ({len(train)} articles, {date})"
     say(f"training {kind} on {len(train)} articles" + (f" ({len(valid)} held out)" if valid else ""))
@@ -274,7 +258,7 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out_dir / "validation.json").write_text(json.dumps(
         {"scored_by": report.scored_by, "all": report.metrics, "recent_83": report.recent_metrics,
-         "sensitivity": report.levels},
+         "sensitivity": [p.to_dict() for p in report.levels]},
         indent=1) + "\n", encoding="utf-8")
     from propscope.models.card import write_model_card
 

@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from propscope import __version__
+from propscope.models.sensitivity import LEVEL_TEXT, LEVELS, resolve_sensitivity
 from propscope.serialize import from_dict, to_json
 from propscope.server.errors import HTTPError
 from propscope.server.security import set_session_cookie, token_matches
@@ -30,6 +31,19 @@ templates = Jinja2Templates(env=jinja2.Environment(
     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True))
 
 
+def _sensitivity_options(configured: str) -> list[dict[str, object]]:
+    """The page's level choices (``models/sensitivity.py``), the server's own selected; a
+    configured shift without a name gets an option of its own."""
+    shift = resolve_sensitivity(configured)
+    options: list[dict[str, object]] = [
+        {"value": name, "shift": f"{value:g}", "text": f"{name} — {LEVEL_TEXT[name]}",
+         "selected": value == shift} for name, value in LEVELS.items()]
+    if not any(o["selected"] for o in options):
+        options.append({"value": f"{shift:g}", "shift": f"{shift:g}", "selected": True,
+                        "text": f"{shift:g} — this server's setting"})
+    return options
+
+
 def _page(request: Request, name: str, code: int = 200, headers: dict[str, str] | None = None,
           **context: object) -> Response:
     state = state_of(request)
@@ -37,6 +51,7 @@ def _page(request: Request, name: str, code: int = 200, headers: dict[str, str] 
     return templates.TemplateResponse(request, name, {
         "version": __version__, "model": state.model_info(), "analysis_id": "",
         "max_body_bytes": server.max_body_bytes,
+        "sensitivity_levels": _sensitivity_options(state.config.analyzer.sensitivity),
         "corpus_enabled": bool(server.corpus_db), **context}, status_code=code, headers=headers)
 
 

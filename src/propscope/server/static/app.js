@@ -377,7 +377,9 @@
         el("div", { class: "tip-cat", text: c.title }),
         el("p", { class: "tip-def", text: t.definition }),
         // How well the served model finds the technique, out of sample (GET /api/techniques).
-        t.quality ? el("p", { class: "tip-quality", text: t.quality.summary }) : null));
+        // The rates were measured at the calibrated thresholds: not shown at other levels.
+        t.quality && recordSensitivity(state.record) === 0
+          ? el("p", { class: "tip-quality", text: t.quality.summary }) : null));
     }
     tooltip.hidden = false;
     const rect = mark.getBoundingClientRect();
