@@ -1,0 +1,189 @@
+// propscope page, the highlighted article and the span tooltip.
+//
+// Article text is hostile input. Everything shown here is built with createElement and
+// textContent (never innerHTML), so tags, entities and javascript: links in an article
+// stay text. Links are made only from http(s) URLs.
+
+import { $, clear, darken, el, pretty } from "./dom.js";
+import { recordSensitivity } from "./sensitivity.js";
+import { category, state, technique } from "./state.js";
+
+// --- the highlighted article ----------------------------------------------------------
+
+function visibleSpans() {
+  const threshold = Number($("threshold").value);
+  return state.spans.filter((s) => s.score >= threshold && !state.hidden.has(s.category));
+}
+
+// Each span gets the lowest underline level not used by a span it overlaps, so stacked
+// underlines stay aligned along a span's whole length.
+function assignLevels(spans) {
+  const placed = [];
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
+  const levels = new Map();
+  for (const s of sorted) {
+    const used = new Set(placed.filter((p) => p.start < s.end && s.start < p.end)
+      .map((p) => levels.get(p.n)));
+    let level = 0;
+    while (used.has(level)) level += 1;
+    levels.set(s.n, level);
+    placed.push(s);
+  }
+  return levels;
+}
+
+function lines(text) {
+  const out = [];
+  let start = 0;
+  let number = 1;
+  for (;;) {
+    const nl = text.indexOf("\n", start);
+    const end = nl < 0 ? text.length : nl;
+    const stop = end > start && text[end - 1] === "\r" ? end - 1 : end;
+    out.push({ number, start, end: stop });
+    if (nl < 0) return out;
+    start = nl + 1;
+    number += 1;
+  }
+}
+
+function styleMark(mark, covering, levels) {
+  const top = covering.reduce((a, b) => (b.score > a.score ? b : a));
+  mark.style.backgroundColor = category(top.category).color;
+  const images = [];
+  const positions = [];
+  let deepest = 0;
+  for (const s of covering) {
+    const level = levels.get(s.n);
+    deepest = Math.max(deepest, level);
+    const line = darken(category(s.category).color);
+    images.push(`linear-gradient(${line}, ${line})`);
+    positions.push(`0 calc(100% - ${level * 4}px)`);
+  }
+  mark.style.backgroundImage = images.join(", ");
+  mark.style.backgroundPosition = positions.join(", ");
+  mark.style.backgroundSize = images.map(() => "100% 2px").join(", ");
+  mark.style.backgroundRepeat = "no-repeat";
+  mark.style.paddingBottom = `${2 + deepest * 4}px`;
+}
+
+function renderLine(line, text, spans, levels, boilerplate) {
+  const inLine = spans.filter((s) => s.start < line.end && line.start < s.end);
+  const regions = boilerplate.filter((r) => r.start < line.end && line.start < r.end);
+  const cuts = new Set([line.start, line.end]);
+  for (const r of [...inLine, ...regions]) {
+    cuts.add(Math.max(line.start, r.start));
+    cuts.add(Math.min(line.end, r.end));
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const wholeBoilerplate = regions.some((r) => r.start <= line.start && line.end <= r.end);
+  const para = el("p", { class: wholeBoilerplate ? "para boilerplate" : "para",
+    id: `line-${line.number}`, "data-line": line.number });
+  if (wholeBoilerplate) {
+    const kind = regions.find((r) => r.start <= line.start && line.end <= r.end).kind;
+    para.append(el("span", { class: "bp-tag", text: `boilerplate · ${pretty(kind)}` }));
+  }
+  for (let i = 0; i + 1 < points.length; i += 1) {
+    const a = points[i];
+    const b = points[i + 1];
+    const piece = text.slice(a, b);
+    const covering = inLine.filter((s) => s.start < b && a < s.end)
+      .sort((x, y) => x.start - y.start || y.end - x.end);
+    const inBoilerplate = !wholeBoilerplate &&
+      regions.some((r) => r.start <= a && b <= r.end);
+    if (!covering.length) {
+      para.append(inBoilerplate ? el("span", { class: "bp", text: piece }) : piece);
+      continue;
+    }
+    const starts = covering.some((s) => s.start >= a && s.start < b) ||
+      (a === line.start && covering.some((s) => s.start < a));
+    const mark = el("mark", {
+      class: inBoilerplate ? "hl bp" : "hl",
+      "data-spans": covering.map((s) => s.n).join(" "),
+      "data-techniques": covering.map((s) => s.technique).join(" "),
+      "aria-describedby": "tooltip",
+      tabindex: starts ? "0" : null,
+      text: piece,
+    });
+    styleMark(mark, covering, levels);
+    para.append(mark);
+  }
+  return para;
+}
+
+export function renderArticle() {
+  const record = state.record;
+  const spans = visibleSpans();
+  const levels = assignLevels(spans);
+  const article = clear($("article"));
+  const fragment = document.createDocumentFragment();
+  for (const line of lines(record.text)) {
+    if (!record.text.slice(line.start, line.end).trim()) continue;
+    fragment.append(renderLine(line, record.text, spans, levels, record.boilerplate || []));
+  }
+  article.append(fragment);
+  // With calibrated scores their sum estimates how many of the shown spans are right.
+  const right = record.model && record.model.calibrated && spans.length
+    ? ` · about ${Math.round(spans.reduce((sum, s) => sum + s.score, 0))} expected right` : "";
+  $("visible-count").textContent =
+    `${spans.length} of ${state.spans.length} span${state.spans.length === 1 ? "" : "s"} shown${right}`;
+  return spans;
+}
+
+// --- tooltip ------------------------------------------------------------------------------
+
+const tooltip = $("tooltip");
+
+function showTip(mark) {
+  clear(tooltip);
+  const numbers = mark.dataset.spans.split(" ").map(Number);
+  for (const s of state.spans.filter((x) => numbers.includes(x.n))) {
+    const t = technique(s.technique);
+    const c = category(s.category || t.category);
+    const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+    swatch.style.backgroundColor = c.color;
+    tooltip.append(el("div", { class: "tip-item" },
+      el("div", { class: "tip-head" }, swatch, el("strong", { text: t.title }),
+        el("span", { class: "tip-score", text: `confidence ${s.score.toFixed(2)}` })),
+      el("div", { class: "tip-cat", text: c.title }),
+      el("p", { class: "tip-def", text: t.definition }),
+      // How well the served model finds the technique, out of sample (GET /api/techniques).
+      // The rates were measured at the calibrated thresholds: not shown at other levels.
+      t.quality && recordSensitivity(state.record) === 0
+        ? el("p", { class: "tip-quality", text: t.quality.summary }) : null));
+  }
+  tooltip.hidden = false;
+  const rect = mark.getBoundingClientRect();
+  const width = Math.min(360, document.documentElement.clientWidth - 16);
+  tooltip.style.width = `${width}px`;
+  const left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
+  let top = rect.bottom + 8;
+  if (top + tooltip.offsetHeight > window.innerHeight && rect.top > tooltip.offsetHeight + 8) {
+    top = rect.top - tooltip.offsetHeight - 8;
+  }
+  tooltip.style.left = `${left + window.scrollX}px`;
+  tooltip.style.top = `${top + window.scrollY}px`;
+}
+
+export function hideTip() {
+  tooltip.hidden = true;
+}
+
+const article = $("article");
+article.addEventListener("mouseover", (event) => {
+  const mark = event.target.closest("mark.hl");
+  if (mark) showTip(mark);
+});
+article.addEventListener("mouseleave", hideTip);
+article.addEventListener("focusin", (event) => {
+  const mark = event.target.closest("mark.hl");
+  if (mark) showTip(mark);
+});
+article.addEventListener("focusout", hideTip);
+article.addEventListener("click", (event) => {
+  const mark = event.target.closest("mark.hl");
+  if (mark) showTip(mark);
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") hideTip();
+});

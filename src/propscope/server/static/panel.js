@@ -1,0 +1,128 @@
+// propscope page, the side panel and the article's details: legend, counts, genre, frames,
+// paragraph labels, metadata.
+
+import { $, bar, clear, darken, el, httpUrl, pretty } from "./dom.js";
+import { recordSensitivity, sensitivityName } from "./sensitivity.js";
+import { category, state, technique } from "./state.js";
+
+
+// ``refresh`` redraws the page after a category is toggled.
+export function renderLegend(spans, refresh) {
+  const legend = clear($("legend"));
+  for (const name of state.taxonomy.order) {
+    const total = state.spans.filter((s) => s.category === name).length;
+    if (!total) continue;
+    const c = category(name);
+    const shown = spans.filter((s) => s.category === name).length;
+    const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+    swatch.style.backgroundColor = c.color;
+    const button = el("button", { type: "button", class: "chip", "data-category": name,
+      "aria-pressed": state.hidden.has(name) ? "false" : "true", title: c.description },
+    swatch, el("span", { text: c.title }), el("span", { class: "chip-count", text: shown }));
+    button.addEventListener("click", () => {
+      if (state.hidden.has(name)) state.hidden.delete(name);
+      else state.hidden.add(name);
+      refresh();
+      legend.querySelector(`[data-category="${name}"]`).focus();
+    });
+    legend.append(button);
+  }
+}
+
+export function renderCounts(spans) {
+  const box = clear($("counts"));
+  if (!spans.length) {
+    box.append(el("p", { class: "muted", text: state.spans.length
+      ? "No technique at this confidence." : "No persuasion technique found." }));
+    return;
+  }
+  const byTechnique = new Map();
+  for (const s of spans) byTechnique.set(s.technique, (byTechnique.get(s.technique) || 0) + 1);
+  const most = Math.max(...byTechnique.values());
+  for (const name of state.taxonomy.order) {
+    const inCat = [...byTechnique.entries()]
+      .filter(([t]) => (technique(t).category || "") === name)
+      .sort((a, b) => b[1] - a[1]);
+    if (!inCat.length) continue;
+    const c = category(name);
+    const total = inCat.reduce((sum, [, n]) => sum + n, 0);
+    const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+    swatch.style.backgroundColor = c.color;
+    const group = el("div", { class: "count-group" },
+      el("h3", { class: "count-head" }, swatch, el("span", { text: c.title }),
+        el("span", { class: "count-total", text: total })));
+    for (const [t, n] of inCat) group.append(bar(technique(t).title, n / most, darken(c.color, 0.8), n));
+    box.append(group);
+  }
+}
+
+export function renderGenre(record) {
+  const box = clear($("genre"));
+  if (!record.genre) {
+    box.append(el("p", { class: "muted", text: "No genre predicted." }));
+    return;
+  }
+  box.append(el("p", { class: "big-label", text: record.genre.label }));
+  const scores = Object.entries(record.genre.scores || {}).sort((a, b) => b[1] - a[1]);
+  for (const [label, score] of scores) box.append(bar(label, score, "#5b6ee1"));
+}
+
+export function renderFrames(record) {
+  const box = clear($("frames"));
+  const frames = [...(record.frames || [])].sort((a, b) => b.score - a.score);
+  if (!frames.length) box.append(el("p", { class: "muted", text: "No frame above threshold." }));
+  for (const f of frames) box.append(bar(pretty(f.label), f.score, "#2f9e8f"));
+}
+
+export function renderParagraphs(record) {
+  const list = clear($("paragraphs"));
+  const labelled = (record.paragraphs || []).filter((p) => p.techniques.length);
+  if (!labelled.length) {
+    list.append(el("li", { class: "muted", text: "No paragraph labelled." }));
+    return;
+  }
+  for (const p of labelled) {
+    const chips = el("span", { class: "para-chips" });
+    for (const name of p.techniques) {
+      const t = technique(name);
+      // The tooltip says how sure the model is and which words raised the label most.
+      const score = (p.scores || {})[name];
+      const words = ((p.evidence || {})[name] || []).map((e) => `\u201c${e.text}\u201d`);
+      const why = [t.title, score === undefined ? null : `confidence ${Math.round(score * 100)}%`,
+        words.length ? `words: ${words.join(", ")}` : null].filter(Boolean).join(" \u00b7 ");
+      const chip = el("span", { class: "mini-chip", text: t.title, title: why });
+      chip.style.backgroundColor = category(t.category).color;
+      chips.append(chip);
+    }
+    const preview = record.text.slice(p.start, p.end).trim().slice(0, 70);
+    list.append(el("li", {},
+      el("a", { href: `#line-${p.line}`, class: "para-link", text: `Line ${p.line}` }),
+      el("span", { class: "para-preview", text: preview }), chips));
+  }
+}
+
+export function renderMeta(record) {
+  const md = record.metadata || {};
+  const firstLine = (record.text.split("\n").find((l) => l.trim()) || "").trim();
+  $("article-title").textContent = md.title || firstLine.slice(0, 120) || record.id;
+  const meta = clear($("article-meta"));
+  const add = (term, value) => {
+    if (!value) return;
+    const url = typeof value === "string" ? httpUrl(value) : null;
+    const dd = el("dd", {}, url ? el("a", { href: url, rel: "noopener noreferrer nofollow",
+      target: "_blank", text: value }) : String(value));
+    meta.append(el("div", { class: "meta-item" }, el("dt", { text: term }), dd));
+  };
+  add("Outlet", md.outlet);
+  add("Author", md.author);
+  add("Published", md.published);
+  add("URL", md.url || (httpUrl(record.source || "") ? record.source : null));
+  add("Republished from", md.republished_from);
+  if (record.boilerplate && record.boilerplate.length) {
+    add("Boilerplate", `${record.boilerplate.length} region${record.boilerplate.length === 1 ? "" : "s"} greyed out`);
+  }
+  if (record.model) add("Model", `${record.model.name} ${record.model.version}`);
+  // 0 is the calibrated operating point; any other level changes what is highlighted.
+  const shift = recordSensitivity(record);
+  if (shift !== 0) add("Sensitivity", sensitivityName(shift));
+}
