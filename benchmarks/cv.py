@@ -64,15 +64,17 @@ HEADLINE = {
 }
 
 
+def _scores(report: Any) -> dict[str, float]:
+    """The headline scores of one evaluation report, rounded; ``{}`` for no report."""
+    return {k: round(get(report), 4) for k, get in HEADLINE.items()} if report is not None else {}
+
+
 def _shifted_scores(runs: list[tuple[list[Document], list[Document]]]) -> dict[str, Any]:
     """Pooled and per-fold headline scores of one sensitivity's out-of-fold predictions."""
     gold = [g for gs, _ in runs for g in gs]
     pred = [p for _, ps in runs for p in ps]
-    pooled, recent = evaluate(gold, pred), evaluate_recent(gold, pred)
-    return {"pooled": {k: round(get(pooled), 4) for k, get in HEADLINE.items()},
-            "recent_83": {k: round(get(recent), 4) for k, get in HEADLINE.items()} if recent else {},
-            "per_fold": [{k: round(get(evaluate(gs, ps)), 4) for k, get in HEADLINE.items()}
-                         for gs, ps in runs]}
+    return {"pooled": _scores(evaluate(gold, pred)), "recent_83": _scores(evaluate_recent(gold, pred)),
+            "per_fold": [_scores(evaluate(gs, ps)) for gs, ps in runs]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         "clusters": cv.plan.notes if args.folds_by == "topic" else [], "seed": args.seed,
         "articles": len(docs),
         "fit_seconds_mean": round(statistics.mean(cv.fit_seconds), 1),
-        "pooled": {k: round(get(cv.pooled), 4) for k, get in HEADLINE.items()},
+        "pooled": _scores(cv.pooled),
         "fold_sd": {k: round(statistics.stdev([p[k] for p in per_fold]), 4) for k in HEADLINE},
-        "recent_83": {k: round(get(cv.recent), 4) for k, get in HEADLINE.items()} if cv.recent else {},
+        "recent_83": _scores(cv.recent),
         "per_fold": [{k: round(v, 4) for k, v in p.items()} for p in per_fold],
         "sensitivity": {name: _shifted_scores(shifted.pairs(name)) for name in shifted.shifts},
     }

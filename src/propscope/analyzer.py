@@ -55,8 +55,11 @@ class Analyzer:
             self.model = load_model(self.model_path)
         self.preprocess = Pipeline([create_component("boilerplate"),
                                     create_component("paragraphs")])
-        self.pipeline = Pipeline([*self.preprocess.components,
-                                  ModelComponent(self.model, self.sensitivity)])
+        self.pipeline = self._full_pipeline()
+
+    def _full_pipeline(self) -> Pipeline:
+        """Preprocessing, then the model at this Analyzer's sensitivity."""
+        return Pipeline([*self.preprocess.components, ModelComponent(self.model, self.sensitivity)])
 
     def with_sensitivity(self, sensitivity: str | float | None) -> Analyzer:
         """This Analyzer at another sensitivity (``None``: this one's), sharing the loaded
@@ -66,8 +69,7 @@ class Analyzer:
         other = copy.copy(self)
         other.config = replace(self.config, sensitivity=str(sensitivity))
         other.sensitivity = resolve_sensitivity(sensitivity)
-        other.pipeline = Pipeline([*self.preprocess.components,
-                                   ModelComponent(self.model, other.sensitivity)])
+        other.pipeline = other._full_pipeline()
         return other
 
     def _check(self, doc: Document) -> None:

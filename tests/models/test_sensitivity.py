@@ -15,6 +15,7 @@ from propscope.models.quality import ModelQuality
 from propscope.models.sensitivity import (
     LEVELS,
     describe_sensitivity,
+    levels_text,
     resolve_sensitivity,
     sensitivity_name,
     shift_threshold,
@@ -50,6 +51,8 @@ def test_levels_and_numbers_resolve() -> None:
     assert resolve_sensitivity(-2) == -2.0
     assert math.copysign(1.0, resolve_sensitivity("-0")) == 1.0  # no "-0" in outputs
     assert sensitivity_name(0.5) == "broad" and sensitivity_name(0.8) == "0.8"
+    assert levels_text([]) is None and levels_text([0.0]) is None
+    assert levels_text([0.0, 0.5]) == "balanced, broad" and levels_text([0.8]) == "0.8"
 
 
 @pytest.mark.parametrize("bad", ["loud", "", "3.5", "-4", "nan", "inf", float("nan")])

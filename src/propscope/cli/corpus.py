@@ -233,12 +233,13 @@ def run_profile(args: argparse.Namespace) -> int:
 
     from propscope.corpus.profile import Rate, Share, compute_profile
     from propscope.corpus.store import CorpusStore
+    from propscope.models.sensitivity import levels_text
 
     by = tuple(dict.fromkeys(args.by or ["outlet"]))
     with CorpusStore(args.db, read_only=True) as store:
         prof = compute_profile(store, by=by, n_boot=args.bootstrap, since=args.since,
                                until=args.until, outlet=args.outlet)
-        levels = store.sensitivities()
+        levels = levels_text(store.sensitivities())
     figures: list[Rate | Share] = [*prof.rates, *prof.shares]
     rows = [{"group": " / ".join(r.group), **{k: v for k, v in dataclasses.asdict(r).items()
                                               if k != "group"}} for r in figures]
@@ -274,11 +275,8 @@ def run_profile(args: argparse.Namespace) -> int:
         if expected:
             print("≈ right: expected correct detections per 1,000 words, the sum of the spans' "
                   "calibrated scores (most detected spans are not right).", file=sys.stderr)
-        if levels not in ([], [0.0]):
-            from propscope.models.sensitivity import sensitivity_name
-
-            print(f"Analysed at sensitivity {', '.join(sensitivity_name(x) for x in levels)}: span "
-                  "rates depend on the level.", file=sys.stderr)
+        if levels:
+            print(f"Analysed at sensitivity {levels}: span rates depend on the level.", file=sys.stderr)
     return 0
 
 

@@ -21,7 +21,7 @@ from propscope.corpus import plots
 from propscope.corpus.profile import MIN_BOOTSTRAP, UNKNOWN, Profile, compute_profile
 from propscope.corpus.reuse import ReusePair, find_reuse, load_pairs, shared_passages
 from propscope.corpus.store import CorpusStore
-from propscope.models.sensitivity import sensitivity_name
+from propscope.models.sensitivity import levels_text
 from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -52,10 +52,8 @@ def _summary(store: CorpusStore) -> dict[str, Any]:
     failures = store.query("SELECT count(*) FROM failures")[0][0]
     keys = ("articles", "outlets", "authors", "words", "first", "last", "dated", "models")
     # Rates depend on the level the analyses were made at: say it unless it is the default.
-    levels = store.sensitivities()
-    shown = ", ".join(sensitivity_name(x) for x in levels) if levels not in ([], [0.0]) else None
     return {**dict(zip(keys, row, strict=True)), "spans": spans, "failures": failures,
-            "sensitivity": shown}
+            "sensitivity": levels_text(store.sensitivities())}
 
 
 def _outlet_views(prof: Profile, outlets: list[str]) -> dict[str, Any]:

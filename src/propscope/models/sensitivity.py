@@ -20,6 +20,7 @@ What each named level costs and gains on articles the model had not seen is meas
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from propscope.errors import SettingError
 
@@ -66,6 +67,14 @@ def sensitivity_name(shift: float) -> str:
         if math.isclose(shift, value):
             return name
     return f"{shift:g}"
+
+
+def levels_text(shifts: Sequence[float]) -> str | None:
+    """The names of ``shifts`` (the levels a corpus was analysed at), comma-separated, when
+    any is not the default; ``None`` when every one is (nothing to say next to its rates)."""
+    if all(s == 0 for s in shifts):
+        return None
+    return ", ".join(sensitivity_name(s) for s in shifts)
 
 
 def describe_sensitivity(shift: float) -> str | None:
