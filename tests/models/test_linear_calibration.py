@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from propscope.document import Document
 from propscope.models.linear.calibration import (
     OFF,
     SpanOption,
@@ -90,6 +91,38 @@ def test_decode_runs_groups_units_and_drops_function_word_runs() -> None:
     group[3:] = 1  # a paragraph boundary splits a run
     spans, _ = decode_runs(ranges, group, np.full(len(toks), 0.9, dtype=np.float32), 0.5)
     assert [text[s:e] for s, e in spans] == ["the corrupt elite", "and the press"]
+
+
+def test_decode_runs_trims_runs_to_their_first_and_last_word() -> None:
+    from propscope.models.linear.spans import decode_runs
+    from propscope.models.linear.text import tokenize
+
+    text = 'a "useless" deal , " .'
+    toks = tokenize(text)
+    ranges = np.array(toks, dtype=np.int64)
+    words = np.array([any(c.isalnum() for c in text[a:b]) for a, b in toks])
+    probs = np.array([0.1, 0.9, 0.8, 0.7, 0.1, 0.1, 0.9, 0.9], dtype=np.float32)[:len(toks)]
+    group = np.zeros(len(toks), dtype=np.int64)
+    plain, scores = decode_runs(ranges, group, probs, 0.5)
+    assert [text[a:b] for a, b in plain] == ['"useless"', '" .']
+    trimmed, trimmed_scores = decode_runs(ranges, group, probs, 0.5, edges=words)
+    assert [text[a:b] for a, b in trimmed] == ["useless"]  # the run of marks alone is dropped
+    np.testing.assert_allclose(trimmed_scores, scores[:1])  # the score is the whole run's mean
+
+
+def test_token_runs_stop_at_sentence_ends_and_never_end_on_a_mark() -> None:
+    from propscope.models.linear.spans import decode_runs
+    from propscope.models.linear.units import build_units
+
+    text = 'Corrupt liars lied. "Crooked thieves!" Calm day.\n\nNext paragraph here.'
+    units = build_units([Document(text)])
+    assert len(units.sent_texts) == 4 and len(set(units.tok_sent.tolist())) == 4
+    probs = np.where(units.tok_sent <= 1, 0.9, 0.1).astype(np.float32)
+    spans, _ = decode_runs(units.tok_ranges, units.tok_sent, probs, 0.5, units.tok_content, 1,
+                           units.tok_word)
+    assert [text[a:b] for a, b in spans] == ["Corrupt liars lied", "Crooked thieves"]
+    by_paragraph, _ = decode_runs(units.tok_ranges, units.tok_par, probs, 0.5, units.tok_content, 1)
+    assert [text[a:b] for a, b in by_paragraph] == ['Corrupt liars lied. "Crooked thieves!"']
 
 
 def test_decode_runs_joins_runs_across_a_small_gap() -> None:

@@ -45,6 +45,20 @@ def test_shipped_model_finds_name_calling_and_loaded_language(shipped: LinearMod
     assert {"Name_Calling-Labeling", "Loaded_Language"} <= set(body.techniques)
 
 
+def test_shipped_model_spans_end_on_words_and_stay_in_a_sentence(shipped: LinearModel) -> None:
+    text = ('Rally\n\nThe "corrupt traitors" and "disgusting liars" betrayed us! These "thieves" '
+            'stole everything. The so-called "experts" are "useless". The brutal regime is evil. '
+            'Shameful cowards! Disgusting traitors.')
+    doc = shipped.predict([_doc(text)])[0]
+    words = set(shipped.heads_["token"].labels)  # sentence-level spans are whole sentences
+    tokens = [s for s in doc.spans if s.label in words]
+    assert len(tokens) >= 5, doc.spans
+    for s in tokens:
+        piece = text[s.start:s.end]
+        assert piece[0].isalnum() and piece[-1].isalnum(), piece
+        assert not any(mark in piece for mark in (". ", "! ")), piece
+
+
 def test_shipped_model_says_which_words_raised_a_paragraph_label(shipped: LinearModel) -> None:
     doc = shipped.predict([_doc(ANGRY)])[0]
     body = doc.paragraphs[-1]

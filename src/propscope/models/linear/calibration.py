@@ -90,12 +90,13 @@ class SpanOption:
 def span_options(labels: Sequence[str], probs: np.ndarray, par_probs: np.ndarray, ranges: np.ndarray,
                  group: np.ndarray, units: Units, gates: Mapping[str, Sequence[float]],
                  content: np.ndarray | None = None, max_gap: int = 0,
+                 edges: np.ndarray | None = None,
                  ) -> tuple[dict[str, list[SpanOption]], dict[str, int]]:
     """Every setting of each technique's detector with its out-of-fold credits.
 
     ``probs`` holds unit probabilities (units x labels), ``par_probs`` the out-of-fold
-    probability of the same technique for each unit's paragraph; ``content`` and ``max_gap``
-    are passed to ``decode_runs``. Returns the options per
+    probability of the same technique for each unit's paragraph; ``content``, ``max_gap`` and
+    ``edges`` are passed to ``decode_runs``. Returns the options per
     technique (the first one switched off) and the number of gold spans per technique.
     """
     options: dict[str, list[SpanOption]] = {}
@@ -108,7 +109,7 @@ def span_options(labels: Sequence[str], probs: np.ndarray, par_probs: np.ndarray
         for gate in gates[t]:
             p = np.where(par_probs[:, j] >= gate, probs[:, j], 0.0)
             for th in THRESHOLD_GRID:
-                spans, _ = decode_runs(ranges, group, p, th, content, max_gap)
+                spans, _ = decode_runs(ranges, group, p, th, content, max_gap, edges)
                 prec, rec, _ = overlap_prf(gold, spans, units.total, gcum)
                 options[t].append(SpanOption(gate, th, len(spans), prec * len(spans), rec * len(gold)))
     return options, n_gold

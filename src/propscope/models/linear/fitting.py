@@ -130,9 +130,10 @@ def _apply_span_options(head: LinearHead, chosen: dict[str, SpanOption],
 
 def _decode(labels: Sequence[str], probs: np.ndarray, ranges: np.ndarray, group: np.ndarray,
             thresholds: dict[str, float], content: np.ndarray | None = None,
-            max_gap: int = 0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+            max_gap: int = 0, edges: np.ndarray | None = None,
+            ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each label's spans and scores decoded from ``probs`` (units x labels) at its threshold."""
-    return {t: decode_runs(ranges, group, probs[:, j], thresholds[t], content, max_gap)
+    return {t: decode_runs(ranges, group, probs[:, j], thresholds[t], content, max_gap, edges)
             for j, t in enumerate(labels)}
 
 
@@ -268,8 +269,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     heads["token"] = fit_tok(logit(oof.tok_gate))(np.arange(len(yt)))
     options, n_gold = span_options(sent_t, oof.sent, oof.sent_gate, units.sent_ranges, sent_group, units,
                                    gates)
-    tok_options, tok_gold = span_options(tok_t, oof.tok, oof.tok_gate, units.tok_ranges, units.tok_par,
-                                         units, gates, units.tok_content, m.token_gap)
+    tok_options, tok_gold = span_options(tok_t, oof.tok, oof.tok_gate, units.tok_ranges, units.tok_sent,
+                                         units, gates, units.tok_content, m.token_gap, units.tok_word)
 
     progress("choosing span thresholds for pooled F1")
     chosen, span_micro = choose_span_options(options | tok_options, n_gold | tok_gold)
@@ -282,8 +283,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
         heads["sentence"].gated(scores.sent, scores.gate, units.sent_par, col)
         heads["token"].gated(scores.tok, scores.gate, units.tok_par, col)
         return _decode(sent_t, scores.sent, units.sent_ranges, sent_group, heads["sentence"].thresholds) \
-            | _decode(tok_t, scores.tok, units.tok_ranges, units.tok_par, heads["token"].thresholds,
-                      units.tok_content, m.token_gap)
+            | _decode(tok_t, scores.tok, units.tok_ranges, units.tok_sent, heads["token"].thresholds,
+                      units.tok_content, m.token_gap, units.tok_word)
 
     decoded = decode(oof)
     from_spans = np.zeros_like(yp)

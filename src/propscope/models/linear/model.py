@@ -384,9 +384,9 @@ def score_units(model: LinearModel, units: Units, sensitivity: float = 0.0) -> S
         tok_probs = probs.copy()
         probs = tok.gated(probs, gate_par, units.tok_par, col, sensitivity)
         for j, t in enumerate(tok.labels):
-            spans.append((t, *decode_runs(units.tok_ranges, units.tok_par, probs[:, j],
+            spans.append((t, *decode_runs(units.tok_ranges, units.tok_sent, probs[:, j],
                                           tok.threshold(t, sensitivity, 1.01), units.tok_content,
-                                          model.token_gap)))
+                                          model.token_gap, units.tok_word)))
     doc_texts = units.doc_texts
     genre = heads["genre"].softmax(genre_matrix(mats.doc, doc_texts, model.style_))
     if model.genre_support_ is not None:  # texts shorter than any training article: toward the prior

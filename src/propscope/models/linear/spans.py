@@ -11,7 +11,7 @@ import numpy as np
 
 def decode_runs(ranges: np.ndarray, group: np.ndarray, probs: np.ndarray,
                 threshold: float, content: np.ndarray | None = None,
-                max_gap: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                max_gap: int = 0, edges: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Maximal runs of consecutive units (same ``group``) with ``probs >= threshold``.
 
     Args:
@@ -23,6 +23,9 @@ def decode_runs(ranges: np.ndarray, group: np.ndarray, probs: np.ndarray,
             (tokens that are only function words or punctuation).
         max_gap: runs of the same group at most this many units apart are joined (the
             units between become part of the span).
+        edges: optional ``n`` booleans: the units a span may begin or end with. A run is
+            trimmed to its first and last such unit (a quote or a full stop above threshold
+            stays inside a span, never at its ends) and dropped when it has none.
     Returns:
         ``(spans, scores)``: ``m x 2`` offsets (start of first unit, end of last) and the
         mean probability of each run's units.
@@ -40,12 +43,21 @@ def decode_runs(ranges: np.ndarray, group: np.ndarray, probs: np.ndarray,
     ends = idx[np.r_[new[1:], True]]
     sums = np.bincount(run_id, weights=probs[idx])
     counts = np.bincount(run_id)
+    keep = np.ones(len(starts), dtype=bool)
+    if edges is not None:
+        ok = edges[idx]
+        first = np.full(len(starts), len(probs), dtype=np.int64)
+        last = np.full(len(starts), -1, dtype=np.int64)
+        np.minimum.at(first, run_id[ok], idx[ok])
+        np.maximum.at(last, run_id[ok], idx[ok])
+        keep = last >= 0
+        starts, ends = np.where(keep, first, starts), np.where(keep, last, ends)
     spans = np.stack([ranges[starts, 0], ranges[ends, 1]], axis=1)
+    # The score stays the mean over every selected unit of the run, trimmed ones included.
     scores = (sums / counts).astype(np.float32)
     if content is not None:
-        keep = np.bincount(run_id, weights=content[idx].astype(np.float64)) > 0
-        spans, scores = spans[keep], scores[keep]
-    return spans, scores
+        keep &= np.bincount(run_id, weights=content[idx].astype(np.float64)) > 0
+    return spans[keep], scores[keep]
 
 
 def coverage(spans: np.ndarray, length: int) -> np.ndarray:

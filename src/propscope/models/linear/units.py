@@ -6,6 +6,7 @@ Documents are laid end to end in one "global" offset space (``base[d]`` is where
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -33,6 +34,11 @@ class Units:
     tok_par: np.ndarray
     tok_feats: list[list[str]]
     tok_content: np.ndarray  # whether each token could carry a technique (``text.is_content``)
+    # Token spans are decoded per sentence, and begin and end on a word (letter or digit), not
+    # on a quote or full stop: annotated spans do (93% end on a word; 4% cross a sentence).
+    tok_sent: np.ndarray  # sentence index (into ``sent_ranges``) of each token; -1 - paragraph
+    # index in a paragraph without sentences, so runs still stop at its ends
+    tok_word: np.ndarray  # whether each token has a letter or digit
 
     @cached_property
     def doc_texts(self) -> list[str]:
@@ -68,7 +74,7 @@ def build_units(docs: Sequence[Document], *, with_tokens: bool = True) -> Units:
     paragraphs: list[Paragraph] = []
     par_doc, par_texts = [], []
     sent_ranges, sent_par, sent_texts = [], [], []
-    tok_ranges, tok_par, tok_feats, tok_content = [], [], [], []
+    tok_ranges, tok_par, tok_feats, tok_content, tok_sent, tok_word = [], [], [], [], [], []
     for d, doc in enumerate(docs):
         base[d] = pos
         pos += len(doc.text) + 1  # the gap keeps runs from touching across documents
@@ -94,16 +100,21 @@ def build_units(docs: Sequence[Document], *, with_tokens: bool = True) -> Units:
             words = [text[s:e] for s, e in toks]
             lowers = [w.lower() for w in words]
             starts = {s for s, _ in sents}
+            sent_starts = [s for s, _ in sents]
+            first_sent = len(sent_texts) - len(sents)
             for i, (s, e) in enumerate(toks):
                 tok_ranges.append((base[d] + s, base[d] + e))
                 tok_par.append(pi)
                 tok_feats.append(token_features(words, lowers, i, counts, s in starts))
                 tok_content.append(is_content(words[i]))
+                tok_sent.append(first_sent + max(bisect_right(sent_starts, s) - 1, 0) if sents else -1 - pi)
+                tok_word.append(any(ch.isalnum() for ch in words[i]))
     return Units(
         docs, base, pos, paragraphs, np.array(par_doc, dtype=np.int64), par_texts,
         np.array(sent_ranges, dtype=np.int64).reshape(-1, 2), np.array(sent_par, dtype=np.int64),
         sent_texts, np.array(tok_ranges, dtype=np.int64).reshape(-1, 2),
         np.array(tok_par, dtype=np.int64), tok_feats, np.array(tok_content, dtype=bool),
+        np.array(tok_sent, dtype=np.int64), np.array(tok_word, dtype=bool),
     )
 
 
