@@ -72,6 +72,17 @@ def test_span_detectors_that_lower_the_pool_are_switched_off() -> None:
     assert abs(f - 2 * p * r / (p + r)) < 1e-12
 
 
+def test_a_span_detector_that_earned_nothing_out_of_fold_is_off() -> None:
+    # D's settings predicted nothing out of fold (its gate was never reached there): on or
+    # off, the pooled score is the same, and on it would fire on new text unmeasured.
+    n_gold = {"A": 10, "D": 5}
+    options = {"A": [_opt(0, 0, 0, OFF), _opt(10, 9.5, 9.5)],
+               "D": [_opt(0, 0, 0, OFF), _opt(0, 0, 0, 0.05), _opt(0, 0, 0, 0.5)]}
+    chosen, _ = choose_span_options(options, n_gold)
+    assert chosen["A"] is options["A"][1]
+    assert chosen["D"].threshold == OFF
+
+
 def test_decode_runs_groups_units_and_drops_function_word_runs() -> None:
     from propscope.models.linear.spans import decode_runs
     from propscope.models.linear.text import is_content, tokenize

@@ -130,7 +130,8 @@ def choose_span_options(options: dict[str, list[SpanOption]], n_gold: dict[str, 
 
     ``options[t][0]`` must be the switched-off setting. Each technique starts at the setting
     with its own best F1; then, in turn, a technique is switched off (or back on) when that
-    raises the pooled score with the others held fixed, until a round changes nothing.
+    raises the pooled score with the others held fixed, until a round changes nothing; one
+    that leaves the pooled score unchanged is off.
     Returns the chosen settings and the pooled F1.
 
     Only on/off is decided jointly: letting the pooled score pick any threshold chose
@@ -145,7 +146,9 @@ def choose_span_options(options: dict[str, list[SpanOption]], n_gold: dict[str, 
         changed = False
         for t, opts in options.items():
             rest = [o for k, o in chosen.items() if k != t]
-            best = max((own[t], opts[0]), key=lambda o: _micro([*rest, o], total))
+            # Off first: on a tie (a detector that earned nothing out of fold, often because
+            # its gate was never reached there) it stays off rather than fire on new text.
+            best = max((opts[0], own[t]), key=lambda o: _micro([*rest, o], total))
             changed |= best is not chosen[t]
             chosen[t] = best
         if not changed:
