@@ -60,7 +60,7 @@ class ModelQuality:
     """A model's per-technique rates and how they were measured.
 
     Attributes:
-        model: artifact name and version, e.g. ``hybrid-v1 0.4.0``.
+        model: artifact name and version, e.g. ``hybrid-v1 0.5.0``.
         scored_by: how the rates were measured, in words (``3-fold cross-validation by
             article over 446 articles``).
         articles: articles scored.
