@@ -35,9 +35,14 @@ all each both either neither such own same other another up down out off again o
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 
 
+def is_word(token: str) -> bool:
+    """Whether a token has a letter or digit (not a quote, dash or full stop alone)."""
+    return any(ch.isalnum() for ch in token)
+
+
 def is_content(word: str) -> bool:
-    """Whether a token could carry a technique: it has a letter or digit and is no function word."""
-    return any(ch.isalnum() for ch in word) and word.lower() not in FUNCTION_WORDS
+    """Whether a token could carry a technique: it is a word and no function word."""
+    return is_word(word) and word.lower() not in FUNCTION_WORDS
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Range]:

@@ -14,7 +14,14 @@ from functools import cached_property
 import numpy as np
 
 from propscope.document import Document, Paragraph, split_paragraphs
-from propscope.models.linear.text import is_content, sentences, token_features, tokenize, word_counts
+from propscope.models.linear.text import (
+    is_content,
+    is_word,
+    sentences,
+    token_features,
+    tokenize,
+    word_counts,
+)
 
 
 @dataclass
@@ -99,8 +106,8 @@ def build_units(docs: Sequence[Document], *, with_tokens: bool = True) -> Units:
             toks = tokenize(text, p.start, p.end)
             words = [text[s:e] for s, e in toks]
             lowers = [w.lower() for w in words]
-            starts = {s for s, _ in sents}
             sent_starts = [s for s, _ in sents]
+            starts = set(sent_starts)
             first_sent = len(sent_texts) - len(sents)
             for i, (s, e) in enumerate(toks):
                 tok_ranges.append((base[d] + s, base[d] + e))
@@ -108,7 +115,7 @@ def build_units(docs: Sequence[Document], *, with_tokens: bool = True) -> Units:
                 tok_feats.append(token_features(words, lowers, i, counts, s in starts))
                 tok_content.append(is_content(words[i]))
                 tok_sent.append(first_sent + max(bisect_right(sent_starts, s) - 1, 0) if sents else -1 - pi)
-                tok_word.append(any(ch.isalnum() for ch in words[i]))
+                tok_word.append(is_word(words[i]))
     return Units(
         docs, base, pos, paragraphs, np.array(par_doc, dtype=np.int64), par_texts,
         np.array(sent_ranges, dtype=np.int64).reshape(-1, 2), np.array(sent_par, dtype=np.int64),
