@@ -129,9 +129,11 @@ def test_token_runs_stop_at_sentence_ends_and_never_end_on_a_mark() -> None:
     units = build_units([Document(text)])
     assert len(units.sent_texts) == 4 and len(set(units.tok_sent.tolist())) == 4
     probs = np.where(units.tok_sent <= 1, 0.9, 0.1).astype(np.float32)
-    spans, _ = decode_runs(units.tok_ranges, units.tok_sent, probs, 0.5, units.tok_content, 1,
-                           units.tok_word)
+    spans, _ = units.token_layout(max_gap=1).decode(probs, 0.5)  # as analysis and training cut
     assert [text[a:b] for a, b in spans] == ["Corrupt liars lied", "Crooked thieves"]
+    # Adjacent selected sentences stay two spans, each the whole sentence.
+    whole, _ = units.sentence_layout().decode(np.array([0.9, 0.9, 0.1, 0.1], dtype=np.float32), 0.5)
+    assert [text[a:b] for a, b in whole] == ["Corrupt liars lied.", '"Crooked thieves!"']
     by_paragraph, _ = decode_runs(units.tok_ranges, units.tok_par, probs, 0.5, units.tok_content, 1)
     assert [text[a:b] for a, b in by_paragraph] == ['Corrupt liars lied. "Crooked thieves!"']
 

@@ -15,7 +15,7 @@ from functools import partial
 
 import numpy as np
 
-from propscope.models.linear.spans import coverage, decode_runs, overlap_prf
+from propscope.models.linear.spans import RunLayout, coverage, overlap_prf
 from propscope.models.linear.units import Units
 from propscope.taxonomy import GENRES
 
@@ -87,17 +87,15 @@ class SpanOption:
         return _micro([self], n_gold)
 
 
-def span_options(labels: Sequence[str], probs: np.ndarray, par_probs: np.ndarray, ranges: np.ndarray,
-                 group: np.ndarray, units: Units, gates: Mapping[str, Sequence[float]],
-                 content: np.ndarray | None = None, max_gap: int = 0,
-                 edges: np.ndarray | None = None,
+def span_options(labels: Sequence[str], probs: np.ndarray, par_probs: np.ndarray,
+                 layout: RunLayout, units: Units, gates: Mapping[str, Sequence[float]],
                  ) -> tuple[dict[str, list[SpanOption]], dict[str, int]]:
     """Every setting of each technique's detector with its out-of-fold credits.
 
     ``probs`` holds unit probabilities (units x labels), ``par_probs`` the out-of-fold
-    probability of the same technique for each unit's paragraph; ``content``, ``max_gap`` and
-    ``edges`` are passed to ``decode_runs``. Returns the options per
-    technique (the first one switched off) and the number of gold spans per technique.
+    probability of the same technique for each unit's paragraph; ``layout`` cuts the units
+    into spans as analysis does. Returns the options per technique (the first one switched
+    off) and the number of gold spans per technique.
     """
     options: dict[str, list[SpanOption]] = {}
     n_gold: dict[str, int] = {}
@@ -109,7 +107,7 @@ def span_options(labels: Sequence[str], probs: np.ndarray, par_probs: np.ndarray
         for gate in gates[t]:
             p = np.where(par_probs[:, j] >= gate, probs[:, j], 0.0)
             for th in THRESHOLD_GRID:
-                spans, _ = decode_runs(ranges, group, p, th, content, max_gap, edges)
+                spans, _ = layout.decode(p, th)
                 prec, rec, _ = overlap_prf(gold, spans, units.total, gcum)
                 options[t].append(SpanOption(gate, th, len(spans), prec * len(spans), rec * len(gold)))
     return options, n_gold

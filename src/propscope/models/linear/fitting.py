@@ -42,7 +42,7 @@ from propscope.models.linear.embeddings import (
 )
 from propscope.models.linear.features import TextVectorizer
 from propscope.models.linear.heads import LinearHead, fit_multiclass, fit_ovr, logit
-from propscope.models.linear.spans import coverage, decode_runs
+from propscope.models.linear.spans import RunLayout, coverage
 from propscope.models.linear.style import GenreSupport, StyleScaler, genre_matrix
 from propscope.models.linear.units import Units, build_units, unit_labels
 from propscope.taxonomy import FRAMES, GENRES, technique_names
@@ -128,13 +128,10 @@ def _apply_span_options(head: LinearHead, chosen: dict[str, SpanOption],
     return f1
 
 
-def _decode(labels: Sequence[str], probs: np.ndarray, ranges: np.ndarray, group: np.ndarray,
-            thresholds: dict[str, float], content: np.ndarray | None = None,
-            max_gap: int = 0, edges: np.ndarray | None = None,
-            ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _decode(labels: Sequence[str], probs: np.ndarray, layout: RunLayout,
+            thresholds: dict[str, float]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each label's spans and scores decoded from ``probs`` (units x labels) at its threshold."""
-    return {t: decode_runs(ranges, group, probs[:, j], thresholds[t], content, max_gap, edges)
-            for j, t in enumerate(labels)}
+    return {t: layout.decode(probs[:, j], thresholds[t]) for j, t in enumerate(labels)}
 
 
 def _span_paragraph_labels(units: Units, decoded: dict[str, tuple[np.ndarray, np.ndarray]],
@@ -213,7 +210,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     xs = sentence_matrix(vec, static, units.sent_texts, m.static_span_weight)
     ys = np.stack([unit_labels(units.sent_ranges, units.gold_spans(t), units.total, min_cover=0.35)
                    for t in sent_t], axis=1) if sent_t else np.zeros((len(units.sent_texts), 0))
-    sent_group = np.arange(len(units.sent_texts))
+    sent_layout, tok_layout = units.sentence_layout(), units.token_layout(m.token_gap)
     xt = token_matrix(units.tok_feats, m.hash_bits, static, m.static_span_weight)
     yt = np.stack([unit_labels(units.tok_ranges, units.gold_spans(t), units.total, min_cover=0.5)
                    for t in tok_t], axis=1) if tok_t else np.zeros((len(units.tok_feats), 0))
@@ -267,10 +264,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     gates = {t: [round(g * gate_head.thresholds[t], 4) for g in GATE_GRID] for t in techniques}
     heads["sentence"] = fit_sent(logit(oof.sent_gate))(np.arange(len(ys)))
     heads["token"] = fit_tok(logit(oof.tok_gate))(np.arange(len(yt)))
-    options, n_gold = span_options(sent_t, oof.sent, oof.sent_gate, units.sent_ranges, sent_group, units,
-                                   gates)
-    tok_options, tok_gold = span_options(tok_t, oof.tok, oof.tok_gate, units.tok_ranges, units.tok_sent,
-                                         units, gates, units.tok_content, m.token_gap, units.tok_word)
+    options, n_gold = span_options(sent_t, oof.sent, oof.sent_gate, sent_layout, units, gates)
+    tok_options, tok_gold = span_options(tok_t, oof.tok, oof.tok_gate, tok_layout, units, gates)
 
     progress("choosing span thresholds for pooled F1")
     chosen, span_micro = choose_span_options(options | tok_options, n_gold | tok_gold)
@@ -282,9 +277,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
         """Spans as the fitted heads decode them from ``scores`` (gated in place)."""
         heads["sentence"].gated(scores.sent, scores.gate, units.sent_par, col)
         heads["token"].gated(scores.tok, scores.gate, units.tok_par, col)
-        return _decode(sent_t, scores.sent, units.sent_ranges, sent_group, heads["sentence"].thresholds) \
-            | _decode(tok_t, scores.tok, units.tok_ranges, units.tok_sent, heads["token"].thresholds,
-                      units.tok_content, m.token_gap, units.tok_word)
+        return _decode(sent_t, scores.sent, sent_layout, heads["sentence"].thresholds) \
+            | _decode(tok_t, scores.tok, tok_layout, heads["token"].thresholds)
 
     decoded = decode(oof)
     from_spans = np.zeros_like(yp)

@@ -348,8 +348,6 @@ class Scored:
 def score_units(model: LinearModel, units: Units, sensitivity: float = 0.0) -> Scored:
     """Run every head of a fitted ``model`` over ``units``; spans are decoded at the span
     thresholds and gates moved by ``sensitivity`` (``models/sensitivity.py``)."""
-    from propscope.models.linear.spans import decode_runs
-
     heads = model.heads_
     vec = model.vectorizer_
     par_head = heads["paragraph"]
@@ -370,9 +368,9 @@ def score_units(model: LinearModel, units: Units, sensitivity: float = 0.0) -> S
         gates = par_logit[units.sent_par][:, [col[t] for t in sent.labels]]
         xs = sentence_matrix(vec, model.static_, units.sent_texts, model.static_span_weight)
         probs = sent.gated(sent.proba(xs, gates), gate_par, units.sent_par, col, sensitivity)
-        for j, t in enumerate(sent.labels):
-            spans.append((t, *decode_runs(units.sent_ranges, np.arange(len(units.sent_texts)),
-                                          probs[:, j], sent.threshold(t, sensitivity, 1.01))))
+        layout = units.sentence_layout()
+        spans += [(t, *layout.decode(probs[:, j], sent.threshold(t, sensitivity, 1.01)))
+                  for j, t in enumerate(sent.labels)]
     tok = heads["token"]
     tok_probs = np.zeros((0, len(tok.labels)), dtype=np.float32)
     if tok.labels and len(units.tok_feats):
@@ -383,10 +381,9 @@ def score_units(model: LinearModel, units: Units, sensitivity: float = 0.0) -> S
             probs = blend.tokens(probs, tok.labels)
         tok_probs = probs.copy()
         probs = tok.gated(probs, gate_par, units.tok_par, col, sensitivity)
-        for j, t in enumerate(tok.labels):
-            spans.append((t, *decode_runs(units.tok_ranges, units.tok_sent, probs[:, j],
-                                          tok.threshold(t, sensitivity, 1.01), units.tok_content,
-                                          model.token_gap, units.tok_word)))
+        layout = units.token_layout(model.token_gap)
+        spans += [(t, *layout.decode(probs[:, j], tok.threshold(t, sensitivity, 1.01)))
+                  for j, t in enumerate(tok.labels)]
     doc_texts = units.doc_texts
     genre = heads["genre"].softmax(genre_matrix(mats.doc, doc_texts, model.style_))
     if model.genre_support_ is not None:  # texts shorter than any training article: toward the prior

@@ -6,6 +6,8 @@ array covers a whole corpus and calibration needs no per-document Python loops.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 
@@ -58,6 +60,27 @@ def decode_runs(ranges: np.ndarray, group: np.ndarray, probs: np.ndarray,
     if content is not None:
         keep &= np.bincount(run_id, weights=content[idx].astype(np.float64)) > 0
     return spans[keep], scores[keep]
+
+
+@dataclass(frozen=True)
+class RunLayout:
+    """How one kind of unit (tokens or sentences) is cut into spans: everything
+    ``decode_runs`` needs besides the probabilities and the threshold.
+
+    Built once by ``Units`` (``token_layout`` / ``sentence_layout``), so threshold
+    calibration, the spans it scores out of fold and analysis all decode the same way.
+    """
+
+    ranges: np.ndarray  # n x 2 global offsets of the units
+    group: np.ndarray  # n ids; a run never crosses a change of id
+    content: np.ndarray | None = None  # runs without a content unit are dropped
+    max_gap: int = 0  # runs at most this many units apart are joined
+    edges: np.ndarray | None = None  # the units a span may begin or end with
+
+    def decode(self, probs: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """``(spans, scores)`` of the runs of ``probs`` (``n``) at ``threshold``."""
+        return decode_runs(self.ranges, self.group, probs, threshold, self.content,
+                           self.max_gap, self.edges)
 
 
 def coverage(spans: np.ndarray, length: int) -> np.ndarray:

@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from propscope.document import Document, Paragraph, split_paragraphs
+from propscope.models.linear.spans import RunLayout, coverage
 from propscope.models.linear.text import (
     is_content,
     is_word,
@@ -55,6 +56,15 @@ class Units:
         for d, t in zip(self.par_doc, self.par_texts, strict=True):
             parts[d].append(t)
         return ["\n".join(p) for p in parts]
+
+    def sentence_layout(self) -> RunLayout:
+        """Sentence spans: each selected sentence is one span of its own."""
+        return RunLayout(self.sent_ranges, np.arange(len(self.sent_texts)))
+
+    def token_layout(self, max_gap: int) -> RunLayout:
+        """Token spans: runs within a sentence, joined across ``max_gap`` tokens, trimmed to
+        words, dropped when made only of function words or marks."""
+        return RunLayout(self.tok_ranges, self.tok_sent, self.tok_content, max_gap, self.tok_word)
 
     def gold_spans(self, label: str) -> np.ndarray:
         """Gold spans of ``label`` in global offsets (``m x 2``)."""
@@ -127,8 +137,6 @@ def build_units(docs: Sequence[Document], *, with_tokens: bool = True) -> Units:
 
 def unit_labels(ranges: np.ndarray, gold: np.ndarray, total: int, *, min_cover: float) -> np.ndarray:
     """1 where at least ``min_cover`` of a unit's characters lie inside gold spans."""
-    from propscope.models.linear.spans import coverage
-
     cum = coverage(gold, total)
     covered = cum[ranges[:, 1]] - cum[ranges[:, 0]]
     return (covered >= min_cover * (ranges[:, 1] - ranges[:, 0])).astype(np.int8)
