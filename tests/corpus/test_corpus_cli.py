@@ -94,7 +94,7 @@ def test_profile_table_shows_expected_correct_detections_only_for_calibrated_sco
     assert row["expected"] == pytest.approx(0.9 * row["rate"])
 
 
-def test_ingest_records_the_sensitivity_and_warns_before_mixing_levels(
+def test_ingest_records_the_sensitivity_and_warns_when_it_mixes_levels(
         tmp_path: Path, model_name: str, capsys: pytest.CaptureFixture[str]) -> None:
     first, second = tmp_path / "harbour.txt", tmp_path / "rail.txt"
     first.write_text(ARTICLES["harbour"], encoding="utf-8")
@@ -105,9 +105,11 @@ def test_ingest_records_the_sensitivity_and_warns_before_mixing_levels(
     assert "mix levels" not in capsys.readouterr().err
     with CorpusStore(db, read_only=True) as store:
         assert store.sensitivities() == [0.5]
+    assert main([*ingest, str(first)]) == 0  # nothing new: nothing mixed, no warning
+    assert "mix levels" not in capsys.readouterr().err
     assert main([*ingest, str(second)]) == 0
-    assert "holds analyses made at sensitivity broad; new articles are analysed at balanced" in \
-        " ".join(capsys.readouterr().err.split())
+    assert "holds analyses made at sensitivity broad; the new article was analysed at " \
+        "balanced, so rates in its profiles mix levels" in " ".join(capsys.readouterr().err.split())
     with CorpusStore(db, read_only=True) as store:
         assert store.sensitivities() == [0.0, 0.5]
     capsys.readouterr()

@@ -17,7 +17,6 @@ from propscope.cli.options import add_sensitivity
 from propscope.config import from_env
 
 if TYPE_CHECKING:
-    from rich.console import Console
 
     from propscope.corpus.store import CorpusStore
 
@@ -163,7 +162,7 @@ def run_ingest(args: argparse.Namespace) -> int:
                   f"{r.rate:.1f} articles/s)", file=sys.stderr, flush=True)
 
     with CorpusStore(args.db) as store, progress:
-        _warn_mixed_levels(console, store, args.sensitivity)
+        others = _other_levels(store, args.sensitivity)
         report = ingest_paths(store, args.paths, engine, chunk_size=args.chunk_size,
                               max_bytes=args.max_bytes, encoding=args.encoding, progress=show)
         total = store.count()
@@ -174,21 +173,26 @@ def run_ingest(args: argparse.Namespace) -> int:
     console.print(f"added {report.added}, already stored {report.skipped}, failed {report.failed} "
                   f"in {report.seconds:.1f}s ({report.rate:.1f} articles/s); {total} articles in "
                   f"{args.db}", highlight=False)
+    if others and report.added:
+        # Profiles compare rates across groups, so a store should hold one sensitivity. Said
+        # only when this run added articles: a rerun that stores nothing mixes nothing.
+        from propscope.models.sensitivity import resolve_sensitivity, sensitivity_name
+
+        added = "the new article was" if report.added == 1 else f"the {report.added} new articles were"
+        level = sensitivity_name(resolve_sensitivity(args.sensitivity))
+        console.print(f"[yellow]warning[/] {args.db} holds analyses made at sensitivity "
+                      f"{', '.join(others)}; {added} analysed at {level}, so rates in its profiles "
+                      "mix levels (stored articles are not redone). Use a new --db to compare "
+                      "levels.", markup=True, highlight=False)
     return 0
 
 
-def _warn_mixed_levels(console: Console, store: CorpusStore, level: str) -> None:
-    """Profiles compare rates across groups, so every analysis of a store should be made at one
-    sensitivity: say so when this ingest would mix them (stored articles are not redone)."""
+def _other_levels(store: CorpusStore, level: str) -> list[str]:
+    """Names of the sensitivities in ``store`` other than ``level``."""
     from propscope.models.sensitivity import resolve_sensitivity, sensitivity_name
 
     want = resolve_sensitivity(level)
-    other = [sensitivity_name(x) for x in store.sensitivities() if x != want]
-    if other:
-        console.print(f"[yellow]warning[/] {store.path} holds analyses made at sensitivity "
-                      f"{', '.join(other)}; new articles are analysed at {sensitivity_name(want)}, so "
-                      "rates in its profiles will mix levels. Use a new --db to compare levels.",
-                      markup=True, highlight=False)
+    return [sensitivity_name(x) for x in store.sensitivities() if x != want]
 
 
 def run_reuse(args: argparse.Namespace) -> int:
