@@ -7,14 +7,14 @@ one Analyzer and call it many times.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from propscope.config import AnalyzerConfig
 from propscope.document import Document, Metadata
-from propscope.errors import InputError, InputTooLargeError
+from propscope.errors import InputError, InputTooLargeError, ModelError
 from propscope.models.base import ModelComponent, PersuasionModel, load_model, resolve_model_path
 from propscope.models.sensitivity import resolve_sensitivity
 from propscope.pipeline import Pipeline, create_component
@@ -110,13 +110,23 @@ class Analyzer:
         if batch:
             yield from self.model.predict(batch, sensitivity=self.sensitivity)
 
-    def quality(self) -> ModelQuality | None:
+    def quality(self, on_error: Callable[[ModelError], None] | None = None) -> ModelQuality | None:
         """How well the model finds each technique, out of sample (``models/quality.py``):
         the scores recorded in its artifact; ``None`` for a model object passed in or an
-        artifact trained with nothing held out. Raises ``ModelError`` if the scores are
-        unreadable."""
+        artifact trained with nothing held out.
+
+        Unreadable scores raise ``ModelError``, unless ``on_error`` is given: it is told, and
+        the answer is ``None`` (analyses go on without the rates: how the CLI and the server
+        read them).
+        """
         if self.model_path is None:
             return None
         from propscope.models.quality import load_quality
 
-        return load_quality(self.model_path)
+        try:
+            return load_quality(self.model_path)
+        except ModelError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            return None

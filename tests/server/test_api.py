@@ -11,6 +11,7 @@ from serverkit import ARTICLE, BLATANT, Server, model_dir, start_server, stop_se
 
 from propscope import ingest
 from propscope.analyzer import Analyzer
+from propscope.errors import ModelError
 from propscope.models.quality import load_quality
 from propscope.models.sensitivity import LEVELS
 from propscope.serialize import SCHEMA_VERSION, to_dict
@@ -314,3 +315,34 @@ def test_a_server_configured_at_another_level_analyses_and_offers_it(tmp_path: P
             assert '<option value="0.8" data-shift="0.8" selected>0.8 — this server' in client.get("/").text
     finally:
         stop_server(odd)
+
+
+def test_unreadable_rates_are_logged_and_the_server_goes_on(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A broken ``validation.json`` costs the rates, not the service."""
+    import dataclasses
+    import logging
+
+    from starlette.testclient import TestClient
+
+    from propscope.config import Config
+    from propscope.server.app import create_app
+
+    broken = tmp_path / "model"
+    broken.mkdir()
+    for f in model_dir().iterdir():
+        (broken / f.name).symlink_to(f)
+    (broken / "validation.json").unlink(missing_ok=True)
+    (broken / "validation.json").write_text("{broken", encoding="utf-8")
+    analyzer = Analyzer(broken)
+    with pytest.raises(ModelError, match="Unreadable scores"):
+        analyzer.quality()  # a script that asks is told
+    config = Config()
+    config = dataclasses.replace(config, server=dataclasses.replace(config.server, store=str(tmp_path)))
+    with caplog.at_level(logging.WARNING), \
+            TestClient(create_app(config, analyzer=analyzer), base_url="http://127.0.0.1") as client:
+        body = client.get("/api/techniques").json()
+        analysed = client.post("/api/analyze", json={"text": ARTICLE})
+    assert body["quality"] is None and not any(t["quality"] for t in body["techniques"])
+    assert analysed.status_code == 200 and analysed.json()["spans"]
+    assert "serving without the model's detection rates" in caplog.text

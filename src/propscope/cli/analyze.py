@@ -195,14 +195,8 @@ def _progress(enabled: bool) -> Progress:
 def _quality(analyzer: Analyzer) -> ModelQuality | None:
     """The model's recorded rates for the text view and HTML reports; unreadable ones are
     reported, not fatal."""
-    from propscope.errors import ModelError
-
-    try:
-        return analyzer.quality()
-    except ModelError as exc:
-        print(f"propscope: warning: going on without the model's detection rates: {exc}",
-              file=sys.stderr)
-        return None
+    return analyzer.quality(on_error=lambda exc: print(
+        f"propscope: warning: going on without the model's detection rates: {exc}", file=sys.stderr))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,7 +17,6 @@ from starlette.requests import Request
 from propscope.analyzer import Analyzer
 from propscope.config import Config
 from propscope.document import ModelInfo
-from propscope.errors import ModelError
 from propscope.models.quality import ModelQuality
 from propscope.server.store import AnalysisStore
 
@@ -71,11 +70,11 @@ class ServerState:
         ``None`` without any, or if they are unreadable (logged: analyses go on without)."""
         if self._quality is None:
             analyzer = await self.get_analyzer()
-            try:
-                rates = await anyio.to_thread.run_sync(analyzer.quality)
-            except ModelError as exc:
+
+            def warn(exc: Exception) -> None:
                 log.warning("serving without the model's detection rates: %s", exc)
-                rates = None
+
+            rates = await anyio.to_thread.run_sync(lambda: analyzer.quality(on_error=warn))
             self._quality = (rates,)
         return self._quality[0]
 
