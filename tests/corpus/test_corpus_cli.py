@@ -37,6 +37,14 @@ def test_reuse_prints_and_saves_the_pairs(db: str, capsys: pytest.CaptureFixture
         assert store.count_rows("reuse_pairs") == 1
 
 
+def test_reuse_without_pairs_says_what_it_compared(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "reuse", "--db", db, "--threshold", "0.99"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no empty table
+    assert "No reuse pairs among 3 articles at Jaccard ≥ 0.99, across outlets" in captured.err
+    assert "--same-outlet" in captured.err
+
+
 def test_profile_csv_has_rates_with_intervals(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["corpus", "profile", "--db", db, "--by", "outlet", "--format", "csv",
                  "--bootstrap", "50"]) == 0
@@ -52,6 +60,19 @@ def test_profile_table_by_month(db: str, capsys: pytest.CaptureFixture[str], kin
                  "--bootstrap", "20"]) == 0
     out = capsys.readouterr().out
     assert "2021-04" in out and ("Loaded_Language" in out if kind == "technique" else "opinion" in out)
+
+
+def test_profile_table_written_to_a_file_keeps_long_names_whole(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "long.duckdb"
+    outlet = "The Extraordinarily Long-Named Evening Chronicle of Record"
+    with CorpusStore(path) as store:
+        store_docs(store, [annotated(ARTICLES["harbour"], id="h", outlet=outlet, published="2021-04-03",
+                                     spans=(("smother the mussel beds", "Appeal_to_Fear-Prejudice"),))])
+    assert main(["corpus", "profile", "--db", str(path), "--by", "outlet", "--by", "month",
+                 "--bootstrap", "20"]) == 0
+    out = capsys.readouterr().out  # captured: not a terminal, as when redirected to a file
+    assert outlet in out and "Appeal_to_Fear-Prejudice" in out and "…" not in out
 
 
 def test_search_json_and_exit_code_when_nothing_matches(db: str, capsys: pytest.CaptureFixture[str]) -> None:

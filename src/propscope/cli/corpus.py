@@ -67,12 +67,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q = add("reuse", "find republications and near-copies across outlets", run_reuse)
     q.add_argument("--threshold", type=float, default=c.reuse_threshold,
                    help="least exact Jaccard similarity (default: %(default)s)")
-    q.add_argument("--shingle-size", type=int, default=c.shingle_size, help="words per shingle")
-    q.add_argument("--num-perm", type=int, default=c.num_perm, help="MinHash permutations")
+    q.add_argument("--shingle-size", type=int, default=c.shingle_size,
+                   help="words per shingle (default: %(default)s)")
+    q.add_argument("--num-perm", type=int, default=c.num_perm,
+                   help="MinHash permutations (default: %(default)s)")
     q.add_argument("--same-outlet", action="store_true", help="also pair articles of one outlet")
-    q.add_argument("--limit", type=int, default=50, help="pairs shown (all are saved)")
-    q.add_argument("--passages", type=int, default=1, help="shared passages shown per pair")
-    q.add_argument("--format", choices=("table", "json"), default="table")
+    q.add_argument("--limit", type=int, default=50,
+                   help="pairs shown; all are saved in the store (default: %(default)s)")
+    q.add_argument("--passages", type=int, default=1,
+                   help="shared passages shown per pair (default: %(default)s)")
+    q.add_argument("--format", choices=("table", "json"), default="table", help="(default: %(default)s)")
 
     q = add("profile", "technique rates, genre and frame mix per outlet/author/month", run_profile)
     q.add_argument("--by", action="append", choices=("outlet", "author", "month", "genre"),
@@ -82,7 +86,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--since", help="first publication date (YYYY-MM-DD)")
     q.add_argument("--until", help="last publication date (YYYY-MM-DD)")
     q.add_argument("--outlet", help="only this outlet")
-    q.add_argument("--bootstrap", type=int, default=c.bootstrap, help="bootstrap resamples")
+    q.add_argument("--bootstrap", type=int, default=c.bootstrap,
+                   help="bootstrap resamples for the intervals (default: %(default)s)")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     q = add("search", "find articles and spans by words, technique, outlet and date", run_search)
@@ -93,7 +98,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--since", help="first publication date (YYYY-MM-DD)")
     q.add_argument("--until", help="last publication date (YYYY-MM-DD)")
     q.add_argument("--limit", type=int, default=20, help="most articles (default: %(default)s)")
-    q.add_argument("--format", choices=("table", "json"), default="table")
+    q.add_argument("--format", choices=("table", "json"), default="table", help="(default: %(default)s)")
 
     q = add("report", "write a self-contained HTML report with charts", run_report)
     q.add_argument("-o", "--output", default="report.html", help="HTML file (default: %(default)s)")
@@ -208,9 +213,18 @@ def run_reuse(args: argparse.Namespace) -> int:
         shown = pairs[: args.limit]
         passages = [shared_passages(store, p.a, p.b, limit=args.passages) if args.passages else []
                     for p in shown]
+        n_articles = store.count()
     if args.format == "json":
         print(_dump([{**dataclasses.asdict(p), "passages": [dataclasses.asdict(x) for x in ps]}
                      for p, ps in zip(shown, passages, strict=True)]))
+        return 0
+    if not pairs:
+        # An empty table says nothing; say what was compared and which knobs find looser copies.
+        scope = "" if args.same_outlet else ", across outlets"
+        print(f"No reuse pairs among {n_articles} articles at Jaccard ≥ {args.threshold}{scope}. "
+              "A lower --threshold finds looser copies"
+              + ("." if args.same_outlet else "; --same-outlet also pairs one outlet's articles."),
+              file=sys.stderr)
         return 0
     table = Table(title=f"{len(pairs)} reuse pairs (showing {len(shown)})")
     for col in ("first / original", "copy", "jaccard", "est.", "order", "shared passage"):
@@ -225,9 +239,11 @@ def run_reuse(args: argparse.Namespace) -> int:
 
 
 def _console_out(renderable: Any) -> None:
+    """Print a table to standard output. Piped or redirected output gets a wide page instead of
+    rich's 80 columns, so technique names and outlets reach a file whole, not cut with "…"."""
     from rich.console import Console
 
-    Console().print(renderable)
+    Console(width=None if sys.stdout.isatty() else 200).print(renderable)
 
 
 def run_profile(args: argparse.Namespace) -> int:
@@ -262,7 +278,7 @@ def run_profile(args: argparse.Namespace) -> int:
             isinstance(r, Rate) and r.expected is not None for r in figures)
         for col in (*by, "articles", args.kind, value, "interval", "n",
                     *(("≈ right", "interval") if expected else ())):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")  # wrapped in a narrow terminal, never cut
         for r in figures:
             if r.kind != args.kind or not r.count:
                 continue

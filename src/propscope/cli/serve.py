@@ -18,7 +18,7 @@ def _help(cls: type, name: str) -> str:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "serve", help="Run the web page and HTTP API (default http://127.0.0.1:8000).",
+        "serve", help="run the web page and HTTP API (default http://127.0.0.1:8000)",
         description="Serve the analyser as a web page and an HTTP API on this machine.\n\n"
         "Paste, upload or fetch an article on the page; POST /api/analyze from scripts\n"
         "(schema at /api/openapi.json). Every option can also be set as an environment\n"
