@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +75,11 @@ def test_text_file_to_jsonl(article: Path, tmp_path: Path) -> None:
     assert record["spans"], "the shipped model finds nothing in an obviously loaded article"
     assert record["id"] == "traitors"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    # Written through a private temporary file, but not left private: others may read it as
+    # they could a file the shell wrote (0644 under the usual umask 022).
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
 
 
 def test_folder_with_an_empty_file_fails_that_file_only(folder: Path, tmp_path: Path,

@@ -12,7 +12,7 @@ import pytest
 from corpus_fixtures import ARTICLES, annotated, store_docs
 
 from propscope.corpus.export import EXPORT_TABLES, ExportError, export
-from propscope.corpus.report import render_report
+from propscope.corpus.report import render_report, write_report
 from propscope.corpus.store import CorpusStore
 from propscope.serialize import from_dict, to_dict
 
@@ -87,6 +87,22 @@ def test_jsonl_export_is_the_json_contract(filled: CorpusStore, tmp_path: Path) 
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 3
     assert all(to_dict(from_dict(r)) == r for r in records)
+
+
+def test_exports_and_reports_are_readable_by_others_and_leave_no_temporary_files(
+        filled: CorpusStore, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    written = [*export(filled, "csv", tmp_path / "csv"), *export(filled, "parquet", tmp_path / "pq"),
+               *export(filled, "jsonl", tmp_path / "a.jsonl"),
+               write_report(filled, tmp_path / "r.html", n_boot=20)]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    # Written atomically (render/files.py), yet with the mode a plain open() gives: 0600 would
+    # lock colleagues and web servers out of a shared export.
+    assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o666 & ~umask} != {0o600}
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
 
 
 def test_export_to_a_file_where_a_folder_is_needed_is_refused(filled: CorpusStore, tmp_path: Path) -> None:

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
 
-from propscope.render.files import UniqueNames, atomic_open, atomic_write, safe_stem
+from propscope.render.files import UniqueNames, atomic_open, atomic_path, atomic_write, safe_stem
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _plain_open_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def test_atomic_write_creates_folders_and_leaves_no_temporary_file(tmp_path: Path) -> None:
@@ -14,6 +26,31 @@ def test_atomic_write_creates_folders_and_leaves_no_temporary_file(tmp_path: Pat
     atomic_write(target, "héllo\n")
     assert target.read_text(encoding="utf-8") == "héllo\n"
     assert [p.name for p in target.parent.iterdir()] == ["out.txt"]
+
+
+def test_written_files_get_the_mode_open_would_give_them(tmp_path: Path) -> None:
+    # The temporary file starts private (0600); a report for colleagues must not stay so.
+    new = atomic_write(tmp_path / "report.html", "<p>x</p>")
+    assert _mode(new) == _plain_open_mode() != 0o600
+    shared = tmp_path / "shared.jsonl"
+    shared.write_text("old\n")
+    shared.chmod(0o664)
+    atomic_write(shared, "new\n")
+    assert _mode(shared) == 0o664 and shared.read_text() == "new\n"  # a replaced file keeps its mode
+    assert _mode(atomic_write(tmp_path / "mine.json", "{}", private=True)) == 0o600
+
+
+def test_atomic_path_renames_what_another_writer_wrote(tmp_path: Path) -> None:
+    target = tmp_path / "t.csv"
+    with atomic_path(target) as tmp:
+        assert tmp.parent == tmp_path and tmp != target
+        tmp.write_text("a,b\n")
+        assert not target.exists()
+    assert target.read_text() == "a,b\n" and [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("the writer failed")
+    assert target.read_text() == "a,b\n" and [p.name for p in tmp_path.iterdir()] == ["t.csv"]
 
 
 @pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])

@@ -1,4 +1,7 @@
-"""Export the corpus: Parquet or CSV tables (one file per table), or JSONL analysis records."""
+"""Export the corpus: Parquet or CSV tables (one file per table), or JSONL analysis records.
+
+Every file is written atomically (``render/files.py``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import duckdb
 
 from propscope.corpus.store import CorpusStore
 from propscope.errors import PropscopeError
+from propscope.render.files import atomic_open, atomic_path
 
 FORMATS = ("parquet", "csv", "jsonl")
 # The query tables worth exporting; `terms` is the search index, rebuilt from the text.
@@ -37,8 +41,7 @@ def export(store: CorpusStore, fmt: str, out: str | Path) -> list[Path]:
         raise ExportError(f"Unknown export format {fmt!r}; choose from {', '.join(FORMATS)}.")
     try:
         if fmt == "jsonl":
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with out.open("w", encoding="utf-8") as fh:
+            with atomic_open(out) as fh:
                 for rec in store.records():
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
             return [out]
@@ -50,7 +53,8 @@ def export(store: CorpusStore, fmt: str, out: str | Path) -> list[Path]:
         opts = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
         for table in EXPORT_TABLES:
             path = out / f"{table}.{fmt}"
-            store.con.execute(f"COPY {table} TO {_sql_path(path)} ({opts})")
+            with atomic_path(path) as tmp:  # an interrupted export leaves no half-written table
+                store.con.execute(f"COPY {table} TO {_sql_path(tmp)} ({opts})")
             written.append(path)
         return written
     except (OSError, duckdb.Error) as exc:

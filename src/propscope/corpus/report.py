@@ -153,8 +153,7 @@ def render_report(store: CorpusStore, *, title: str = "propscope corpus report",
 
 
 def write_report(store: CorpusStore, path: str | Path, **kwargs: Any) -> Path:
-    """Render the report and write it to ``path`` (UTF-8)."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(store, **kwargs), encoding="utf-8")
-    return out
+    """Render the report and write it to ``path`` (UTF-8, atomically)."""
+    from propscope.render.files import atomic_write
+
+    return atomic_write(path, render_report(store, **kwargs))

@@ -2,13 +2,15 @@
 
 ``os.replace`` within one folder is atomic on POSIX and Windows, so a reader (or a crash, or
 Ctrl-C) sees either the old file or the complete new one, never a half-written file. Every
-output propscope writes goes through these helpers.
+output of ``analyze``, ``evaluate --json``, the server's permalinks and the ``corpus`` report and
+exports goes through these helpers (a training run writes a whole new artifact folder).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,36 +20,65 @@ from typing import TextIO
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-@contextmanager
-def atomic_open(path: str | Path, *, encoding: str = "utf-8") -> Iterator[TextIO]:
-    """Open ``path`` for writing text; it appears only if the ``with`` block completes.
+def _read_umask() -> int:
+    # There is no getter: set and restore it, once, at import (before any server thread runs).
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
 
-    The data goes to a hidden temporary file in the target's folder (so the final rename
-    never crosses file systems); on any exception, ``KeyboardInterrupt`` included, the
-    temporary file is removed and an existing ``path`` is left untouched.
+
+_UMASK = _read_umask()
+
+
+@contextmanager
+def atomic_path(path: str | Path, *, private: bool = False) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed onto it if the ``with`` block completes.
+
+    For writers that open files themselves (DuckDB's ``COPY``); ``atomic_open`` builds on it.
+    The temporary file is in the target's folder (so the final rename never crosses file
+    systems); on any exception, ``KeyboardInterrupt`` included, it is removed and an existing
+    ``path`` is left untouched.
+
+    Args:
+        path: the file to create or replace; its folder is created if missing.
+        private: keep the file readable by its owner only. Otherwise it gets the permissions
+            a plain ``open()`` would give it (``mkstemp`` makes every file 0600, so reports
+            written for colleagues or a web server would be unreadable to them).
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        if not private:  # a replaced file keeps its mode, as it would under open("w")
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_UMASK)
+        os.replace(tmp, target)
+    except BaseException:
+        # BaseException: an interrupted run must not leave temporary files behind either.
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_open(path: str | Path, *, encoding: str = "utf-8", private: bool = False) -> Iterator[TextIO]:
+    """Open ``path`` for writing text; it appears only if the ``with`` block completes
+    (see ``atomic_path``, which also says what ``private`` means).
 
     Args:
         path: the file to create or replace; its folder is created if missing.
         encoding: text encoding of the file.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        # BaseException: an interrupted run must not leave temporary files behind either.
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path, private=private) as tmp, tmp.open("w", encoding=encoding, newline="") as fh:
+        yield fh
 
 
-def atomic_write(path: str | Path, data: str, *, encoding: str = "utf-8") -> Path:
+def atomic_write(path: str | Path, data: str, *, encoding: str = "utf-8", private: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically and return the path."""
-    with atomic_open(path, encoding=encoding) as fh:
+    with atomic_open(path, encoding=encoding, private=private) as fh:
         fh.write(data)
     return Path(path)
 

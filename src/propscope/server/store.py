@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from propscope.config import expand
+from propscope.render.files import atomic_write
 
 ID_RE = re.compile(r"^[0-9a-f]{20}$")
 
@@ -35,16 +34,13 @@ class AnalysisStore:
 
     def put(self, record: dict[str, Any]) -> str:
         """Store ``record`` (the JSON contract) and return its id."""
-        data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        analysis_id = hashlib.sha256(data).hexdigest()[:20]
+        data = json.dumps(record, ensure_ascii=False, sort_keys=True)
+        analysis_id = hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
         path = self.folder / f"{analysis_id}.json"
         if not path.exists():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            # Write then rename, so a reader never sees a half-written file.
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
+            # Written then renamed, so a reader never sees a half-written file; readable by the
+            # server's user only (the texts people pasted).
+            atomic_write(path, data, private=True)
         return analysis_id
 
     def get(self, analysis_id: str) -> dict[str, Any] | None:
