@@ -46,7 +46,8 @@ Formats:
   json     one article as the JSON contract;
   jsonl    one JSON object per line and article;
   html     one self-contained report per article: <id>.html in the folder -o (default
-           ./propscope-reports/), or the single file -o NAME.html;
+           ./propscope-reports/) with index.html listing them, densest in techniques first;
+           or the single file -o NAME.html;
   semeval  the shared task's label files in the folder -o (default ./propscope-semeval/).
 
 Files are written atomically: an interrupted run leaves no half-written output. A file that
@@ -267,6 +268,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"propscope: error: cannot write the output: {exc}", file=sys.stderr)
             return 1
     if several and not args.quiet:
+        index = getattr(out, "index", None)  # a folder of HTML reports and its index page
+        where = f"; open {index} for the list of reports" if index else ""
         print(f"propscope: analysed {done} article{'s' * (done != 1)}, {failed} failed "
-              f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+              f"({time.perf_counter() - started:.1f} s){where}", file=sys.stderr)
     return 1 if failed else 0

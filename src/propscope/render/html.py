@@ -48,6 +48,11 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def template(name: str) -> jinja2.Template:
+    """A packaged template, in the one autoescaping environment every page is rendered with."""
+    return _environment().get_template(name)
+
+
 def darken(colour: str, factor: float = 0.55) -> str:
     """A darker shade of a ``#rrggbb`` colour, for underlines that must show on white."""
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -71,7 +76,7 @@ def render_html(doc: Document, quality: ModelQuality | None = None) -> str:
     """
     if quality is not None and not quality.matches(doc.model):
         quality = None
-    return _environment().get_template("report.html.j2").render(
+    return template("report.html.j2").render(
         doc=doc,
         meta=doc.metadata,
         link=_http_url(doc.metadata.url),

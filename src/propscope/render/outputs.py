@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from propscope.document import Document
 from propscope.errors import PropscopeError
 from propscope.render.files import UniqueNames, atomic_open, atomic_write, safe_stem
+from propscope.render.index import INDEX_NAME, IndexEntry, index_entry
 
 if TYPE_CHECKING:
     from propscope.models.quality import ModelQuality
@@ -137,7 +138,11 @@ class HtmlOutput:
         self.single = path.suffix.lower() in (".html", ".htm")
         self.path = path
         self.unique = UniqueNames()
+        self.unique(INDEX_NAME)  # reserved: an article with the id "index" becomes index-2.html
         self.written: list[Path] = []
+        self.entries: list[IndexEntry] = []
+        self.sensitivity: float | None = None
+        self.index: Path | None = None  # the index page, once written
 
     def add(self, doc: Document) -> None:
         from propscope.render.html import render_html
@@ -147,9 +152,19 @@ class HtmlOutput:
                               "articles; give a folder instead (one <id>.html per article).")
         dest = self.path if self.single else self.path / f"{self.unique(safe_stem(doc.id))}.html"
         self.written.append(atomic_write(dest, render_html(doc, self.quality)))
+        if not self.single:
+            self.entries.append(index_entry(doc, dest.name))
+            if doc.model is not None:
+                self.sensitivity = doc.model.sensitivity
 
     def close(self) -> None:
-        return None
+        """A folder of reports gets ``index.html``, listing them densest first."""
+        if self.entries:
+            from propscope.render.index import render_index
+
+            self.index = atomic_write(self.path / f"{INDEX_NAME}.html",
+                                      render_index(self.entries, sensitivity=self.sensitivity))
+            self.written.append(self.index)
 
 
 class SemEvalFiles:

@@ -1,0 +1,95 @@
+"""The index page of a folder of HTML reports (``render/index.py``) and how ``analyze`` writes it."""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import TEXT, Builder
+from propscope.cli.main import main
+from propscope.document import Metadata
+from propscope.render.index import index_entry, render_index
+
+
+class Rows(HTMLParser):
+    """The link and the cell texts of each body row."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.headers: list[str] = []
+        self.tags: set[str] = set()
+        self._th = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self._th = tag == "th"
+        if tag == "a":
+            self.links.append(dict(attrs)["href"] or "")
+
+    def handle_data(self, data: str) -> None:
+        if self._th:
+            self.headers.append(data)
+            self._th = False
+
+
+def _rows(page: str) -> Rows:
+    parser = Rows()
+    parser.feed(page)
+    return parser
+
+
+def test_entries_are_ranked_by_technique_density_and_link_their_reports(make_doc: Builder) -> None:
+    calm = make_doc(TEXT, [("reckless", "Loaded_Language", 0.6)], id="calm")
+    loud = make_doc(TEXT, [("reckless", "Loaded_Language", 0.6),
+                           ("shameful decision", "Name_Calling-Labeling", 0.8),
+                           ("Every true patriot", "Flag_Waving", 0.7)], id="loud")
+    entries = [index_entry(calm, "calm.html"), index_entry(loud, "loud.html")]
+    assert entries[1].spans == 3 and entries[1].words == calm.word_count()
+    assert entries[1].per_1000 == pytest.approx(3000 / calm.word_count())
+    assert entries[1].top[0] == ("Flag_Waving", 1)  # ties: by name
+    page = render_index(entries)
+    assert _rows(page).links == ["loud.html", "calm.html"]
+    assert "Flag waving × 1" in page
+    # Plain-text inputs carry no outlet or date: those columns are left out.
+    assert "outlet" not in _rows(page).headers and "published" not in _rows(page).headers
+
+
+def test_hostile_titles_are_text_and_known_outlets_get_their_column(make_doc: Builder) -> None:
+    title = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    doc = make_doc(TEXT, [], id="h", metadata=Metadata(title=title, outlet="<b>Daily</b>",
+                                                       published="2021-04-03"))
+    page = render_index([index_entry(doc, "h.html")])
+    assert "<script>alert" not in page and "<img" not in page and "<b>Daily" not in page
+    assert html.escape("<b>Daily</b>", quote=False) in page
+    parsed = _rows(page)
+    assert not parsed.tags & {"script", "img"}
+    assert {"outlet", "published"} <= set(parsed.headers)
+
+
+def test_a_folder_of_reports_gets_an_index_that_no_article_overwrites(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    loud = ("Traitors Betray the Nation\n\nThese corrupt, treasonous traitors have betrayed our great "
+            "nation, and every true patriot knows it.\n")
+    calm = "Weather Report\n\nLight rain is expected on Tuesday, with temperatures near 12 degrees.\n"
+    (inputs / "index.txt").write_text(loud, encoding="utf-8")  # an article named like the page
+    (inputs / "weather.txt").write_text(calm, encoding="utf-8")
+    out = tmp_path / "reports"
+    assert main(["analyze", str(inputs), "--format", "html", "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["index-2.html", "index.html", "weather.html"]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert _rows(page).links == ["index-2.html", "weather.html"]  # the loaded article first
+    assert "Traitors Betray the Nation" in page and "Weather Report" in page
+    assert f"open {out / 'index.html'} for the list of reports" in capsys.readouterr().err
+
+
+def test_one_named_report_gets_no_index(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Title\n\nCorrupt traitors lied to the nation.\n", encoding="utf-8")
+    assert main(["analyze", str(article), "-o", str(tmp_path / "one.html"), "--quiet"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "one.html"]
