@@ -170,3 +170,12 @@ def test_report_says_how_often_the_models_labels_were_right(doc: Document, rates
 
 def test_rates_of_another_model_are_not_shown(doc: Document, rates_of: Callable[[str], ModelQuality]) -> None:
     assert render_html(doc, rates_of("hybrid-v1 0.4.0")) == render_html(doc)
+
+
+
+def test_a_genre_chosen_below_the_top_score_is_explained(doc: Document) -> None:
+    from propscope.document import Genre
+
+    assert "is chosen although" not in render_html(doc)  # opinion 0.7: the label is the top score
+    doc.genre = Genre("reporting", {"opinion": 0.54, "reporting": 0.46, "satire": 0.0})
+    assert "reporting is chosen although opinion scores higher" in render_html(doc)

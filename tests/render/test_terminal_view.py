@@ -98,3 +98,13 @@ def test_summary_says_how_often_the_models_labels_were_right(
     assert render(doc, colour=False, show_text=False, quality=rates_of("hybrid-v1 0.4.0")) == \
         render(doc, colour=False, show_text=False)
     assert "Labels right" not in render(doc, colour=False, show_text=False)
+
+
+def test_a_genre_chosen_below_the_top_score_is_explained(doc: Document) -> None:
+    from propscope.document import Genre
+
+    assert "is chosen although" not in render(doc, colour=False)
+    doc.genre = Genre("reporting", {"opinion": 0.54, "reporting": 0.46, "satire": 0.0})
+    text = " ".join(render(doc, colour=False).split())
+    assert "Genre: reporting (opinion 0.54, reporting 0.46, satire 0.00) reporting is chosen although " \
+        "opinion scores higher" in text

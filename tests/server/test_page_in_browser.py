@@ -384,3 +384,24 @@ def test_permalink_with_an_unnamed_sensitivity_shows_the_number(browser, server:
     record = httpx.get(f"{server.url}/api/analyses/{_reanalyse(browser, BLATANT)}").json()
     assert record["model"]["sensitivity"] == 0.8
     assert _meta(browser)["Sensitivity"] == "0.8"
+
+
+def test_a_genre_chosen_below_the_top_score_is_explained(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    # A stored analysis whose label is not its highest score, as the genre rule allows (the
+    # rare genres win with less score); written into the real server's store as it keeps them.
+    r = httpx.post(f"{server.url}/api/analyses", json={"text": ARTICLE})
+    assert r.status_code == 201, r.text
+    record = json.loads((server.store / f"{r.headers['x-analysis-id']}.json").read_text(encoding="utf-8"))
+    record["genre"] = {"label": "reporting", "scores": {"opinion": 0.54, "reporting": 0.46, "satire": 0.0}}
+    crafted = "0123456789abcdef0123"
+    (server.store / f"{crafted}.json").write_text(json.dumps(record), encoding="utf-8")
+    _open(browser, f"{server.url}/a/{crafted}")
+    _wait(lambda: browser.execute_script("return !document.getElementById('result').hidden"))
+    note = browser.execute_script("return document.getElementById('genre-note').textContent")
+    assert note.startswith("reporting is chosen although opinion scores higher")
+    # A label that is also the top score needs no note.
+    _open(browser, f"{server.url}/a/{r.headers['x-analysis-id']}")
+    _wait(lambda: browser.execute_script("return !document.getElementById('result').hidden"))
+    stored = httpx.get(f"{server.url}/api/analyses/{r.headers['x-analysis-id']}").json()["genre"]
+    has_note = browser.execute_script("return document.getElementById('genre-note') !== null")
+    assert has_note == (stored["label"] != max(stored["scores"], key=stored["scores"].get))

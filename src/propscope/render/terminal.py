@@ -155,6 +155,8 @@ def _summary_tables(summary: Summary, rates: ModelQuality | None) -> list[Render
         label, ranked = summary.genre
         scores.append("Genre: ", style="bold").append(label, style="bold")
         scores.append("  (" + ", ".join(f"{g} {p:.2f}" for g, p in ranked) + ")")
+        if summary.genre_note:
+            scores.append("\n" + summary.genre_note, style="dim")
     else:
         scores.append("Genre: ", style="bold").append("not predicted")
     scores.append("\nFrames: ", style="bold")
