@@ -85,6 +85,7 @@ def test_a_folder_of_reports_gets_an_index_that_no_article_overwrites(
     page = (out / "index.html").read_text(encoding="utf-8")
     assert _rows(page).links == ["index-2.html", "weather.html"]  # the loaded article first
     assert "Traitors Betray the Nation" in page and "Weather Report" in page
+    assert _rows((out / "weather.html").read_text(encoding="utf-8")).links[0] == "index.html"  # the way back
     assert f"open {out / 'index.html'} for the list of reports" in capsys.readouterr().err
 
 
@@ -93,3 +94,4 @@ def test_one_named_report_gets_no_index(tmp_path: Path) -> None:
     article.write_text("Title\n\nCorrupt traitors lied to the nation.\n", encoding="utf-8")
     assert main(["analyze", str(article), "-o", str(tmp_path / "one.html"), "--quiet"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "one.html"]
+    assert "index.html" not in (tmp_path / "one.html").read_text(encoding="utf-8")  # no dead link

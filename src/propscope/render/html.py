@@ -66,13 +66,14 @@ def _http_url(url: str | None) -> str | None:
     return None
 
 
-def render_html(doc: Document, quality: ModelQuality | None = None) -> str:
+def render_html(doc: Document, quality: ModelQuality | None = None, *, index: str | None = None) -> str:
     """Render the analysed ``doc`` as a complete, self-contained HTML page.
 
     A pure function of its arguments: the same document always gives the same bytes, and
     nothing is read from or written to disk besides the packaged template. ``quality``, the
     recorded rates of the model that analysed ``doc`` (``models/quality.py``), adds how often
-    its labels of each technique were right; rates of any other model are ignored.
+    its labels of each technique were right; rates of any other model are ignored. ``index``,
+    the relative link of the page listing a folder of reports, adds a way back to it.
     """
     if quality is not None and not quality.matches(doc.model):
         quality = None
@@ -86,6 +87,7 @@ def render_html(doc: Document, quality: ModelQuality | None = None) -> str:
         categories=list(CATEGORIES.values()),
         max_level=MAX_LEVEL,
         version=__version__,
+        index=index,
         rates=quality,
         sensitivity=describe_sensitivity(doc.model.sensitivity) if doc.model else None,
     )

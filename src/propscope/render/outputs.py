@@ -151,7 +151,8 @@ class HtmlOutput:
             raise OutputError(f"-o {self.path} names one HTML file, but the input holds several "
                               "articles; give a folder instead (one <id>.html per article).")
         dest = self.path if self.single else self.path / f"{self.unique(safe_stem(doc.id))}.html"
-        self.written.append(atomic_write(dest, render_html(doc, self.quality)))
+        index = None if self.single else f"{INDEX_NAME}.html"
+        self.written.append(atomic_write(dest, render_html(doc, self.quality, index=index)))
         if not self.single:
             self.entries.append(index_entry(doc, dest.name))
             if doc.model is not None:
