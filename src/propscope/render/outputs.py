@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from propscope.document import Document
 from propscope.errors import PropscopeError
 from propscope.render.files import UniqueNames, atomic_open, atomic_write, safe_stem
-from propscope.render.index import INDEX_NAME, IndexEntry, index_entry
+from propscope.render.index import INDEX_NAME, IndexEntry, index_entry, render_index
 
 if TYPE_CHECKING:
     from propscope.models.quality import ModelQuality
@@ -161,8 +161,6 @@ class HtmlOutput:
     def close(self) -> None:
         """A folder of reports gets ``index.html``, listing them densest first."""
         if self.entries:
-            from propscope.render.index import render_index
-
             self.index = atomic_write(self.path / f"{INDEX_NAME}.html",
                                       render_index(self.entries, sensitivity=self.sensitivity))
             self.written.append(self.index)
