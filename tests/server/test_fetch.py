@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import anyio
 import httpx
 import pytest
@@ -95,3 +97,28 @@ def test_address_policy_allow_list_lets_named_hosts_through() -> None:
         return await AddressPolicy(["127.0.0.1"]).addresses("127.0.0.1", 80)
 
     assert anyio.run(resolve) == ["127.0.0.1"]
+
+
+def test_the_cli_analyses_a_url_as_the_page_fetches_it(pages: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from propscope.cli.main import main
+
+    # Loopback is refused unless allowed, exactly as on the web page.
+    assert main(["analyze", pages + "/article.html", "--format", "json"]) == 1
+    assert "non-public address" in capsys.readouterr().err
+    monkeypatch.setenv("PROPSCOPE_FETCH_ALLOW_HOSTS", "127.0.0.1")
+    out = tmp_path / "a.jsonl"
+    # A page, a failing page and a file, in order; the failure is reported and the rest kept.
+    local = tmp_path / "local.txt"
+    local.write_text("Local story\n\nCorrupt traitors lied to the nation again.\n", encoding="utf-8")
+    assert main(["analyze", pages + "/to-article", pages + "/image.png", str(local), "-o", str(out),
+                 "--quiet"]) == 1
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["source"] for r in records] == [pages + "/article.html", str(local)]  # after the redirect
+    assert BLATANT in records[0]["text"] and records[0]["metadata"]["url"] == pages + "/article.html"
+    assert records[0]["spans"]
+    err = capsys.readouterr().err
+    assert f"propscope: {pages}/image.png: " in err and "image/png" in err

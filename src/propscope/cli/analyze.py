@@ -31,8 +31,10 @@ SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html
 DESCRIPTION = """\
 Find persuasion techniques (character spans and paragraph labels), genre and frames in
 news articles. INPUT is a text, markdown, HTML or JSONL file (one {"text": ...} record per
-line), a folder (its .txt/.md/.html/.jsonl files, recursively), or - for standard input;
-give as many as you like.
+line), a folder (its .txt/.md/.html/.jsonl files, recursively), an http(s):// URL (the page
+is fetched as the web page fetches it: public hosts only, within PROPSCOPE_FETCH_TIMEOUT
+and PROPSCOPE_FETCH_MAX_BYTES, 10 s and 5 MB by default), or - for standard input; give as
+many as you like.
 
 Output format, when --format is not given:
   * from the -o file's extension (.json, .jsonl/.ndjson, .html, .txt);
@@ -63,6 +65,7 @@ Examples:
   propscope analyze article.txt -o report.html      one self-contained HTML report
   propscope analyze a.txt b.md --format html -o reports/
   cat article.txt | propscope analyze -              read standard input
+  propscope analyze https://example.org/story.html   fetch a page and analyse it
   propscope analyze news/ --format semeval -o preds/ the shared task's file formats
   propscope analyze article.txt --min-score 0.4      spans right about 2 times in 5 or more
   propscope analyze article.txt --sensitivity broad  two to three times the spans, to review
@@ -102,7 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("analyze", help="find persuasion techniques, genre and frames in articles",
                        description=DESCRIPTION, epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for standard input")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, URL, or - for standard input")
     p.add_argument("--format", "-f", choices=FORMATS, metavar="FORMAT",
                    help=f"{'|'.join(FORMATS)} (default: see above)")
     p.add_argument("-o", "--output", metavar="PATH",
@@ -142,7 +145,29 @@ def choose_format(args: argparse.Namespace, *, stdout_is_tty: bool) -> str:
 def several_articles(inputs: list[str]) -> bool:
     """Whether the inputs can hold more than one article (several, a folder or a JSONL file)."""
     return len(inputs) > 1 or any(
-        p != "-" and (Path(p).is_dir() or Path(p).suffix.lower() == ".jsonl") for p in inputs)
+        p != "-" and not _is_url(p) and (Path(p).is_dir() or Path(p).suffix.lower() == ".jsonl")
+        for p in inputs)
+
+
+def _is_url(arg: str) -> bool:
+    """Whether an INPUT names a web page rather than a file (checked without importing the
+    fetcher, which only a URL needs)."""
+    return arg.lower().startswith(("http://", "https://"))
+
+
+def _fetched(url: str, max_bytes: int, report: Callable[[str], None]) -> list[Document]:
+    """The documents of the web page ``url``, fetched as the web page fetches (public hosts
+    only unless PROPSCOPE_FETCH_ALLOW_HOSTS names one; PROPSCOPE_FETCH_TIMEOUT,
+    PROPSCOPE_FETCH_MAX_BYTES); a page that cannot be had is reported and skipped."""
+    from propscope.config import from_env
+    from propscope.errors import PropscopeError
+    from propscope.server.fetch import fetch_documents
+
+    try:
+        return fetch_documents(url, from_env().server, max_bytes=max_bytes)
+    except PropscopeError as exc:
+        report(f"{url}: {exc}")
+        return []
 
 
 def filter_scores(doc: Document, min_score: float) -> Document:
@@ -248,11 +273,15 @@ def run(args: argparse.Namespace) -> int:
             report(str(exc) if named else f"{doc.source or doc.id}: {exc}")
 
         def documents() -> Iterator[Document]:
-            for item in iter_documents(args.inputs, max_bytes=config.max_bytes, encoding=args.encoding):
-                if isinstance(item, IngestFailure):
-                    report(str(item))  # "FILE: problem" (FILE:LINE for a JSONL record)
-                else:
-                    yield item
+            for arg in args.inputs:
+                if _is_url(arg):
+                    yield from _fetched(arg, config.max_bytes, report)
+                    continue
+                for item in iter_documents([arg], max_bytes=config.max_bytes, encoding=args.encoding):
+                    if isinstance(item, IngestFailure):
+                        report(str(item))  # "FILE: problem" (FILE:LINE for a JSONL record)
+                    else:
+                        yield item
 
         done = 0
         try:

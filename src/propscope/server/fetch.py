@@ -22,6 +22,7 @@ import httpcore
 
 from propscope import __version__
 from propscope.config import ServerConfig
+from propscope.document import Document
 from propscope.server.errors import HTTPError
 
 MAX_REDIRECTS = 5
@@ -110,6 +111,23 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
+
+
+def read_page(page: FetchedPage, *, max_bytes: int) -> list[Document]:
+    """The documents of a fetched page (one; several for a JSONL file), each with the page's
+    final URL as its source and, unless the page names its own, as its URL."""
+    from propscope import ingest
+
+    docs = ingest.read_bytes(page.data, name=page.name, max_bytes=max_bytes)
+    for doc in docs:
+        doc.source = page.url
+        doc.metadata.url = doc.metadata.url or page.url
+    return docs
+
+
+def fetch_documents(url: str, config: ServerConfig, *, max_bytes: int) -> list[Document]:
+    """Fetch ``url`` (as ``fetch_url``) and read it, outside any event loop: the CLI's way in."""
+    return read_page(anyio.run(fetch_url, url, config), max_bytes=max_bytes)
 
 
 def check_url(url: str) -> str:

@@ -23,7 +23,7 @@ from propscope.config import ServerConfig
 from propscope.document import Document, Metadata
 from propscope.errors import PropscopeError
 from propscope.server.errors import HTTPError, status_for
-from propscope.server.fetch import fetch_url
+from propscope.server.fetch import fetch_url, read_page
 
 FORMATS = ("txt", "md", "html")
 METADATA_FIELDS = tuple(Metadata.__slots__)
@@ -110,11 +110,8 @@ async def _item_documents(item: Item, config: ServerConfig, max_bytes: int) -> l
 
     if item.url is not None:
         page = await fetch_url(item.url, config)
-        docs = await to_thread.run_sync(
-            partial(ingest.read_bytes, page.data, name=page.name, max_bytes=max_bytes))
+        docs = await to_thread.run_sync(partial(read_page, page, max_bytes=max_bytes))
         for doc in docs:
-            doc.source = page.url
-            doc.metadata.url = doc.metadata.url or page.url
             if item.id:
                 doc.id = item.id
     else:
