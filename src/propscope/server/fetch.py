@@ -114,8 +114,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
 
 def read_page(page: FetchedPage, *, max_bytes: int) -> list[Document]:
-    """The documents of a fetched page (one; several for a JSONL file), each with the page's
-    final URL as its source and, unless the page names its own, as its URL."""
+    """The document(s) ingestion reads from a fetched page, each with the page's final URL as
+    its source and, unless the page names its own, as its URL."""
     from propscope import ingest
 
     docs = ingest.read_bytes(page.data, name=page.name, max_bytes=max_bytes)
