@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import TEXT, Builder
 from propscope.cli.main import main
-from propscope.document import Metadata
+from propscope.document import Document, Metadata
 from propscope.render.index import index_entry, render_index
 
 
@@ -42,9 +42,16 @@ def _rows(page: str) -> Rows:
     return parser
 
 
-def test_entries_are_ranked_by_technique_density_and_link_their_reports(make_doc: Builder) -> None:
-    calm = make_doc(TEXT, [("reckless", "Loaded_Language", 0.6)], id="calm")
-    loud = make_doc(TEXT, [("reckless", "Loaded_Language", 0.6),
+# The render tests' document builder (conftest.py): imported by fixture, not by module name, as
+# several test folders have a conftest.py.
+Builder = Callable[..., Document]
+
+
+def test_entries_are_ranked_by_technique_density_and_link_their_reports(doc: Document,
+                                                                        make_doc: Builder) -> None:
+    text = doc.text  # the render tests' article
+    calm = make_doc(text, [("reckless", "Loaded_Language", 0.6)], id="calm")
+    loud = make_doc(text, [("reckless", "Loaded_Language", 0.6),
                            ("shameful decision", "Name_Calling-Labeling", 0.8),
                            ("Every true patriot", "Flag_Waving", 0.7)], id="loud")
     entries = [index_entry(calm, "calm.html"), index_entry(loud, "loud.html")]
@@ -58,11 +65,13 @@ def test_entries_are_ranked_by_technique_density_and_link_their_reports(make_doc
     assert "outlet" not in _rows(page).headers and "published" not in _rows(page).headers
 
 
-def test_hostile_titles_are_text_and_known_outlets_get_their_column(make_doc: Builder) -> None:
+def test_hostile_titles_are_text_and_known_outlets_get_their_column(doc: Document,
+                                                                   make_doc: Builder) -> None:
+    text = doc.text  # the render tests' article
     title = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-    doc = make_doc(TEXT, [], id="h", metadata=Metadata(title=title, outlet="<b>Daily</b>",
-                                                       published="2021-04-03"))
-    page = render_index([index_entry(doc, "h.html")])
+    hostile = make_doc(text, [], id="h", metadata=Metadata(title=title, outlet="<b>Daily</b>",
+                                                           published="2021-04-03"))
+    page = render_index([index_entry(hostile, "h.html")])
     assert "<script>alert" not in page and "<img" not in page and "<b>Daily" not in page
     assert html.escape("<b>Daily</b>", quote=False) in page
     parsed = _rows(page)
