@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from propscope import __version__
 from propscope.document import Document
 from propscope.models.sensitivity import describe_sensitivity
+from propscope.render.summary import expected_right
 from propscope.taxonomy import CATEGORIES
 
 INDEX_NAME = "index"  # the page's stem; an article with this id gets another name
@@ -51,13 +52,12 @@ def index_entry(doc: Document, file: str) -> IndexEntry:
     words = doc.word_count()
     counts = Counter(s.label for s in doc.spans)
     top = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TECHNIQUES])
-    calibrated = doc.model is not None and doc.model.calibrated
     return IndexEntry(
         file=file, title=doc.metadata.title or doc.id, source=doc.source,
         outlet=doc.metadata.outlet, published=doc.metadata.published,
         genre=doc.genre.label if doc.genre else None, words=words, spans=len(doc.spans),
         per_1000=1000 * len(doc.spans) / words if words else 0.0, top=top,
-        expected_right=sum(s.score for s in doc.spans) if calibrated else None)
+        expected_right=expected_right(doc))
 
 
 def render_index(entries: Sequence[IndexEntry], *, sensitivity: float | None = None) -> str:

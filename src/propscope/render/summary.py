@@ -102,9 +102,14 @@ def summarize(doc: Document) -> Summary:
         span_count=len(doc.spans),
         paragraph_count=len(doc.paragraphs),
         boilerplate_chars=sum(r.end - r.start for r in doc.boilerplate),
-        expected_right=sum(s.score for s in doc.spans)
-        if doc.model is not None and doc.model.calibrated else None,
+        expected_right=expected_right(doc),
     )
+
+
+def expected_right(doc: Document) -> float | None:
+    """How many of ``doc``'s spans are expected to match an annotator's: the sum of their
+    scores where the model calibrates them, ``None`` for raw scores."""
+    return sum(s.score for s in doc.spans) if doc.model is not None and doc.model.calibrated else None
 
 
 def genre_note(label: str, top: str) -> str:
