@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from propscope.analyzer import Analyzer
+    from propscope.config import ServerConfig
     from propscope.document import Document
     from propscope.models.quality import ModelQuality
 
@@ -155,16 +156,17 @@ def _is_url(arg: str) -> bool:
     return arg.lower().startswith(("http://", "https://"))
 
 
-def _fetched(url: str, max_bytes: int, report: Callable[[str], None]) -> list[Document]:
-    """The documents of the web page ``url``, fetched as the web page fetches (public hosts
-    only unless PROPSCOPE_FETCH_ALLOW_HOSTS names one; PROPSCOPE_FETCH_TIMEOUT,
-    PROPSCOPE_FETCH_MAX_BYTES); a page that cannot be had is reported and skipped."""
-    from propscope.config import from_env
+def _fetched(url: str, server: ServerConfig, max_bytes: int,
+             report: Callable[[str], None]) -> list[Document]:
+    """The documents of the web page ``url``, fetched as the web page fetches, under the
+    ``server`` settings (public hosts only unless PROPSCOPE_FETCH_ALLOW_HOSTS names one;
+    PROPSCOPE_FETCH_TIMEOUT, PROPSCOPE_FETCH_MAX_BYTES); a page that cannot be had is reported
+    and skipped."""
     from propscope.errors import PropscopeError
     from propscope.server.fetch import fetch_documents
 
     try:
-        return fetch_documents(url, from_env().server, max_bytes=max_bytes)
+        return fetch_documents(url, server, max_bytes=max_bytes)
     except PropscopeError as exc:
         report(f"{url}: {exc}")
         return []
@@ -248,7 +250,8 @@ def run(args: argparse.Namespace) -> int:
                             "or use --format html/semeval to fill a folder.")
     if target and fmt == "semeval" and target.is_file():
         return _usage_error(f"-o {target} is a file; --format semeval writes a folder of files.")
-    config = from_env().analyzer
+    env = from_env()
+    config = env.analyzer
     if args.max_bytes:
         config = dataclasses.replace(config, max_bytes=args.max_bytes)
     analyzer = Analyzer(args.model or config.model, config=config, sensitivity=args.sensitivity)
@@ -275,7 +278,7 @@ def run(args: argparse.Namespace) -> int:
         def documents() -> Iterator[Document]:
             for arg in args.inputs:
                 if _is_url(arg):
-                    yield from _fetched(arg, config.max_bytes, report)
+                    yield from _fetched(arg, env.server, config.max_bytes, report)
                     continue
                 for item in iter_documents([arg], max_bytes=config.max_bytes, encoding=args.encoding):
                     if isinstance(item, IngestFailure):
