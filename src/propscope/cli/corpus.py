@@ -17,7 +17,6 @@ from propscope.cli.options import add_sensitivity
 from propscope.config import from_env
 
 if TYPE_CHECKING:
-
     from propscope.corpus.store import CorpusStore
 
 EPILOG = """Examples:
@@ -167,7 +166,7 @@ def run_ingest(args: argparse.Namespace) -> int:
                   f"{r.rate:.1f} articles/s)", file=sys.stderr, flush=True)
 
     with CorpusStore(args.db) as store, progress:
-        others = _other_levels(store, args.sensitivity)
+        level, others = _levels(store, args.sensitivity)
         report = ingest_paths(store, args.paths, engine, chunk_size=args.chunk_size,
                               max_bytes=args.max_bytes, encoding=args.encoding, progress=show)
         total = store.count()
@@ -181,10 +180,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     if others and report.added:
         # Profiles compare rates across groups, so a store should hold one sensitivity. Said
         # only when this run added articles: a rerun that stores nothing mixes nothing.
-        from propscope.models.sensitivity import resolve_sensitivity, sensitivity_name
-
         added = "the new article was" if report.added == 1 else f"the {report.added} new articles were"
-        level = sensitivity_name(resolve_sensitivity(args.sensitivity))
         console.print(f"[yellow]warning[/] {args.db} holds analyses made at sensitivity "
                       f"{', '.join(others)}; {added} analysed at {level}, so rates in its profiles "
                       "mix levels (stored articles are not redone). Use a new --db to compare "
@@ -192,12 +188,12 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _other_levels(store: CorpusStore, level: str) -> list[str]:
-    """Names of the sensitivities in ``store`` other than ``level``."""
+def _levels(store: CorpusStore, level: str) -> tuple[str, list[str]]:
+    """The name of sensitivity ``level``, and of those in ``store`` other than it."""
     from propscope.models.sensitivity import resolve_sensitivity, sensitivity_name
 
     want = resolve_sensitivity(level)
-    return [sensitivity_name(x) for x in store.sensitivities() if x != want]
+    return sensitivity_name(want), [sensitivity_name(x) for x in store.sensitivities() if x != want]
 
 
 def run_reuse(args: argparse.Namespace) -> int:
