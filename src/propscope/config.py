@@ -45,6 +45,7 @@ class ServerConfig:
     fetch_timeout: float = _f(10.0, "Seconds allowed to fetch a URL given on the page.")
     fetch_max_bytes: int = _f(5 * MB, "Largest page fetched from a URL, in bytes.")
     fetch_allow_hosts: tuple[str, ...] = _f((), "Private/loopback hosts the URL fetcher may reach.")
+    fetch_concurrency: int = _f(4, "Pages fetched at once when a command is given many URLs.")
     store: str = _f("~/.cache/propscope/analyses", "Folder where permalinked analyses are kept.")
     corpus_db: str | None = _f(None, "DuckDB corpus file (from `propscope corpus ingest`) shown at /corpus.")
     analysis_threads: int = _f(2, "Analyses run at once per server process; more requests wait.")

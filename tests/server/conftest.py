@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
+from urllib.parse import parse_qs
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -35,7 +37,9 @@ def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 class _Pages(http.server.BaseHTTPRequestHandler):
-    """Serves test pages: an article, a large page, a binary file and redirects."""
+    """Serves test pages: an article, a large page, a binary file, redirects and numbered
+    stories: ``/story/N``, optionally slowed by ``?delay=SECONDS`` or held until ``meet=K``
+    requests of ``group=NAME`` have arrived."""
 
     routes: ClassVar[dict[str, tuple[int, str, bytes, dict[str, str]]]] = {
         "/article.html": (200, "text/html; charset=utf-8",
@@ -52,7 +56,43 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         "/to-file": (302, "text/plain", b"", {"Location": "file:///etc/passwd"}),
     }
 
+    # Every path asked for, and the most requests served at once (URL-list tests read them).
+    hits: ClassVar[list[str]] = []
+    in_flight: ClassVar[list[int]] = [0, 0]  # now, most
+    arrived: ClassVar[dict[str, int]] = {}  # requests per ?group= (see _meet)
+    lock: ClassVar[threading.Lock] = threading.Lock()
+
     def do_GET(self) -> None:
+        with self.lock:
+            self.hits.append(self.path)
+            self.in_flight[0] += 1
+            self.in_flight[1] = max(self.in_flight[1], self.in_flight[0])
+        try:
+            self._answer()
+        finally:
+            with self.lock:
+                self.in_flight[0] -= 1
+
+    def _meet(self, group: str, count: int) -> None:
+        """Hold this request until ``count`` requests of ``group`` have arrived (3 s at most):
+        requests made one after another never meet, requests made at once always do."""
+        with self.lock:
+            self.arrived[group] = self.arrived.get(group, 0) + 1
+        deadline = time.monotonic() + 3
+        while self.arrived[group] < count and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def _answer(self) -> None:
+        if self.path.startswith("/story/"):  # a distinct article per N; see the class docstring
+            path, _, query = self.path.partition("?")
+            q = {k: v[0] for k, v in parse_qs(query).items()}
+            time.sleep(float(q.get("delay", 0)))
+            if "meet" in q:
+                self._meet(q.get("group", ""), int(q["meet"]))
+            n = path.removeprefix("/story/")
+            body = (f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}</h1>"
+                    f"<p>Story number {n}: {BLATANT}</p></article></body></html>").encode()
+            self.routes[self.path] = (200, "text/html; charset=utf-8", body, {})
         status, ctype, body, headers = self.routes.get(self.path, (404, "text/plain", b"", {}))
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -68,9 +108,18 @@ class _Pages(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def pages() -> Iterator[str]:
-    """Base URL of a tiny HTTP server on 127.0.0.1 serving the test pages."""
+    """Base URL of a tiny HTTP server on 127.0.0.1 serving the test pages (``_Pages``)."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+
+
+@pytest.fixture
+def page_log(pages: str) -> type[_Pages]:
+    """The page server's record of requests (``hits``, ``in_flight``), cleared for the test."""
+    with _Pages.lock:
+        _Pages.hits.clear()
+        _Pages.in_flight[1] = 0
+    return _Pages

@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from propscope.cli.options import add_sensitivity
+from propscope.cli.inputs import Inputs
+from propscope.cli.options import add_sensitivity, add_url_lists
 from propscope.render.outputs import FORMATS
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
     from propscope.analyzer import Analyzer
-    from propscope.config import ServerConfig
     from propscope.document import Document
     from propscope.models.quality import ModelQuality
 
@@ -35,12 +35,13 @@ news articles. INPUT is a text, markdown, HTML or JSONL file (one {"text": ...} 
 line), a folder (its .txt/.md/.html/.jsonl files, recursively), an http(s):// URL (the page
 is fetched as the web page fetches it: public hosts only, within PROPSCOPE_FETCH_TIMEOUT
 and PROPSCOPE_FETCH_MAX_BYTES, 10 s and 5 MB by default), or - for standard input; give as
-many as you like.
+many as you like. --urls FILE adds the pages listed in FILE, one URL per line; runs of URLs
+are fetched PROPSCOPE_FETCH_CONCURRENCY (4) at a time and written in the order given.
 
 Output format, when --format is not given:
   * from the -o file's extension (.json, .jsonl/.ndjson, .html, .txt);
-  * jsonl when several inputs, a folder or a .jsonl file are analysed and standard output
-    is not a terminal;
+  * jsonl when several inputs, a folder, a .jsonl file or --urls are analysed and standard
+    output is not a terminal;
   * text otherwise: the highlighted article and a summary, coloured in a terminal and plain
     when piped.
 
@@ -67,6 +68,7 @@ Examples:
   propscope analyze a.txt b.md --format html -o reports/
   cat article.txt | propscope analyze -              read standard input
   propscope analyze https://example.org/story.html   fetch a page and analyse it
+  propscope analyze --urls links.txt -o pages.jsonl  every page listed in links.txt
   propscope analyze news/ --format semeval -o preds/ the shared task's file formats
   propscope analyze article.txt --min-score 0.4      spans right about 2 times in 5 or more
   propscope analyze article.txt --sensitivity broad  two to three times the spans, to review
@@ -106,7 +108,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("analyze", help="find persuasion techniques, genre and frames in articles",
                        description=DESCRIPTION, epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, URL, or - for standard input")
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="file, folder, URL, or - for standard input")
+    add_url_lists(p)
     p.add_argument("--format", "-f", choices=FORMATS, metavar="FORMAT",
                    help=f"{'|'.join(FORMATS)} (default: see above)")
     p.add_argument("-o", "--output", metavar="PATH",
@@ -140,36 +143,12 @@ def choose_format(args: argparse.Namespace, *, stdout_is_tty: bool) -> str:
         suffix = Path(args.output).suffix.lower()
         if suffix in SUFFIX_FORMATS:
             return SUFFIX_FORMATS[suffix]
-    return "jsonl" if several_articles(args.inputs) and not stdout_is_tty else "text"
+    return "jsonl" if inputs_of(args).several and not stdout_is_tty else "text"
 
 
-def several_articles(inputs: list[str]) -> bool:
-    """Whether the inputs can hold more than one article (several, a folder or a JSONL file)."""
-    return len(inputs) > 1 or any(
-        p != "-" and not _is_url(p) and (Path(p).is_dir() or Path(p).suffix.lower() == ".jsonl")
-        for p in inputs)
-
-
-def _is_url(arg: str) -> bool:
-    """Whether an INPUT names a web page rather than a file (checked without importing the
-    fetcher, which only a URL needs)."""
-    return arg.lower().startswith(("http://", "https://"))
-
-
-def _fetched(url: str, server: ServerConfig, max_bytes: int,
-             report: Callable[[str], None]) -> list[Document]:
-    """The documents of the web page ``url``, fetched as the web page fetches, under the
-    ``server`` settings (public hosts only unless PROPSCOPE_FETCH_ALLOW_HOSTS names one;
-    PROPSCOPE_FETCH_TIMEOUT, PROPSCOPE_FETCH_MAX_BYTES); a page that cannot be had is reported
-    and skipped."""
-    from propscope.errors import PropscopeError
-    from propscope.server.fetch import fetch_documents
-
-    try:
-        return fetch_documents(url, server, max_bytes=max_bytes)
-    except PropscopeError as exc:
-        report(f"{url}: {exc}")
-        return []
+def inputs_of(args: argparse.Namespace) -> Inputs:
+    """The command's inputs: the INPUT arguments, then the pages of every --urls file."""
+    return Inputs(tuple(args.inputs), tuple(getattr(args, "urls", None) or ()))
 
 
 def filter_scores(doc: Document, min_score: float) -> Document:
@@ -234,16 +213,17 @@ def run(args: argparse.Namespace) -> int:
 
     from propscope.analyzer import Analyzer
     from propscope.config import from_env
+    from propscope.document import Document
     from propscope.errors import InputError
-    from propscope.ingest import IngestFailure, iter_documents
     from propscope.render.outputs import OutputError, open_output
 
+    inputs = inputs_of(args)
+    if inputs.problem():
+        return _usage_error(str(inputs.problem()))
     fmt = choose_format(args, stdout_is_tty=sys.stdout.isatty())
-    several = several_articles(args.inputs)
-    if fmt == "json" and len(args.inputs) > 1:
+    several = inputs.several
+    if fmt == "json" and (len(args.inputs) > 1 or inputs.url_lists):
         return _usage_error("--format json writes one article; with several inputs use --format jsonl.")
-    if args.inputs.count("-") > 1:
-        return _usage_error("standard input (-) can be read only once.")
     target = Path(args.output) if args.output and args.output != "-" else None
     if target and fmt in ("text", "json", "jsonl") and target.is_dir():
         return _usage_error(f"-o {target} is a folder; give a file name for --format {fmt}, "
@@ -276,15 +256,12 @@ def run(args: argparse.Namespace) -> int:
             report(str(exc) if named else f"{doc.source or doc.id}: {exc}")
 
         def documents() -> Iterator[Document]:
-            for arg in args.inputs:
-                if _is_url(arg):
-                    yield from _fetched(arg, env.server, config.max_bytes, report)
-                    continue
-                for item in iter_documents([arg], max_bytes=config.max_bytes, encoding=args.encoding):
-                    if isinstance(item, IngestFailure):
-                        report(str(item))  # "FILE: problem" (FILE:LINE for a JSONL record)
-                    else:
-                        yield item
+            for item in inputs.read(max_bytes=config.max_bytes, server=env.server,
+                                    encoding=args.encoding):
+                if isinstance(item, Document):
+                    yield item
+                else:  # "FILE: problem" (FILE: line N: ... for a JSONL record), "URL: problem"
+                    report(str(item))
 
         done = 0
         try:

@@ -13,7 +13,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from propscope.cli.options import add_sensitivity
+from propscope.cli.options import add_sensitivity, add_url_lists
 from propscope.config import from_env
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 EPILOG = """Examples:
   propscope corpus ingest articles/ feeds.jsonl --db corpus.duckdb
+  propscope corpus ingest --urls links.txt            web pages; a re-run fetches only new ones
   propscope corpus ingest big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
   propscope corpus reuse --db corpus.duckdb
   propscope corpus profile --by outlet --by month --format csv > profile.csv
@@ -45,7 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         return q
 
     q = add("ingest", "read, analyse and store new articles (re-runs skip stored ones)", run_ingest)
-    q.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or JSONL files")
+    q.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files, folders, JSONL files or http(s) URLs (pages already stored are not "
+                        "fetched again)")
+    add_url_lists(q)
     q.add_argument("--workers", type=int, default=c.workers,
                    help="analysis processes for --engine local; 0 = one per core")
     q.add_argument("--engine", choices=("local", "dask"), default=c.engine,
@@ -145,16 +149,21 @@ def run_ingest(args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
-    from propscope.corpus.runner import IngestReport, estimate_inputs, ingest_paths
+    from propscope.cli.inputs import Inputs
+    from propscope.corpus.runner import IngestReport, ingest
     from propscope.corpus.store import CorpusStore
 
+    inputs = Inputs(tuple(args.paths), tuple(args.urls or ()))
+    if inputs.problem():
+        print(f"propscope: error: {inputs.problem()}", file=sys.stderr)
+        return 2
     console = _console()
     engine = _engine(args)
     bar = not args.no_progress and console.is_terminal
     progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[note]}"), TimeElapsedColumn(), TextColumn("ETA"),
                         TimeRemainingColumn(), console=console, disable=not bar)
-    task = progress.add_task("ingest", total=estimate_inputs(args.paths) or None, note="")
+    task = progress.add_task("ingest", total=inputs.estimate() or None, note="")
 
     def show(report: IngestReport, *, committed: bool) -> None:
         r = report
@@ -167,8 +176,10 @@ def run_ingest(args: argparse.Namespace) -> int:
 
     with CorpusStore(args.db) as store, progress:
         level, others = _levels(store, args.sensitivity)
-        report = ingest_paths(store, args.paths, engine, chunk_size=args.chunk_size,
-                              max_bytes=args.max_bytes, encoding=args.encoding, progress=show)
+        stored = store.urls() if inputs.urls_given else set()
+        items = inputs.read(max_bytes=args.max_bytes, server=from_env().server,
+                            encoding=args.encoding, known=stored.__contains__)
+        report = ingest(store, items, engine, chunk_size=args.chunk_size, progress=show)
         total = store.count()
     for f in report.failures:
         console.print(f"[yellow]skipped[/] {f.source}: {f.message}", markup=True, highlight=False)

@@ -32,3 +32,12 @@ def add_sensitivity(parser: argparse.ArgumentParser, default: str | None = None,
     where = "balanced, or PROPSCOPE_SENSITIVITY" if from_env else "balanced"
     parser.add_argument("--sensitivity", type=_sensitivity, metavar="LEVEL", default=default,
                         help=f"{SENSITIVITY_HELP} (default: {where})")
+
+
+def add_url_lists(parser: argparse.ArgumentParser) -> None:
+    """``--urls FILE``: web pages to read, one URL per line (repeatable; ``-`` for standard
+    input), fetched PROPSCOPE_FETCH_CONCURRENCY at a time."""
+    parser.add_argument("--urls", action="append", metavar="FILE",
+                        help="also read the web pages listed in FILE, one http(s) URL per line (blank "
+                             "lines and # comments skipped; - for standard input; repeatable); "
+                             "fetched 4 at a time by default (PROPSCOPE_FETCH_CONCURRENCY)")

@@ -17,6 +17,7 @@ from typing import Protocol
 from propscope.corpus.engines import Engine, Item, Outcome, batched
 from propscope.corpus.store import CorpusStore, Failure, StoredArticle, content_key
 from propscope.document import Document
+from propscope.ingest.failure import SkippedInput
 
 # How many failures an IngestReport keeps to show (all are stored in the `failures` table).
 MAX_REPORTED_FAILURES = 50
@@ -109,6 +110,8 @@ class _Run:
             for it in group:
                 if isinstance(it, Document):
                     keyed.append((content_key(it), it))
+                elif isinstance(it, SkippedInput):  # a stored page, not fetched again
+                    self.report.skipped += 1
                 else:  # an IngestFailure: the reader could not make a document of it
                     line = getattr(it, "line", None)
                     source = str(getattr(it, "source", it))
@@ -158,7 +161,7 @@ def ingest(store: CorpusStore, inputs: Iterable[object], engine: Engine, *, chun
     Args:
         store: the corpus to add to.
         inputs: ``Document`` or ``IngestFailure`` items, as ``propscope.ingest.iter_documents``
-            yields them.
+            yields them, and ``SkippedInput`` items (counted as skipped).
         engine: where the analysis runs.
         chunk_size: articles per transaction.
         progress: called with the running report after each task and each commit.

@@ -251,6 +251,12 @@ class CorpusStore:
                                 "(SELECT unnest(?))", [list(keys)]).fetchall()
         return {r[0] for r in rows}
 
+    def urls(self) -> set[str]:
+        """Every web address the stored articles came from: their sources and the URLs their
+        pages name, so a re-run over a URL list can skip what is stored without fetching."""
+        rows = self.con.execute("SELECT source FROM articles UNION SELECT url FROM articles").fetchall()
+        return {r[0] for r in rows if r[0]}
+
     def add(self, batch: Sequence[StoredArticle], failures: Sequence[Failure] = ()) -> None:
         """Write a batch of analysed articles (and the failures met on the way) atomically."""
         now = datetime.now(UTC).replace(tzinfo=None)

@@ -1,13 +1,13 @@
 """Reading inputs into Documents (text, markdown, HTML, JSONL) and finding site boilerplate.
 
 Public API: ``read_path``, ``read_bytes``, ``read_text``, ``iter_documents``,
-``IngestFailure`` and ``find_boilerplate``.
+``IngestFailure``, ``SkippedInput`` and ``find_boilerplate``.
 """
 
 from __future__ import annotations
 
 from propscope.ingest.boilerplate import find_boilerplate
-from propscope.ingest.failure import IngestFailure
+from propscope.ingest.failure import IngestFailure, SkippedInput
 from propscope.ingest.readers import (
     EXTENSIONS,
     format_of,
@@ -20,6 +20,7 @@ from propscope.ingest.readers import (
 __all__ = [
     "EXTENSIONS",
     "IngestFailure",
+    "SkippedInput",
     "find_boilerplate",
     "format_of",
     "iter_documents",

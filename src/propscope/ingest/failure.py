@@ -32,3 +32,15 @@ class IngestFailure:
         if error.source:
             message = message.removeprefix(f"{error.source}: ")
         return cls(source=source, message=message, line=line)
+
+
+@dataclass(frozen=True)
+class SkippedInput:
+    """An input left unread on purpose (a web page a corpus already holds), so a re-run does
+    not fetch it again; counted as skipped, not failed.
+
+    Attributes:
+        source: the input as given (a URL).
+    """
+
+    source: str

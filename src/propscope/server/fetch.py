@@ -13,6 +13,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 import typing
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +25,8 @@ import httpcore
 from propscope import __version__
 from propscope.config import ServerConfig
 from propscope.document import Document
+from propscope.errors import PropscopeError
+from propscope.ingest.failure import IngestFailure, SkippedInput
 from propscope.server.errors import HTTPError
 
 MAX_REDIRECTS = 5
@@ -128,6 +132,45 @@ def read_page(page: FetchedPage, *, max_bytes: int) -> list[Document]:
 def fetch_documents(url: str, config: ServerConfig, *, max_bytes: int) -> list[Document]:
     """Fetch ``url`` (as ``fetch_url``) and read it, outside any event loop: the CLI's way in."""
     return read_page(anyio.run(fetch_url, url, config), max_bytes=max_bytes)
+
+
+def fetch_many(urls: typing.Iterable[str], config: ServerConfig, *, max_bytes: int,
+               concurrency: int = 4, known: typing.Callable[[str], bool] | None = None,
+               ) -> typing.Iterator[tuple[str, list[Document] | IngestFailure | SkippedInput]]:
+    """Fetch and read many pages, ``concurrency`` at a time, in the order given.
+
+    Each URL gives ``(url, documents)``, or ``(url, IngestFailure)`` when the page cannot be
+    had (refused, unreachable, too large, not text), or ``(url, SkippedInput)`` when
+    ``known(url)`` says it is already stored: such pages are not fetched at all, so a re-run
+    over a list of 10,000 URLs costs no network for the pages it already has. ``urls`` is
+    read lazily and at most ``2 * concurrency`` pages are in flight or waiting to be taken,
+    so a long list streams; order is kept so outputs line up with the list.
+    """
+
+    def one(url: str) -> list[Document] | IngestFailure | SkippedInput:
+        if known is not None and known(url):
+            return SkippedInput(url)
+        try:
+            return fetch_documents(url, config, max_bytes=max_bytes)
+        except (PropscopeError, OSError) as exc:  # OSError: a socket failure httpcore did not wrap
+            return IngestFailure(url, str(exc).removeprefix(f"{url}: ") or type(exc).__name__)
+
+    workers = max(1, concurrency)
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="propscope-fetch")
+    window: deque[tuple[str, Future[list[Document] | IngestFailure | SkippedInput]]] = deque()
+    try:
+        for url in urls:
+            window.append((url, pool.submit(one, url)))
+            if len(window) >= 2 * workers:
+                url, done = window.popleft()
+                yield url, done.result()
+        while window:
+            url, done = window.popleft()
+            yield url, done.result()
+    finally:
+        # A consumer that stops early (Ctrl-C, an output error) does not wait for the pages
+        # queued behind the ones in flight.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def check_url(url: str) -> str:

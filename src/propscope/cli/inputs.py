@@ -1,0 +1,141 @@
+"""What the commands' INPUT arguments name: files, folders, JSONL files, web pages, URL lists.
+
+``analyze`` and ``corpus ingest`` read their inputs the same way: a path goes to
+``propscope.ingest``, an http(s):// URL to the web page's fetcher (``server/fetch.py``: public
+hosts only, its time and size limits), and every line of a ``--urls`` file is a URL. Runs of
+URLs are fetched several at a time, in order, so a list of 10,000 pages is not 10,000
+sequential waits; what cannot be read comes out as an ``IngestFailure`` next to the
+documents, never as an exception.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from propscope.config import ServerConfig
+    from propscope.document import Document
+    from propscope.ingest import IngestFailure, SkippedInput
+
+    Item = Document | IngestFailure | SkippedInput
+
+
+def is_url(arg: str) -> bool:
+    """Whether an INPUT names a web page rather than a file (checked without importing the
+    fetcher, which only a URL needs)."""
+    return arg.lower().startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The inputs of one command.
+
+    Attributes:
+        args: files, folders, JSONL files, http(s) URLs and ``-`` (standard input), in order.
+        url_lists: files with one URL per line (``-``: standard input); blank lines and lines
+            starting with ``#`` are skipped. Their pages come after ``args``.
+    """
+
+    args: tuple[str, ...] = ()
+    url_lists: tuple[str, ...] = ()
+
+    def problem(self) -> str | None:
+        """Why these inputs cannot be read at all (a usage error), or ``None``."""
+        if not self.args and not self.url_lists:
+            return "give at least one INPUT (a file, folder, URL or -) or --urls FILE."
+        if [*self.args, *self.url_lists].count("-") > 1:
+            return "standard input (-) can be read only once."
+        missing = [f for f in self.url_lists if f != "-" and not Path(f).is_file()]
+        if missing:
+            return f"--urls {missing[0]}: no such file."
+        return None
+
+    @property
+    def several(self) -> bool:
+        """Whether these inputs can hold more than one article."""
+        return bool(self.url_lists) or len(self.args) > 1 or any(
+            p != "-" and not is_url(p) and (Path(p).is_dir() or Path(p).suffix.lower() == ".jsonl")
+            for p in self.args)
+
+    @property
+    def urls_given(self) -> bool:
+        """Whether any web page is to be fetched."""
+        return bool(self.url_lists) or any(map(is_url, self.args))
+
+    def estimate(self) -> int:
+        """A quick count of the articles, for a progress bar's total (0: unknown)."""
+        from propscope.corpus.runner import estimate_inputs
+
+        files = [a for a in self.args if a != "-" and not is_url(a)]
+        total = estimate_inputs(files) + sum(map(is_url, self.args))
+        for name in self.url_lists:
+            if name != "-":
+                with open(name, encoding="utf-8", errors="replace") as fh:
+                    total += sum(1 for line in fh if _url_line(line))
+        return total
+
+    def read(self, *, max_bytes: int, server: ServerConfig, encoding: str | None = None,
+             known: Callable[[str], bool] | None = None) -> Iterator[Item]:
+        """Documents, failures and (for URLs ``known`` says are stored) skips, in input order.
+
+        Args:
+            max_bytes: largest file or record accepted.
+            server: the fetcher's limits, allowed hosts and concurrency.
+            encoding: decode files with this instead of detecting it.
+            known: URLs not to fetch again (a corpus's stored pages).
+        """
+        from propscope.ingest import iter_documents
+        from propscope.server.fetch import fetch_many
+
+        for kind, group in groupby(self._entries(), key=lambda entry: entry[0]):
+            if kind == "url":
+                urls = (str(url) for _, url in group)
+                for _, got in fetch_many(urls, server, max_bytes=max_bytes,
+                                         concurrency=server.fetch_concurrency, known=known):
+                    if isinstance(got, list):
+                        yield from got
+                    else:
+                        yield got
+            elif kind == "path":
+                yield from iter_documents([str(path) for _, path in group], max_bytes=max_bytes,
+                                          encoding=encoding)
+            else:
+                yield from (failure for _, failure in group)  # type: ignore[misc]
+
+    def _entries(self) -> Iterator[tuple[str, object]]:
+        """``("url", URL)``, ``("path", PATH)`` or ``("bad", IngestFailure)``, lazily."""
+        from propscope.ingest import IngestFailure
+
+        for arg in self.args:
+            yield ("url" if is_url(arg) else "path"), arg
+        for name in self.url_lists:
+            with _open_list(name) as fh:
+                for lineno, line in enumerate(fh, 1):
+                    url = _url_line(line)
+                    if not url:
+                        continue
+                    if is_url(url):
+                        yield "url", url
+                    else:
+                        yield "bad", IngestFailure(name, f"line {lineno}: {url[:80]!r} is not an "
+                                                         "http:// or https:// URL", line=lineno)
+
+
+def _url_line(line: str) -> str:
+    """The URL a line of a ``--urls`` file holds ("" for a blank line or a # comment)."""
+    line = line.strip()
+    return "" if line.startswith("#") else line
+
+
+
+def _open_list(name: str) -> AbstractContextManager[TextIO]:
+    """A URL list to read; standard input is left open for the rest of the process."""
+    if name == "-":
+        return nullcontext(sys.stdin)
+    return open(name, encoding="utf-8-sig", errors="replace")

@@ -1,0 +1,145 @@
+"""Many web pages at once: `--urls FILE` for analyze and corpus ingest, against a real page
+server on 127.0.0.1 that records what it was asked for."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from propscope.cli.inputs import Inputs
+from propscope.cli.main import main
+from propscope.config import ServerConfig
+from propscope.server.fetch import fetch_many
+
+
+@pytest.fixture
+def allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROPSCOPE_FETCH_ALLOW_HOSTS", "127.0.0.1")
+    monkeypatch.setenv("PROPSCOPE_FETCH_TIMEOUT", "5")
+
+
+def write_list(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def said(capsys: pytest.CaptureFixture[str]) -> str:
+    """What the command wrote to standard error, unwrapped."""
+    return " ".join(capsys.readouterr().err.split())
+
+
+def test_analyze_reads_a_url_list_in_order_and_reports_bad_lines(
+        allowed: None, pages: str, page_log: Any, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Story 1 is answered only once story 2 has been asked for (fetched at once, it is the
+    # last to finish); the output must still follow the list.
+    links = write_list(tmp_path / "links.txt", [
+        "# stories for the test", "", f"{pages}/story/1?meet=2&group=list&delay=0.2",
+        f"  {pages}/story/2?meet=2&group=list  ", "ftp://example.org/story", f"{pages}/image.png",
+        f"{pages}/story/3?delay=0.1", f"{pages}/story/4", "example.org/no-scheme"])
+    out = tmp_path / "pages.jsonl"
+    assert main(["analyze", "--urls", str(links), "-o", str(out), "--quiet"]) == 1
+    got = records(out)
+    assert [r["metadata"]["title"] for r in got] == ["Story 1", "Story 2", "Story 3", "Story 4"]
+    assert got[1]["source"] == f"{pages}/story/2?meet=2&group=list"  # spaces around it dropped
+    assert all(r["spans"] for r in got)
+    err = capsys.readouterr().err
+    assert f"{links}: line 5: 'ftp://example.org/story' is not an http:// or https:// URL" in err
+    assert f"{links}: line 9: 'example.org/no-scheme'" in err
+    assert f"{pages}/image.png" in err and "image/png" in err
+    assert page_log.in_flight[1] >= 2  # pages were fetched at the same time
+
+
+def test_concurrency_one_fetches_one_page_at_a_time(allowed: None, pages: str, page_log: Any,
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROPSCOPE_FETCH_CONCURRENCY", "1")
+    # Were two fetched at once, they would meet; one at a time, each waits out the 3 s alone.
+    links = write_list(tmp_path / "links.txt", [f"{pages}/story/{n}?meet=2&group=one" for n in (5, 6)])
+    out = tmp_path / "pages.jsonl"
+    assert main(["analyze", "--urls", str(links), "-o", str(out), "--quiet"]) == 0
+    assert len(records(out)) == 2
+    assert page_log.in_flight[1] == 1
+
+
+def test_url_arguments_files_and_lists_keep_their_order(allowed: None, pages: str, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    local = tmp_path / "local.txt"
+    local.write_text("Local story\n\nCorrupt traitors lied to the nation again.\n", encoding="utf-8")
+    links = write_list(tmp_path / "links.txt", [f"{pages}/story/10"])
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{pages}/story/11\n"))
+    out = tmp_path / "all.jsonl"
+    argv = ["analyze", f"{pages}/story/9", str(local), "--urls", str(links), "--urls", "-",
+            "-o", str(out), "--quiet"]
+    assert main(argv) == 0
+    assert [r["metadata"]["title"] for r in records(out)] == [
+        "Story 9", "Local story", "Story 10", "Story 11"]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["analyze"], "give at least one INPUT"),
+    (["analyze", "--urls", "missing-list.txt"], "--urls missing-list.txt: no such file"),
+    (["analyze", "-", "--urls", "-"], "standard input (-) can be read only once"),
+    (["corpus", "ingest", "--db", "{tmp}/c.duckdb"], "give at least one INPUT"),
+])
+def test_inputs_that_cannot_be_read_are_usage_errors(argv: list[str], message: str, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([a.replace("{tmp}", str(tmp_path)) for a in argv]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "c.duckdb").exists()
+
+
+def test_corpus_ingest_of_a_url_list_skips_stored_pages_without_fetching_them(
+        allowed: None, pages: str, page_log: Any, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    stories = [f"{pages}/story/{n}" for n in range(20, 26)]
+    links = write_list(tmp_path / "links.txt", [*stories, f"{pages}/missing", "not a url"])
+    db = tmp_path / "c.duckdb"
+    argv = ["corpus", "ingest", "--urls", str(links), "--db", str(db), "--workers", "1",
+            "--no-progress"]
+    assert main(argv) == 0
+    assert "added 6, already stored 0, failed 2" in said(capsys)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert sorted(r[0] for r in con.execute("SELECT source FROM articles").fetchall()) == sorted(stories)
+        failed = con.execute("SELECT source, message FROM failures ORDER BY source").fetchall()
+    assert [f[0] for f in failed] == [f"{links}:8", f"{pages}/missing"]
+    assert "HTTP 404" in failed[1][1]
+
+    page_log.hits.clear()
+    more = write_list(tmp_path / "more.txt", [*stories, f"{pages}/story/26"])
+    assert main([*argv[:3], str(more), *argv[4:]]) == 0
+    assert "added 1, already stored 6, failed 0" in said(capsys)
+    assert page_log.hits == ["/story/26"]  # the six stored pages were not fetched again
+
+
+def test_estimate_counts_urls_and_list_lines(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"{n}.txt").write_text("text", encoding="utf-8")
+    links = write_list(tmp_path / "links.txt", ["# two pages", "https://a.example/1", "", "https://a.example/2"])
+    inputs = Inputs(("https://a.example/0", str(folder)), (str(links),))
+    assert inputs.estimate() == 6
+    assert inputs.several and inputs.urls_given
+    assert not Inputs((str(folder / "0.txt"),)).urls_given
+
+
+def test_fetch_many_stops_early_without_fetching_the_rest(pages: str, page_log: Any) -> None:
+    config = ServerConfig(fetch_allow_hosts=("127.0.0.1",), fetch_timeout=5)
+    urls = (f"{pages}/story/{n}?delay=0.05" for n in range(100, 200))
+    got = fetch_many(urls, config, max_bytes=100_000, concurrency=2,
+                     known=lambda url: url.endswith("/story/101?delay=0.05"))
+    first = [next(got) for _ in range(3)]
+    got.close()
+    assert [type(x).__name__ for _, x in first] == ["list", "SkippedInput", "list"]
+    # At most the window (2 x concurrency) past what was taken was ever asked for.
+    assert len(page_log.hits) <= 3 + 4
