@@ -14,7 +14,7 @@ import pytest
 from propscope.cli.inputs import Inputs
 from propscope.cli.main import main
 from propscope.config import ServerConfig
-from propscope.server.fetch import fetch_many
+from propscope.server.fetch import FetchedPage, fetch_many, read_page
 
 
 @pytest.fixture
@@ -111,6 +111,8 @@ def test_corpus_ingest_of_a_url_list_skips_stored_pages_without_fetching_them(
     with duckdb.connect(str(db), read_only=True) as con:
         assert sorted(r[0] for r in con.execute("SELECT source FROM articles").fetchall()) == sorted(stories)
         failed = con.execute("SELECT source, message FROM failures ORDER BY source").fetchall()
+        outlets = con.execute("SELECT DISTINCT outlet FROM articles").fetchall()
+    assert outlets == [("127.0.0.1",)]  # the pages name no site, so their host is the outlet
     assert [f[0] for f in failed] == [f"{links}:8", f"{pages}/missing"]
     assert "HTTP 404" in failed[1][1]
 
@@ -143,3 +145,16 @@ def test_fetch_many_stops_early_without_fetching_the_rest(pages: str, page_log: 
     assert [type(x).__name__ for _, x in first] == ["list", "SkippedInput", "list"]
     # At most the window (2 x concurrency) past what was taken was ever asked for.
     assert len(page_log.hits) <= 3 + 4
+
+
+@pytest.mark.parametrize(("url", "head", "outlet"), [
+    ("https://www.example.org/news/a.html", "", "example.org"),
+    ("https://news.example.org/a.html", '<meta property="og:site_name" content="Daily Example">',
+     "Daily Example"),
+])
+def test_a_fetched_page_without_a_site_name_gets_its_host_as_outlet(url: str, head: str,
+                                                                     outlet: str) -> None:
+    body = (f"<html><head><title>T</title>{head}</head><body><article><h1>T</h1><p>The council "
+            "met on Tuesday and approved the budget for the coming year.</p></article></body></html>")
+    [doc] = read_page(FetchedPage(url=url, name="a.html", data=body.encode()), max_bytes=100_000)
+    assert doc.metadata.outlet == outlet

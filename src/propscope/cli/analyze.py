@@ -36,7 +36,7 @@ line), a folder (its .txt/.md/.html/.jsonl files, recursively), an http(s):// UR
 is fetched as the web page fetches it: public hosts only, within PROPSCOPE_FETCH_TIMEOUT
 and PROPSCOPE_FETCH_MAX_BYTES, 10 s and 5 MB by default), or - for standard input; give as
 many as you like. --urls FILE adds the pages listed in FILE, one URL per line; runs of URLs
-are fetched PROPSCOPE_FETCH_CONCURRENCY (4) at a time and written in the order given.
+are fetched PROPSCOPE_FETCH_CONCURRENCY (default 4) at a time, written in the order given.
 
 Output format, when --format is not given:
   * from the -o file's extension (.json, .jsonl/.ndjson, .html, .txt);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from propscope.config import ServerConfig
 from propscope.models.sensitivity import LEVEL_TEXT, LIMIT
 
 SENSITIVITY_HELP = (
@@ -40,4 +41,5 @@ def add_url_lists(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--urls", action="append", metavar="FILE",
                         help="also read the web pages listed in FILE, one http(s) URL per line (blank "
                              "lines and # comments skipped; - for standard input; repeatable); "
-                             "fetched 4 at a time by default (PROPSCOPE_FETCH_CONCURRENCY)")
+                             f"fetched {ServerConfig.fetch_concurrency} at a time by default "
+                             "(PROPSCOPE_FETCH_CONCURRENCY)")

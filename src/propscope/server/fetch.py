@@ -119,13 +119,16 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
 def read_page(page: FetchedPage, *, max_bytes: int) -> list[Document]:
     """The document(s) ingestion reads from a fetched page, each with the page's final URL as
-    its source and, unless the page names its own, as its URL."""
+    its source and, unless the page names its own, as its URL; a page that names no site gets
+    its host as the outlet (``www.`` dropped), so corpus profiles by outlet group its articles."""
     from propscope import ingest
 
     docs = ingest.read_bytes(page.data, name=page.name, max_bytes=max_bytes)
+    host = (urlsplit(page.url).hostname or "").removeprefix("www.") or None
     for doc in docs:
         doc.source = page.url
         doc.metadata.url = doc.metadata.url or page.url
+        doc.metadata.outlet = doc.metadata.outlet or host
     return docs
 
 
