@@ -13,9 +13,10 @@ import pytest
 from corpus_fixtures import ARTICLES
 
 from propscope.corpus.engines import AnalysisSpec, LocalEngine
-from propscope.corpus.runner import estimate_inputs, ingest, ingest_paths
+from propscope.corpus.runner import ingest, ingest_paths
 from propscope.corpus.store import CorpusStore
 from propscope.document import Document, Metadata
+from propscope.ingest import estimate_inputs
 
 HTML = ("<html><head><title>Frost and orchards</title><script>document.write('pwned')</script>"
         "</head><body><nav>Home | News</nav><article><h1>Frost arrives late</h1>"

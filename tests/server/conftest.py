@@ -9,9 +9,9 @@ from __future__ import annotations
 import http.server
 import threading
 import time
-from urllib.parse import parse_qs
 from collections.abc import Iterator
 from typing import ClassVar
+from urllib.parse import parse_qs
 
 import pytest
 from serverkit import ARTICLE, BLATANT, TOKEN, Server, start_server, stop_server

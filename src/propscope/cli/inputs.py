@@ -70,7 +70,7 @@ class Inputs:
 
     def estimate(self) -> int:
         """A quick count of the articles, for a progress bar's total (0: unknown)."""
-        from propscope.corpus.runner import estimate_inputs
+        from propscope.ingest import estimate_inputs
 
         files = [a for a in self.args if a != "-" and not is_url(a)]
         total = estimate_inputs(files) + sum(map(is_url, self.args))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 from propscope.corpus.engines import Engine, Item, Outcome, batched
@@ -57,30 +56,6 @@ class ProgressSink(Protocol):
     """Receives the running report: after each task (``committed=False``) and each commit."""
 
     def __call__(self, report: IngestReport, *, committed: bool) -> None: ...
-
-
-def estimate_inputs(paths: Iterable[str | Path]) -> int:
-    """A quick count of the articles ``paths`` hold (files, plus JSONL lines), for the ETA.
-
-    It only has to be close: the progress bar grows its total if reading finds more.
-    """
-    from propscope.ingest import EXTENSIONS
-
-    total = 0
-    for p in map(Path, paths):
-        files = [p]
-        if p.is_dir():  # what iter_documents reads: known extensions, no hidden files or folders
-            files = [f for f in p.rglob("*") if f.suffix.lower() in EXTENSIONS and f.is_file()
-                     and not any(part.startswith(".") for part in f.relative_to(p).parts)]
-        for f in files:
-            if not f.is_file():
-                continue
-            if f.suffix.lower() == ".jsonl":
-                with f.open("rb") as fh:
-                    total += sum(1 for line in fh if line.strip())
-            else:
-                total += 1
-    return total
 
 
 class _Run:
