@@ -133,7 +133,6 @@ def _url_line(line: str) -> str:
     return "" if line.startswith("#") else line
 
 
-
 def _open_list(name: str) -> AbstractContextManager[TextIO]:
     """A URL list to read; standard input is left open for the rest of the process."""
     if name == "-":
