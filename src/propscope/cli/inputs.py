@@ -91,10 +91,12 @@ class Inputs:
             known: URLs not to fetch again (a corpus's stored pages).
         """
         from propscope.ingest import iter_documents
-        from propscope.server.fetch import fetch_many
 
         for kind, group in groupby(self._entries(), key=lambda entry: entry[0]):
             if kind == "url":
+                # Imported only here: files never load the HTTP stack (cold start).
+                from propscope.server.fetch import fetch_many
+
                 urls = (str(url) for _, url in group)
                 for _, got in fetch_many(urls, server, max_bytes=max_bytes,
                                          concurrency=server.fetch_concurrency, known=known):
