@@ -89,6 +89,7 @@ def test_url_arguments_files_and_lists_keep_their_order(allowed: None, pages: st
     (["analyze"], "give at least one INPUT"),
     (["analyze", "--urls", "missing-list.txt"], "--urls missing-list.txt: no such file"),
     (["analyze", "-", "--urls", "-"], "standard input (-) can be read only once"),
+    (["analyze", "--urls", "{tmp}"], "is a folder, not a list of URLs"),
     (["corpus", "ingest", "--db", "{tmp}/c.duckdb"], "give at least one INPUT"),
 ])
 def test_inputs_that_cannot_be_read_are_usage_errors(argv: list[str], message: str, tmp_path: Path,

@@ -51,9 +51,10 @@ class Inputs:
             return "give at least one INPUT (a file, folder, URL or -) or --urls FILE."
         if [*self.args, *self.url_lists].count("-") > 1:
             return "standard input (-) can be read only once."
-        missing = [f for f in self.url_lists if f != "-" and not Path(f).is_file()]
-        if missing:
-            return f"--urls {missing[0]}: no such file."
+        for name in self.url_lists:
+            if name != "-" and not Path(name).is_file():
+                what = "is a folder, not a list of URLs" if Path(name).is_dir() else "no such file"
+                return f"--urls {name}: {what}."
         return None
 
     @property
