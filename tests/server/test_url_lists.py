@@ -59,6 +59,19 @@ def test_analyze_reads_a_url_list_in_order_and_reports_bad_lines(
     assert page_log.in_flight[1] >= 2  # pages were fetched at the same time
 
 
+def test_a_bad_line_does_not_hold_up_the_pages_around_it(allowed: None, pages: str, page_log: Any,
+                                                         tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # The two pages meet only if they are fetched together, across the bad line between them.
+    links = write_list(tmp_path / "links.txt", [f"{pages}/story/30?meet=2&group=split", "not a url",
+                                                f"{pages}/story/31?meet=2&group=split"])
+    out = tmp_path / "pages.jsonl"
+    assert main(["analyze", "--urls", str(links), "-o", str(out), "--quiet"]) == 1
+    assert [r["metadata"]["title"] for r in records(out)] == ["Story 30", "Story 31"]
+    assert f"{links}: line 2: 'not a url' is not an http:// or https:// URL" in capsys.readouterr().err
+    assert page_log.in_flight[1] == 2
+
+
 def test_concurrency_one_fetches_one_page_at_a_time(allowed: None, pages: str, page_log: Any,
                                                     tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:

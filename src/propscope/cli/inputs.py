@@ -98,21 +98,20 @@ class Inputs:
                 # Imported only here: files never load the HTTP stack (cold start).
                 from propscope.server.fetch import fetch_many
 
-                urls = (str(url) for _, url in group)
+                urls = (url for _, url in group)  # with the list's bad lines in their places
                 for _, got in fetch_many(urls, server, max_bytes=max_bytes,
                                          concurrency=server.fetch_concurrency, known=known):
                     if isinstance(got, list):
                         yield from got
                     else:
                         yield got
-            elif kind == "path":
+            else:
                 yield from iter_documents([str(path) for _, path in group], max_bytes=max_bytes,
                                           encoding=encoding)
-            else:
-                yield from (failure for _, failure in group)  # type: ignore[misc]
 
-    def _entries(self) -> Iterator[tuple[str, object]]:
-        """``("url", URL)``, ``("path", PATH)`` or ``("bad", IngestFailure)``, lazily."""
+    def _entries(self) -> Iterator[tuple[str, str | IngestFailure]]:
+        """``("path", PATH)``, ``("url", URL)``, or ``("url", IngestFailure)`` for a line of a
+        URL list that is no URL (so it does not split a run of pages fetched together), lazily."""
         from propscope.ingest import IngestFailure
 
         for arg in self.args:
@@ -126,7 +125,7 @@ class Inputs:
                     if is_url(url):
                         yield "url", url
                     else:
-                        yield "bad", IngestFailure(name, f"line {lineno}: {url[:80]!r} is not an "
+                        yield "url", IngestFailure(name, f"line {lineno}: {url[:80]!r} is not an "
                                                          "http:// or https:// URL", line=lineno)
 
 

@@ -137,7 +137,7 @@ def fetch_documents(url: str, config: ServerConfig, *, max_bytes: int) -> list[D
     return read_page(anyio.run(fetch_url, url, config), max_bytes=max_bytes)
 
 
-def fetch_many(urls: typing.Iterable[str], config: ServerConfig, *, max_bytes: int,
+def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig, *, max_bytes: int,
                concurrency: int = 4, known: typing.Callable[[str], bool] | None = None,
                ) -> typing.Iterator[tuple[str, list[Document] | IngestFailure | SkippedInput]]:
     """Fetch and read many pages, ``concurrency`` at a time, in the order given.
@@ -147,7 +147,9 @@ def fetch_many(urls: typing.Iterable[str], config: ServerConfig, *, max_bytes: i
     ``known(url)`` says it is already stored: such pages are not fetched at all, so a re-run
     over a list of 10,000 URLs costs no network for the pages it already has. ``urls`` is
     read lazily and at most ``2 * concurrency`` pages are in flight or waiting to be taken,
-    so a long list streams; order is kept so outputs line up with the list.
+    so a long list streams; order is kept so outputs line up with the list. An
+    ``IngestFailure`` among ``urls`` (a line of a URL list that is none) comes out in its
+    place, as ``(its source, itself)``, without holding up the pages around it.
     """
 
     def one(url: str) -> list[Document] | IngestFailure | SkippedInput:
@@ -163,7 +165,12 @@ def fetch_many(urls: typing.Iterable[str], config: ServerConfig, *, max_bytes: i
     window: deque[tuple[str, Future[list[Document] | IngestFailure | SkippedInput]]] = deque()
     try:
         for url in urls:
-            window.append((url, pool.submit(one, url)))
+            if isinstance(url, IngestFailure):
+                passed: Future[list[Document] | IngestFailure | SkippedInput] = Future()
+                passed.set_result(url)
+                window.append((url.source, passed))
+            else:
+                window.append((url, pool.submit(one, url)))
             if len(window) >= 2 * workers:
                 url, done = window.popleft()
                 yield url, done.result()
