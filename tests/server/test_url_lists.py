@@ -131,10 +131,11 @@ def test_corpus_ingest_of_a_url_list_skips_stored_pages_without_fetching_them(
     assert "HTTP 404" in failed[1][1]
 
     page_log.hits.clear()
-    more = write_list(tmp_path / "more.txt", [*stories, f"{pages}/story/26"])
+    more = write_list(tmp_path / "more.txt", [*stories, f"{pages}/story/26", f"{pages}/story/26"])
     assert main([*argv[:3], str(more), *argv[4:]]) == 0
-    assert "added 1, already stored 6, failed 0" in said(capsys)
-    assert page_log.hits == ["/story/26"]  # the six stored pages were not fetched again
+    assert "added 1, already stored 7, failed 0" in said(capsys)
+    # The six stored pages were not fetched again, nor the new one twice.
+    assert page_log.hits == ["/story/26"]
 
 
 def test_estimate_counts_urls_and_list_lines(tmp_path: Path) -> None:

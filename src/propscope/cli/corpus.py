@@ -176,9 +176,18 @@ def run_ingest(args: argparse.Namespace) -> int:
 
     with CorpusStore(args.db) as store, progress:
         level, others = _levels(store, args.sensitivity)
-        stored = store.urls() if inputs.urls_given else set()
+        seen = store.urls() if inputs.urls_given else set()
+
+        def known(url: str) -> bool:
+            # Stored before this run, or already asked for in it (called in list order, from
+            # this thread, before each page is fetched).
+            if url in seen:
+                return True
+            seen.add(url)
+            return False
+
         items = inputs.read(max_bytes=args.max_bytes, server=from_env().server,
-                            encoding=args.encoding, known=stored.__contains__)
+                            encoding=args.encoding, known=known)
         report = ingest(store, items, engine, chunk_size=args.chunk_size, progress=show)
         total = store.count()
     for f in report.failures:

@@ -152,9 +152,7 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
     place, as ``(its source, itself)``, without holding up the pages around it.
     """
 
-    def one(url: str) -> list[Document] | IngestFailure | SkippedInput:
-        if known is not None and known(url):
-            return SkippedInput(url)
+    def one(url: str) -> list[Document] | IngestFailure:
         try:
             return fetch_documents(url, config, max_bytes=max_bytes)
         except (PropscopeError, OSError) as exc:  # OSError: a socket failure httpcore did not wrap
@@ -165,10 +163,12 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
     window: deque[tuple[str, Future[list[Document] | IngestFailure | SkippedInput]]] = deque()
     try:
         for url in urls:
-            if isinstance(url, IngestFailure):
+            # Failures and known pages are answered here, in this thread and in list order (so
+            # ``known`` needs no locking), and take no place in the pool.
+            if isinstance(url, IngestFailure) or (known is not None and known(url)):
                 passed: Future[list[Document] | IngestFailure | SkippedInput] = Future()
-                passed.set_result(url)
-                window.append((url.source, passed))
+                passed.set_result(url if isinstance(url, IngestFailure) else SkippedInput(url))
+                window.append((url if isinstance(url, str) else url.source, passed))
             else:
                 window.append((url, pool.submit(one, url)))
             if len(window) >= 2 * workers:
