@@ -218,8 +218,8 @@ def run(args: argparse.Namespace) -> int:
     from propscope.render.outputs import OutputError, open_output
 
     inputs = inputs_of(args)
-    if inputs.problem():
-        return _usage_error(str(inputs.problem()))
+    if problem := inputs.problem():
+        return _usage_error(problem)
     fmt = choose_format(args, stdout_is_tty=sys.stdout.isatty())
     several = inputs.several
     if fmt == "json" and (len(args.inputs) > 1 or inputs.url_lists):

@@ -154,8 +154,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     from propscope.corpus.store import CorpusStore
 
     inputs = Inputs(tuple(args.paths), tuple(args.urls or ()))
-    if inputs.problem():
-        print(f"propscope: error: {inputs.problem()}", file=sys.stderr)
+    if problem := inputs.problem():
+        print(f"propscope: error: {problem}", file=sys.stderr)
         return 2
     console = _console()
     engine = _engine(args)

@@ -76,8 +76,8 @@ class Inputs:
         files = [a for a in self.args if a != "-" and not is_url(a)]
         total = estimate_inputs(files) + sum(map(is_url, self.args))
         for name in self.url_lists:
-            if name != "-":
-                with open(name, encoding="utf-8", errors="replace") as fh:
+            if name != "-":  # standard input can be read only once, by ``read``
+                with _open_list(name) as fh:
                     total += sum(1 for line in fh if _url_line(line))
         return total
 
