@@ -27,3 +27,13 @@ def samples_dir() -> Path:
     if not d.is_dir():
         pytest.skip(f"shared samples not found at {d}")
     return d
+
+
+@pytest.fixture(scope="session")
+def plain_open_mode() -> int:
+    """The permissions a plain ``open(path, "w")`` gives a new file under this process's umask
+    (0o644 under the usual 022): what every shared output must get. Read here, not from
+    ``render/files.py``, so the tests check that module against an independent value."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask

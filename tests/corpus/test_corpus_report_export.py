@@ -90,18 +90,15 @@ def test_jsonl_export_is_the_json_contract(filled: CorpusStore, tmp_path: Path) 
 
 
 def test_exports_and_reports_are_readable_by_others_and_leave_no_temporary_files(
-        filled: CorpusStore, tmp_path: Path) -> None:
-    import os
+        filled: CorpusStore, tmp_path: Path, plain_open_mode: int) -> None:
     import stat
 
     written = [*export(filled, "csv", tmp_path / "csv"), *export(filled, "parquet", tmp_path / "pq"),
                *export(filled, "jsonl", tmp_path / "a.jsonl"),
                write_report(filled, tmp_path / "r.html", n_boot=20)]
-    umask = os.umask(0o022)
-    os.umask(umask)
     # Written atomically (render/files.py), yet with the mode a plain open() gives: 0600 would
     # lock colleagues and web servers out of a shared export.
-    assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o666 & ~umask} != {0o600}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {plain_open_mode} != {0o600}
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
 
 

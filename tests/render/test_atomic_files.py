@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
@@ -15,12 +14,6 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def _plain_open_mode() -> int:
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def test_atomic_write_creates_folders_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "out.txt"
     atomic_write(target, "héllo\n")
@@ -28,10 +21,10 @@ def test_atomic_write_creates_folders_and_leaves_no_temporary_file(tmp_path: Pat
     assert [p.name for p in target.parent.iterdir()] == ["out.txt"]
 
 
-def test_written_files_get_the_mode_open_would_give_them(tmp_path: Path) -> None:
+def test_written_files_get_the_mode_open_would_give_them(tmp_path: Path, plain_open_mode: int) -> None:
     # The temporary file starts private (0600); a report for colleagues must not stay so.
     new = atomic_write(tmp_path / "report.html", "<p>x</p>")
-    assert _mode(new) == _plain_open_mode() != 0o600
+    assert _mode(new) == plain_open_mode != 0o600
     shared = tmp_path / "shared.jsonl"
     shared.write_text("old\n")
     shared.chmod(0o664)

@@ -172,7 +172,6 @@ def test_rates_of_another_model_are_not_shown(doc: Document, rates_of: Callable[
     assert render_html(doc, rates_of("hybrid-v1 0.4.0")) == render_html(doc)
 
 
-
 def test_a_genre_chosen_below_the_top_score_is_explained(doc: Document) -> None:
     from propscope.document import Genre
 
