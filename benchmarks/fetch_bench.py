@@ -46,10 +46,12 @@ def page_bodies(data: Path, n: int) -> list[bytes]:
 
 def serve(pages: list[bytes], delay: float) -> tuple[http.server.ThreadingHTTPServer, list[int]]:
     hits = [0]
+    lock = threading.Lock()  # the handler threads count at once; the column must be exact
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            hits[0] += 1
+            with lock:
+                hits[0] += 1
             time.sleep(delay)
             body = pages[int(self.path.strip("/").removesuffix(".html"))]
             self.send_response(200)

@@ -122,4 +122,5 @@ def page_log(pages: str) -> type[_Pages]:
     with _Pages.lock:
         _Pages.hits.clear()
         _Pages.in_flight[1] = 0
+        _Pages.arrived.clear()
     return _Pages
