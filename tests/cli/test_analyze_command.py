@@ -269,10 +269,11 @@ def test_sensitivity_from_the_environment(article: Path, monkeypatch: pytest.Mon
 
 
 def test_analysing_a_file_loads_no_http_stack(article: Path) -> None:
-    # Only a URL needs the fetcher; loading it for a file costs the cold start.
+    # Only a URL needs the fetcher, and only a feed an XML parser; loading them for a file
+    # costs the cold start.
     code = ("import sys\nfrom propscope.cli.main import main\n"
             f"main(['analyze', {str(article)!r}, '--format', 'json', '-o', {os.devnull!r}])\n"
-            "print(sorted(m for m in ('httpcore', 'anyio', 'starlette', 'propscope.server.fetch') "
-            "if m in sys.modules))")
+            "print(sorted(m for m in ('httpcore', 'anyio', 'starlette', 'propscope.server.fetch', "
+            "'xml.etree.ElementTree', 'defusedxml') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -37,9 +37,9 @@ def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 class _Pages(http.server.BaseHTTPRequestHandler):
-    """Serves test pages: an article, a large page, a binary file, redirects and numbered
+    """Serves test pages: an article, a large page, a binary file, feeds, redirects and numbered
     stories: ``/story/N``, optionally slowed by ``?delay=SECONDS`` or held until ``meet=K``
-    requests of ``group=NAME`` have arrived."""
+    requests of ``group=NAME`` have arrived, and ``/go/N``, a redirect to ``/story/N``."""
 
     routes: ClassVar[dict[str, tuple[int, str, bytes, dict[str, str]]]] = {
         "/article.html": (200, "text/html; charset=utf-8",
@@ -54,6 +54,24 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         "/to-article": (302, "text/plain", b"", {"Location": "/article.html"}),
         "/to-metadata": (302, "text/plain", b"", {"Location": "http://169.254.169.254/latest/"}),
         "/to-file": (302, "text/plain", b"", {"Location": "file:///etc/passwd"}),
+        # Feeds list stories by relative links, resolved against the feed's URL.
+        "/feed.xml": (200, "application/rss+xml", b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Test news</title>
+<item><title>Feed title 41</title><link>/story/41</link><dc:creator>Ann Feed</dc:creator>
+<pubDate>Mon, 30 Nov 2026 09:15:00 +0000</pubDate></item>
+<item><title>Feed title 40</title><link>story/40</link></item>
+<item><title>Elsewhere</title><link>mailto:desk@example.org</link></item>
+</channel></rss>""", {}),
+        "/more/feed.xml": (200, "application/atom+xml", b"""<feed xmlns="http://www.w3.org/2005/Atom">
+<entry><title>Atom 42</title><link rel="self" href="/api/42"/><link href="/story/42"/>
+<published>2026-12-01T07:00:00Z</published></entry>
+<entry><title>Again 41</title><link href="/story/41"/></entry></feed>""", {}),
+        "/sitemap-index.xml": (200, "application/xml", b"""<sitemapindex
+ xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>/sitemap-1.xml</loc></sitemap>
+<sitemap><loc>/sitemap-2.xml</loc></sitemap></sitemapindex>""", {}),
+        "/laughs.xml": (200, "text/xml", b"""<?xml version="1.0"?><!DOCTYPE rss [
+<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>
+<rss><channel><item><title>&c;</title><link>/story/43</link></item></channel></rss>""", {}),
     }
 
     # Every path asked for, and the most requests served at once (URL-list tests read them).
@@ -83,7 +101,10 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             time.sleep(0.005)
 
     def _answer(self) -> None:
-        if self.path.startswith("/story/"):  # a distinct article per N; see the class docstring
+        if self.path.startswith("/go/"):  # a tracking link: /go/N redirects to /story/N
+            self.routes[self.path] = (302, "text/plain", b"",
+                                      {"Location": self.path.replace("/go/", "/story/", 1)})
+        elif self.path.startswith("/story/"):  # a distinct article per N; see the class docstring
             path, _, query = self.path.partition("?")
             q = {k: v[0] for k, v in parse_qs(query).items()}
             time.sleep(float(q.get("delay", 0)))

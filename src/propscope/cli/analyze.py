@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from propscope.cli.inputs import Inputs
-from propscope.cli.options import add_sensitivity, add_url_lists
+from propscope.cli.options import add_sensitivity, add_web_inputs
 from propscope.render.outputs import FORMATS
 
 if TYPE_CHECKING:
@@ -35,12 +35,14 @@ news articles. INPUT is a text, markdown, HTML or JSONL file (one {"text": ...} 
 line), a folder (its .txt/.md/.html/.jsonl files, recursively), an http(s):// URL (the page
 is fetched as the web page fetches it: public hosts only, within PROPSCOPE_FETCH_TIMEOUT
 and PROPSCOPE_FETCH_MAX_BYTES, 10 s and 5 MB by default), or - for standard input; give as
-many as you like. --urls FILE adds the pages listed in FILE, one URL per line; runs of URLs
-are fetched PROPSCOPE_FETCH_CONCURRENCY (default 4) at a time, written in the order given.
+many as you like. --urls FILE adds the pages listed in FILE, one URL per line, and
+--feed SOURCE the pages an RSS or Atom feed or a sitemap lists (a URL or a saved file); runs
+of URLs are fetched PROPSCOPE_FETCH_CONCURRENCY (default 4) at a time, written in the order
+given.
 
 Output format, when --format is not given:
   * from the -o file's extension (.json, .jsonl/.ndjson, .html, .txt);
-  * jsonl when several inputs, a folder, a .jsonl file or --urls are analysed and standard
+  * jsonl when several inputs, a folder, a .jsonl file, --urls or --feed are analysed and standard
     output is not a terminal;
   * text otherwise: the highlighted article and a summary, coloured in a terminal and plain
     when piped.
@@ -69,6 +71,8 @@ Examples:
   cat article.txt | propscope analyze -              read standard input
   propscope analyze https://example.org/story.html   fetch a page and analyse it
   propscope analyze --urls links.txt -o pages.jsonl  every page listed in links.txt
+  propscope analyze --feed https://example.org/rss --format html -o today/
+                                                     every article the feed lists
   propscope analyze news/ --format semeval -o preds/ the shared task's file formats
   propscope analyze article.txt --min-score 0.4      spans right about 2 times in 5 or more
   propscope analyze article.txt --sensitivity broad  two to three times the spans, to review
@@ -109,7 +113,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        description=DESCRIPTION, epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="file, folder, URL, or - for standard input")
-    add_url_lists(p)
+    add_web_inputs(p)
     p.add_argument("--format", "-f", choices=FORMATS, metavar="FORMAT",
                    help=f"{'|'.join(FORMATS)} (default: see above)")
     p.add_argument("-o", "--output", metavar="PATH",
@@ -147,8 +151,10 @@ def choose_format(args: argparse.Namespace, *, stdout_is_tty: bool) -> str:
 
 
 def inputs_of(args: argparse.Namespace) -> Inputs:
-    """The command's inputs: the INPUT arguments, then the pages of every --urls file."""
-    return Inputs(tuple(args.inputs), tuple(getattr(args, "urls", None) or ()))
+    """The command's inputs: the INPUT arguments, then the pages of every --urls file, then
+    those of every --feed."""
+    return Inputs(tuple(args.inputs), tuple(getattr(args, "urls", None) or ()),
+                  tuple(getattr(args, "feed", None) or ()))
 
 
 def filter_scores(doc: Document, min_score: float) -> Document:
@@ -222,7 +228,7 @@ def run(args: argparse.Namespace) -> int:
         return _usage_error(problem)
     fmt = choose_format(args, stdout_is_tty=sys.stdout.isatty())
     several = inputs.several
-    if fmt == "json" and (len(args.inputs) > 1 or inputs.url_lists):
+    if fmt == "json" and (len(args.inputs) > 1 or inputs.url_lists or inputs.feeds):
         return _usage_error("--format json writes one article; with several inputs use --format jsonl.")
     target = Path(args.output) if args.output and args.output != "-" else None
     if target and fmt in ("text", "json", "jsonl") and target.is_dir():

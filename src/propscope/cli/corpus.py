@@ -13,7 +13,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from propscope.cli.options import add_sensitivity, add_url_lists
+from propscope.cli.options import add_sensitivity, add_web_inputs
 from propscope.config import from_env
 
 if TYPE_CHECKING:
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 EPILOG = """Examples:
   propscope corpus ingest articles/ feeds.jsonl --db corpus.duckdb
   propscope corpus ingest --urls links.txt            web pages; a re-run fetches only new ones
+  propscope corpus ingest --feed https://example.org/rss --feed https://example.net/sitemap.xml
+                                                      follow outlets: run daily, only new pages are fetched
   propscope corpus ingest big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
   propscope corpus reuse --db corpus.duckdb
   propscope corpus profile --by outlet --by month --format csv > profile.csv
@@ -49,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, folders, JSONL files or http(s) URLs (pages already stored are not "
                         "fetched again)")
-    add_url_lists(q)
+    add_web_inputs(q)
     q.add_argument("--workers", type=int, default=c.workers,
                    help="analysis processes for --engine local; 0 = one per core")
     q.add_argument("--engine", choices=("local", "dask"), default=c.engine,
@@ -153,7 +155,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     from propscope.corpus.runner import IngestReport, ingest
     from propscope.corpus.store import CorpusStore
 
-    inputs = Inputs(tuple(args.paths), tuple(args.urls or ()))
+    inputs = Inputs(tuple(args.paths), tuple(args.urls or ()), tuple(args.feed or ()))
     if problem := inputs.problem():
         print(f"propscope: error: {problem}", file=sys.stderr)
         return 2

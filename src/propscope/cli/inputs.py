@@ -1,16 +1,19 @@
-"""What the commands' INPUT arguments name: files, folders, JSONL files, web pages, URL lists.
+"""What the commands' INPUT arguments name: files, folders, JSONL files, web pages, URL
+lists, feeds.
 
 ``analyze`` and ``corpus ingest`` read their inputs the same way: a path goes to
 ``propscope.ingest``, an http(s):// URL to the web page's fetcher (``server/fetch.py``: public
-hosts only, its time and size limits), and every line of a ``--urls`` file is a URL. Runs of
-URLs are fetched several at a time, in order, so a list of 10,000 pages is not 10,000
-sequential waits; what cannot be read comes out as an ``IngestFailure`` next to the
-documents, never as an exception.
+hosts only, its time and size limits), every line of a ``--urls`` file is a URL, and every
+entry of a ``--feed`` (RSS, Atom or sitemap, a URL or a saved file) is a URL whose page gets
+the feed's title, author and date where it names none. Runs of URLs are fetched several at a
+time, in order, so a list of 10,000 pages is not 10,000 sequential waits; what cannot be read
+comes out as an ``IngestFailure`` next to the documents, never as an exception.
 """
 
 from __future__ import annotations
 
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     from propscope.config import ServerConfig
     from propscope.document import Document
     from propscope.ingest import IngestFailure, SkippedInput
+    from propscope.ingest.feeds import FeedEntry
 
     Item = Document | IngestFailure | SkippedInput
 
@@ -40,37 +44,44 @@ class Inputs:
         args: files, folders, JSONL files, http(s) URLs and ``-`` (standard input), in order.
         url_lists: files with one URL per line (``-``: standard input); blank lines and lines
             starting with ``#`` are skipped. Their pages come after ``args``.
+        feeds: RSS/Atom feeds and sitemaps, as http(s) URLs or saved files. Their pages come
+            last, in each feed's order.
     """
 
     args: tuple[str, ...] = ()
     url_lists: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
 
     def problem(self) -> str | None:
         """Why these inputs cannot be read at all (a usage error), or ``None``."""
-        if not self.args and not self.url_lists:
-            return "give at least one INPUT (a file, folder, URL or -) or --urls FILE."
+        if not self.args and not self.url_lists and not self.feeds:
+            return "give at least one INPUT (a file, folder, URL or -), --urls FILE or --feed URL."
         if [*self.args, *self.url_lists].count("-") > 1:
             return "standard input (-) can be read only once."
-        for name in self.url_lists:
-            if name != "-" and not Path(name).is_file():
-                what = "is a folder, not a list of URLs" if Path(name).is_dir() else "no such file"
-                return f"--urls {name}: {what}."
+        for option, names in (("--urls", self.url_lists), ("--feed", self.feeds)):
+            for name in names:
+                if name == "-" and option == "--feed":
+                    return "--feed takes a URL or a saved feed file, not standard input (-)."
+                if name != "-" and not is_url(name) and not Path(name).is_file():
+                    what = "is a folder" if Path(name).is_dir() else "no such file"
+                    return f"{option} {name}: {what}."
         return None
 
     @property
     def several(self) -> bool:
         """Whether these inputs can hold more than one article."""
-        return bool(self.url_lists) or len(self.args) > 1 or any(
+        return bool(self.url_lists or self.feeds) or len(self.args) > 1 or any(
             p != "-" and not is_url(p) and (Path(p).is_dir() or Path(p).suffix.lower() == ".jsonl")
             for p in self.args)
 
     @property
     def urls_given(self) -> bool:
         """Whether any web page is to be fetched."""
-        return bool(self.url_lists) or any(map(is_url, self.args))
+        return bool(self.url_lists or self.feeds) or any(map(is_url, self.args))
 
     def estimate(self) -> int:
-        """A quick count of the articles, for a progress bar's total (0: unknown)."""
+        """A quick count of the articles, for a progress bar's total (0: unknown). A feed's
+        pages are not counted: that would fetch it twice (the bar's total grows instead)."""
         from propscope.ingest import estimate_inputs
 
         files = [a for a in self.args if a != "-" and not is_url(a)]
@@ -92,26 +103,44 @@ class Inputs:
             known: URLs not to fetch again (a corpus's stored pages).
         """
         from propscope.ingest import iter_documents
+        from propscope.ingest.feeds import FeedEntry, apply_entry
 
-        for kind, group in groupby(self._entries(), key=lambda entry: entry[0]):
+        # The feed entry (or None) of each URL handed to fetch_many and not yet answered:
+        # it answers each in order, so they pair up first in, first out (a URL listed twice
+        # gets each listing's own hints).
+        hints: deque[FeedEntry | None] = deque()
+
+        def urls(group: Iterator[tuple[str, str | IngestFailure | FeedEntry]],
+                 ) -> Iterator[str | IngestFailure]:
+            for _, entry in group:  # with the lists' bad lines in their places
+                if isinstance(entry, FeedEntry):
+                    hints.append(entry)
+                    yield entry.url
+                else:
+                    hints.append(None)
+                    yield entry
+
+        for kind, group in groupby(self._entries(server, max_bytes), key=lambda entry: entry[0]):
             if kind == "url":
                 # Imported only here: files never load the HTTP stack (cold start).
                 from propscope.server.fetch import fetch_many
 
-                urls = (url for _, url in group)  # with the list's bad lines in their places
-                for _, got in fetch_many(urls, server, max_bytes=max_bytes,
+                for _, got in fetch_many(urls(group), server, max_bytes=max_bytes,
                                          concurrency=server.fetch_concurrency, known=known):
+                    hint = hints.popleft()
                     if isinstance(got, list):
-                        yield from got
+                        yield from (apply_entry(doc, hint) for doc in got) if hint else got
                     else:
                         yield got
             else:
                 yield from iter_documents([str(path) for _, path in group], max_bytes=max_bytes,
                                           encoding=encoding)
 
-    def _entries(self) -> Iterator[tuple[str, str | IngestFailure]]:
-        """``("path", PATH)``, ``("url", URL)``, or ``("url", IngestFailure)`` for a line of a
-        URL list that is no URL (so it does not split a run of pages fetched together), lazily."""
+    def _entries(self, server: ServerConfig, max_bytes: int,
+                 ) -> Iterator[tuple[str, str | IngestFailure | FeedEntry]]:
+        """``("path", PATH)``, ``("url", URL)``, ``("url", FeedEntry)``, or ``("url",
+        IngestFailure)`` for a line of a URL list that is no URL or a feed that cannot be read
+        (so it does not split a run of pages fetched together), lazily."""
         from propscope.ingest import IngestFailure
 
         for arg in self.args:
@@ -127,6 +156,41 @@ class Inputs:
                     else:
                         yield "url", IngestFailure(name, f"line {lineno}: {url[:80]!r} is not an "
                                                          "http:// or https:// URL", line=lineno)
+        for name in self.feeds:
+            for entry in _feed_entries(name, server, max_bytes):
+                yield "url", entry
+
+
+def _feed_entries(name: str, server: ServerConfig,
+                  max_bytes: int) -> Iterator[IngestFailure | FeedEntry]:
+    """The pages feed ``name`` lists (fetched within the fetcher's limits; a saved file of at
+    most ``max_bytes``), then a failure for each entry without a usable link; one
+    failure if the feed cannot be had or is a sitemap index (whose sitemaps are not followed:
+    a site's index can list thousands, so the user picks)."""
+    from propscope.errors import PropscopeError
+    from propscope.ingest import IngestFailure
+    from propscope.ingest.feeds import read_feed_file
+
+    try:
+        if is_url(name):
+            from propscope.server.fetch import fetch_feed
+
+            feed = fetch_feed(name, server)
+        else:
+            feed = read_feed_file(name, max_bytes=max_bytes)
+    except (PropscopeError, OSError) as exc:
+        yield IngestFailure.from_error(exc, source=name)
+        return
+    if feed.kind == "sitemap index":
+        first = f", for example --feed {feed.sitemaps[0]}" if feed.sitemaps else ""
+        yield IngestFailure(name, f"a sitemap index of {len(feed.sitemaps)} sitemaps, not a list of "
+                                  f"pages; give the sitemaps you want with --feed{first}.")
+        return
+    if not feed.entries and not feed.skipped:
+        yield IngestFailure(name, f"the {feed.kind} lists no pages.")
+    yield from feed.entries
+    for why in feed.skipped:
+        yield IngestFailure(name, why)
 
 
 def _url_line(line: str) -> str:

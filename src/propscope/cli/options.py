@@ -35,11 +35,16 @@ def add_sensitivity(parser: argparse.ArgumentParser, default: str | None = None,
                         help=f"{SENSITIVITY_HELP} (default: {where})")
 
 
-def add_url_lists(parser: argparse.ArgumentParser) -> None:
-    """``--urls FILE``: web pages to read, one URL per line (repeatable; ``-`` for standard
-    input), fetched PROPSCOPE_FETCH_CONCURRENCY at a time."""
+def add_web_inputs(parser: argparse.ArgumentParser) -> None:
+    """``--urls FILE`` (web pages to read, one URL per line; repeatable; ``-`` for standard
+    input) and ``--feed SOURCE`` (the pages an RSS/Atom feed or sitemap lists; repeatable),
+    fetched PROPSCOPE_FETCH_CONCURRENCY at a time."""
     parser.add_argument("--urls", action="append", metavar="FILE",
                         help="also read the web pages listed in FILE, one http(s) URL per line (blank "
                              "lines and # comments skipped; - for standard input; repeatable); "
                              f"fetched {ServerConfig.fetch_concurrency} at a time by default "
                              "(PROPSCOPE_FETCH_CONCURRENCY)")
+    parser.add_argument("--feed", action="append", metavar="SOURCE",
+                        help="also read every page an RSS or Atom feed or a sitemap lists (a URL or "
+                             "a saved file; repeatable), fetched like --urls; the feed's title, "
+                             "author and date fill what a page leaves unknown")

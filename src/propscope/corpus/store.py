@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from propscope.document import Document
 from propscope.errors import PropscopeError
+from propscope.ingest.failure import REQUESTED_URL
 
 SCHEMA_VERSION = "1"
 
@@ -49,13 +50,15 @@ CREATE TABLE IF NOT EXISTS boilerplate (
     article_id VARCHAR, start_char INTEGER, end_char INTEGER, kind VARCHAR);
 CREATE TABLE IF NOT EXISTS terms (article_id VARCHAR, term VARCHAR, tf INTEGER);
 CREATE TABLE IF NOT EXISTS failures (source VARCHAR, message VARCHAR, failed_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS fetched_urls (url VARCHAR, article_id VARCHAR);
 CREATE TABLE IF NOT EXISTS reuse_pairs (
     article_a VARCHAR, article_b VARCHAR, estimated DOUBLE, jaccard DOUBLE,
     containment DOUBLE, first_id VARCHAR, first_reason VARCHAR);
 """
 
 # Tables derived from one article, in the order they are written and deleted.
-ARTICLE_TABLES = ("articles", "spans", "paragraphs", "frames", "boilerplate", "terms")
+ARTICLE_TABLES = ("articles", "spans", "paragraphs", "frames", "boilerplate", "terms",
+                  "fetched_urls")
 
 WORD_RE = re.compile(r"\w+")  # search terms and reuse shingles share these words
 _SPACE_RE = re.compile(r"\s+")
@@ -143,6 +146,8 @@ _FRAME_SCHEMA = pa.schema([("article_id", pa.string()), ("frame", pa.string()),
 _BP_SCHEMA = pa.schema([("article_id", pa.string()), ("start_char", pa.int32()),
                         ("end_char", pa.int32()), ("kind", pa.string())])
 _TERM_SCHEMA = pa.schema([("article_id", pa.string()), ("term", pa.string()), ("tf", pa.int32())])
+# A page's URL as asked for, when a redirect led elsewhere (``articles.source`` is where it led).
+_FETCHED_SCHEMA = pa.schema([("url", pa.string()), ("article_id", pa.string())])
 
 
 def _rows(batch: Sequence[StoredArticle]) -> dict[str, pa.Table]:
@@ -157,7 +162,11 @@ def _rows(batch: Sequence[StoredArticle]) -> dict[str, pa.Table]:
     frames: dict[str, list[Any]] = {n: [] for n in _FRAME_SCHEMA.names}
     bps: dict[str, list[Any]] = {n: [] for n in _BP_SCHEMA.names}
     terms: dict[str, list[Any]] = {n: [] for n in _TERM_SCHEMA.names}
+    fetched: dict[str, list[Any]] = {n: [] for n in _FETCHED_SCHEMA.names}
     for a in batch:
+        if isinstance(requested := a.doc.extra.get(REQUESTED_URL), str):
+            fetched["url"].append(requested)
+            fetched["article_id"].append(a.key)
         r, md, k = a.record, a.record["metadata"], a.key
         for col, val in (("article_id", k), ("doc_id", r["id"]), ("source", r["source"]),
                          ("title", md["title"]), ("outlet", md["outlet"]),
@@ -190,7 +199,8 @@ def _rows(batch: Sequence[StoredArticle]) -> dict[str, pa.Table]:
             terms["tf"].append(tf)
     return {"articles": pa.Table.from_pydict(art), "spans": _arrow(spans, _SPAN_SCHEMA),
             "paragraphs": _arrow(paras, _PARA_SCHEMA), "frames": _arrow(frames, _FRAME_SCHEMA),
-            "boilerplate": _arrow(bps, _BP_SCHEMA), "terms": _arrow(terms, _TERM_SCHEMA)}
+            "boilerplate": _arrow(bps, _BP_SCHEMA), "terms": _arrow(terms, _TERM_SCHEMA),
+            "fetched_urls": _arrow(fetched, _FETCHED_SCHEMA)}
 
 
 class CorpusStore:
@@ -252,9 +262,11 @@ class CorpusStore:
         return {r[0] for r in rows}
 
     def urls(self) -> set[str]:
-        """Every web address the stored articles came from: their sources and the URLs their
-        pages name, so a re-run over a URL list can skip what is stored without fetching."""
-        rows = self.con.execute("SELECT source FROM articles UNION SELECT url FROM articles").fetchall()
+        """Every web address the stored articles came from: their sources, the URLs their
+        pages name and the URLs that redirected to them, so a re-run over a URL list or feed
+        can skip what is stored without fetching."""
+        rows = self.con.execute("SELECT source FROM articles UNION SELECT url FROM articles "
+                                "UNION SELECT url FROM fetched_urls").fetchall()
         return {r[0] for r in rows if r[0]}
 
     def add(self, batch: Sequence[StoredArticle], failures: Sequence[Failure] = ()) -> None:

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 from propscope.errors import InputError
 
+# ``Document.extra`` key of a fetched page's requested URL, set when a redirect led elsewhere
+# (its ``source`` is the final URL): the corpus stores it so a re-run does not fetch it again.
+REQUESTED_URL = "requested_url"
+
 
 @dataclass(frozen=True)
 class IngestFailure:
@@ -26,12 +30,13 @@ class IngestFailure:
         return f"{self.source}: {self.message}"
 
     @classmethod
-    def from_error(cls, error: InputError, *, source: str, line: int | None = None) -> IngestFailure:
-        """Build a failure from an ``InputError``, dropping the source its message starts with."""
-        message = str(error)
-        if error.source:
-            message = message.removeprefix(f"{error.source}: ")
-        return cls(source=source, message=message, line=line)
+    def from_error(cls, error: Exception, *, source: str, line: int | None = None) -> IngestFailure:
+        """Build a failure from an error, dropping the source its message starts with (an
+        ``InputError``'s own source, else ``source``: "URL answered HTTP 404" becomes
+        "answered HTTP 404", so the report does not name the URL twice)."""
+        named = error.source if isinstance(error, InputError) and error.source else source
+        message = str(error).removeprefix(f"{named}: ").removeprefix(f"{named} ")
+        return cls(source=source, message=message or type(error).__name__, line=line)
 
 
 @dataclass(frozen=True)

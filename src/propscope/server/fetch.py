@@ -26,18 +26,34 @@ from propscope import __version__
 from propscope.config import ServerConfig
 from propscope.document import Document
 from propscope.errors import PropscopeError
-from propscope.ingest.failure import IngestFailure, SkippedInput
+from propscope.ingest.failure import REQUESTED_URL, IngestFailure, SkippedInput
+from propscope.ingest.feeds import Feed, parse_feed
 from propscope.server.errors import HTTPError
 
 MAX_REDIRECTS = 5
-# The file extension ingestion reads each accepted content type as.
-CONTENT_TYPES = {
-    "text/html": ".html",
-    "application/xhtml+xml": ".html",
-    "text/plain": ".txt",
-    "text/markdown": ".md",
-    "text/x-markdown": ".md",
-}
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a fetch accepts: its content types (with the file extension each is read as),
+    its Accept header, and what to tell the user about any other type."""
+
+    types: typing.Mapping[str, str]
+    accept: str
+    refusal: str
+
+
+PAGE = Wanted({"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt",
+               "text/markdown": ".md", "text/x-markdown": ".md"},
+              "text/html, text/plain, text/markdown;q=0.9, */*;q=0.1",
+              "only HTML, plain text and markdown pages can be analysed.")
+FEED = Wanted(dict.fromkeys(("application/rss+xml", "application/atom+xml", "application/rdf+xml",
+                             "application/xml", "text/xml", "text/plain"), ".xml"),
+              "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+              "text/xml;q=0.9, */*;q=0.1",
+              "a feed or sitemap is XML; for a web page of links, find its feed (often /feed or "
+              "/rss) or list the links in a --urls file (sitemaps compressed as .gz: unpack "
+              "them first).")
 
 
 class FetchRefused(HTTPError):
@@ -49,11 +65,13 @@ class FetchRefused(HTTPError):
 
 @dataclass(frozen=True)
 class FetchedPage:
-    """A fetched page: its final URL, bytes, and a file name telling ingestion its format."""
+    """A fetched page: its final URL, bytes, a file name telling ingestion its format, and
+    the URL asked for (``url`` differs from it after a redirect)."""
 
     url: str
     name: str
     data: bytes
+    requested: str = ""
 
 
 def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -120,13 +138,16 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 def read_page(page: FetchedPage, *, max_bytes: int) -> list[Document]:
     """The document(s) ingestion reads from a fetched page, each with the page's final URL as
     its source and, unless the page names its own, as its URL; a page that names no site gets
-    its host as the outlet (``www.`` dropped), so corpus profiles by outlet group its articles."""
+    its host as the outlet (``www.`` dropped), so corpus profiles by outlet group its articles.
+    After a redirect the URL asked for is kept in ``doc.extra[REQUESTED_URL]``."""
     from propscope import ingest
 
     docs = ingest.read_bytes(page.data, name=page.name, max_bytes=max_bytes)
     host = (urlsplit(page.url).hostname or "").removeprefix("www.") or None
     for doc in docs:
         doc.source = page.url
+        if page.requested and page.requested != page.url:
+            doc.extra[REQUESTED_URL] = page.requested
         doc.metadata.url = doc.metadata.url or page.url
         doc.metadata.outlet = doc.metadata.outlet or host
     return docs
@@ -135,6 +156,18 @@ def read_page(page: FetchedPage, *, max_bytes: int) -> list[Document]:
 def fetch_documents(url: str, config: ServerConfig, *, max_bytes: int) -> list[Document]:
     """Fetch ``url`` (as ``fetch_url``) and read it, outside any event loop: the CLI's way in."""
     return read_page(anyio.run(fetch_url, url, config), max_bytes=max_bytes)
+
+
+def fetch_feed(url: str, config: ServerConfig) -> Feed:
+    """Fetch the feed or sitemap at ``url`` (as ``fetch_url``, at most ``fetch_max_bytes``)
+    and read the pages it lists, relative links resolved against its final URL.
+
+    Raises:
+        HTTPError: as ``fetch_url``.
+        FeedError: the answer is no feed or sitemap ``parse_feed`` can read.
+    """
+    page = anyio.run(fetch_url, url, config, FEED)
+    return parse_feed(page.data, source=url, base=page.url)
 
 
 def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig, *, max_bytes: int,
@@ -156,7 +189,7 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
         try:
             return fetch_documents(url, config, max_bytes=max_bytes)
         except (PropscopeError, OSError) as exc:  # OSError: a socket failure httpcore did not wrap
-            return IngestFailure(url, str(exc).removeprefix(f"{url}: ") or type(exc).__name__)
+            return IngestFailure.from_error(exc, source=url)
 
     workers = max(1, concurrency)
     pool = ThreadPoolExecutor(workers, thread_name_prefix="propscope-fetch")
@@ -196,21 +229,20 @@ def check_url(url: str) -> str:
     return parts.geturl()
 
 
-def _file_name(url: str, content_type: str) -> str:
+def _file_name(url: str, content_type: str, wanted: Wanted) -> str:
     media = content_type.split(";")[0].strip().lower()
-    ext = CONTENT_TYPES.get(media)
+    ext = wanted.types.get(media)
     if ext is None:
-        raise HTTPError(415, f"{url} is {media or 'of unknown type'}; only HTML, plain text and "
-                             "markdown pages can be analysed.")
+        raise HTTPError(415, f"{url} is {media or 'of unknown type'}; {wanted.refusal}")
     stem = PurePosixPath(urlsplit(url).path).stem or (urlsplit(url).hostname or "page")
     return stem + ext
 
 
 async def _get(pool: httpcore.AsyncConnectionPool, url: str, max_bytes: int,
-               timeout: float) -> tuple[int, dict[str, str], bytes]:
+               timeout: float, accept: str) -> tuple[int, dict[str, str], bytes]:
     headers: list[tuple[bytes | str, bytes | str]] = [
         ("User-Agent", f"propscope/{__version__}"), ("Accept-Encoding", "identity"),
-        ("Accept", "text/html, text/plain, text/markdown;q=0.9, */*;q=0.1")]
+        ("Accept", accept)]
     ext = {"timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}}
     async with pool.stream("GET", url, headers=headers, extensions=ext) as resp:
         h = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in resp.headers}
@@ -229,15 +261,16 @@ async def _get(pool: httpcore.AsyncConnectionPool, url: str, max_bytes: int,
         return resp.status, h, b"".join(chunks)
 
 
-async def fetch_url(url: str, config: ServerConfig) -> FetchedPage:
-    """Fetch ``url`` under the limits and address policy of ``config``.
+async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> FetchedPage:
+    """Fetch ``url`` under the limits and address policy of ``config``: a page to analyse,
+    or with ``wanted=FEED`` a feed or sitemap.
 
     Raises:
         FetchRefused: the scheme or an address is not allowed (422).
         HTTPError: the page is too large (413), of an unsupported type (415), answered
             with an error or unreachable (502), or too slow (504).
     """
-    url = check_url(url)
+    url = requested = check_url(url)
     policy = AddressPolicy(config.fetch_allow_hosts)
     try:
         with anyio.fail_after(config.fetch_timeout):
@@ -245,7 +278,7 @@ async def fetch_url(url: str, config: ServerConfig) -> FetchedPage:
                                                     retries=0) as pool:
                 for _ in range(MAX_REDIRECTS + 1):
                     status, headers, data = await _get(pool, url, config.fetch_max_bytes,
-                                                       config.fetch_timeout)
+                                                       config.fetch_timeout, wanted.accept)
                     if 300 <= status < 400 and "location" in headers:
                         url = check_url(urljoin(url, headers["location"]))
                         continue
@@ -254,8 +287,8 @@ async def fetch_url(url: str, config: ServerConfig) -> FetchedPage:
                     if headers.get("content-encoding", "identity").lower() != "identity":
                         raise HTTPError(415, f"{url} sent a compressed body "
                                              f"({headers['content-encoding']}) although none was asked.")
-                    return FetchedPage(url=url, name=_file_name(url, headers.get("content-type", "")),
-                                       data=data)
+                    name = _file_name(url, headers.get("content-type", ""), wanted)
+                    return FetchedPage(url=url, name=name, data=data, requested=requested)
                 raise HTTPError(502, f"Gave up fetching after {MAX_REDIRECTS} redirects (last: {url}).")
     except TimeoutError as exc:
         raise HTTPError(504, f"Fetching {url} took longer than {config.fetch_timeout:g} s "
