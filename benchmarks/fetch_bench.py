@@ -1,4 +1,5 @@
-"""Benchmark reading web pages in bulk: `propscope analyze --urls` and `corpus ingest --urls`.
+"""Benchmark reading web pages in bulk: `propscope analyze --urls`, `corpus ingest --urls`
+and `corpus ingest --feed`.
 
 Usage:
     python benchmarks/fetch_bench.py [--pages 200] [--delay 0.2] [--concurrency 1 4 8]
@@ -9,7 +10,10 @@ A page server on 127.0.0.1 serves shared-task articles (train and unlabelled, cy
 latency (0.2 s is a typical news page's time to first byte from another continent). Each run
 is the real CLI in a subprocess (model loading included) with PROPSCOPE_FETCH_CONCURRENCY set;
 the corpus run is repeated to measure a re-run over a list whose pages are all stored (no page
-is fetched again). Prints a Markdown table; nothing is written into the repository.
+is fetched again). ``/feed.xml`` is an RSS feed of every page through a tracking redirect
+(``/go/N.html`` answers 302 to ``/N.html``), as many outlets' feeds are: its re-run shows
+whether redirected pages are fetched again. Prints a Markdown table; nothing is written into
+the repository.
 """
 
 from __future__ import annotations
@@ -47,15 +51,28 @@ def page_bodies(data: Path, n: int) -> list[bytes]:
 def serve(pages: list[bytes], delay: float) -> tuple[http.server.ThreadingHTTPServer, list[int]]:
     hits = [0]
     lock = threading.Lock()  # the handler threads count at once; the column must be exact
+    items = "".join(f"<item><title>Page {i}</title><link>/go/{i}.html</link></item>"
+                    for i in range(len(pages)))
+    feed = f"<rss version='2.0'><channel><title>Bench</title>{items}</channel></rss>".encode()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             with lock:
                 hits[0] += 1
             time.sleep(delay)
-            body = pages[int(self.path.strip("/").removesuffix(".html"))]
+            if self.path.startswith("/go/"):
+                self.send_response(302)
+                self.send_header("Location", self.path.removeprefix("/go"))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if self.path == "/feed.xml":
+                ctype, body = "application/rss+xml", feed
+            else:
+                n = int(self.path.strip("/").removesuffix(".html"))
+                ctype, body = "text/html; charset=utf-8", pages[n]
             self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -114,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     ingest = ["corpus", "ingest", "--urls", str(links), "--db", str(db), "--no-progress"]
     row("`corpus ingest --urls links.txt` (new store)", ingest, c)
     row("the same again (every page stored)", ingest, c)
+    db.unlink(missing_ok=True)
+    follow = ["corpus", "ingest", "--feed", f"{base}/feed.xml", "--db", str(db), "--no-progress"]
+    row("`corpus ingest --feed URL` (new store; links redirect)", follow, c)
+    row("the same again (every page stored)", follow, c)
     httpd.shutdown()
     return 0
 
