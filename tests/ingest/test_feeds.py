@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
 
 from propscope.document import Document, Metadata
 from propscope.errors import InputError
-from propscope.ingest.feeds import FeedEntry, FeedError, apply_entry, parse_feed, read_feed_file
+from propscope.ingest.feeds import (
+    MAX_UNPACKED,
+    FeedEntry,
+    FeedError,
+    apply_entry,
+    parse_feed,
+    read_feed_file,
+)
 
 BASE = "https://news.example.org/rss"
 
@@ -86,6 +94,27 @@ def test_what_is_no_feed_is_a_clear_input_error(data: bytes, message: str) -> No
     with pytest.raises(FeedError, match=message) as caught:
         parse_feed(data, source="bad.xml")
     assert isinstance(caught.value, InputError) and str(caught.value).startswith("bad.xml: ")
+
+
+SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://e.org/1</loc></url>
+</urlset>"""
+
+
+def test_a_gzip_sitemap_is_unpacked() -> None:
+    feed = parse_feed(gzip.compress(SITEMAP), source="sitemap.xml.gz")
+    assert (feed.kind, feed.entries) == ("sitemap", [FeedEntry("https://e.org/1")])
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    # 50 MB and a little more of spaces packs into about 50 KB: a bomb must not be unpacked.
+    (gzip.compress(b" " * (MAX_UNPACKED + 1)), "unpacks to more than 50 MB"),
+    (gzip.compress(SITEMAP)[:-12], "cut short"),
+    (b"\x1f\x8b" + bytes(40), "the gzip data is corrupt"),
+])
+def test_bad_gzip_is_a_clear_input_error(data: bytes, message: str) -> None:
+    with pytest.raises(FeedError, match=message):
+        parse_feed(data, source="bad.xml.gz")
 
 
 def test_a_saved_feed_file_is_read_within_its_size_limit(tmp_path: Path) -> None:

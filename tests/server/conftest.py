@@ -6,6 +6,7 @@ session; tests talk to it over loopback with httpx (and Chromium in the browser 
 
 from __future__ import annotations
 
+import gzip
 import http.server
 import threading
 import time
@@ -69,6 +70,10 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         "/sitemap-index.xml": (200, "application/xml", b"""<sitemapindex
  xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>/sitemap-1.xml</loc></sitemap>
 <sitemap><loc>/sitemap-2.xml</loc></sitemap></sitemapindex>""", {}),
+        # Compressed sitemaps are served as gzip files, not with a Content-Encoding.
+        "/sitemap.xml.gz": (200, "application/x-gzip", gzip.compress(
+            b"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>/story/45</loc>"
+            b"</url></urlset>"), {}),
         "/laughs.xml": (200, "text/xml", b"""<?xml version="1.0"?><!DOCTYPE rss [
 <!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>
 <rss><channel><item><title>&c;</title><link>/story/43</link></item></channel></rss>""", {}),

@@ -198,6 +198,14 @@ def test_analyze_reads_the_pages_of_feeds_with_the_feeds_hints(
     assert "/api/42" not in page_log.hits  # an Atom rel="self" link is not the story
 
 
+def test_a_compressed_sitemap_is_fetched_and_unpacked(
+        allowed: None, pages: str, page_log: Any, tmp_path: Path) -> None:
+    out = tmp_path / "sitemap.jsonl"
+    assert main(["analyze", "--feed", f"{pages}/sitemap.xml.gz", "-o", str(out), "--quiet"]) == 0
+    assert [r["source"] for r in records(out)] == [f"{pages}/story/45"]
+    assert page_log.hits == ["/sitemap.xml.gz", "/story/45"]
+
+
 @pytest.mark.parametrize(("path", "message"), [
     ("/sitemap-index.xml", "a sitemap index of 2 sitemaps, not a list of pages; give the sitemaps "
                            "you want with --feed, for example --feed {pages}/sitemap-1.xml"),

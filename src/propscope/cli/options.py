@@ -45,6 +45,7 @@ def add_web_inputs(parser: argparse.ArgumentParser) -> None:
                              f"fetched {ServerConfig.fetch_concurrency} at a time by default "
                              "(PROPSCOPE_FETCH_CONCURRENCY)")
     parser.add_argument("--feed", action="append", metavar="SOURCE",
-                        help="also read every page an RSS or Atom feed or a sitemap lists (a URL or "
-                             "a saved file; repeatable), fetched like --urls; the feed's title, "
-                             "author and date fill what a page leaves unknown")
+                        help="also read every page an RSS or Atom feed or a sitemap (.xml or "
+                             ".xml.gz) lists (a URL or a saved file; repeatable), fetched like "
+                             "--urls; the feed's title, author and date fill what a page leaves "
+                             "unknown")

@@ -10,7 +10,9 @@ namespaces loosely.
 What a feed says about an entry (title, author, publication date) is kept as a hint, and
 ``apply_entry`` fills only the fields a fetched page leaves unknown: the page's own metadata
 wins. A sitemap's ``lastmod`` is when the page last changed, not when it was published, and
-is not used; a Google News sitemap's ``publication_date`` is.
+is not used; a Google News sitemap's ``publication_date`` is. Sitemaps are often served
+compressed (``sitemap.xml.gz``): gzip data is unpacked, to at most the sitemap protocol's
+50 MB, so a small bomb cannot fill memory.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ from propscope.ingest.decode import read_file_bytes
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
+
+# The sitemap protocol's largest uncompressed sitemap; no feed needs more.
+MAX_UNPACKED = 50 * 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
 
 # The root elements this module reads, by local name, and what each is called in messages.
 KINDS = {"rss": "RSS feed", "RDF": "RSS 1.0 feed", "feed": "Atom feed", "urlset": "sitemap",
@@ -167,13 +173,15 @@ def parse_feed(data: bytes, *, source: str, base: str | None = None) -> Feed:
     """The pages an RSS/Atom feed or a sitemap lists.
 
     Args:
-        data: the feed's bytes (XML; the encoding its declaration names, else UTF-8).
+        data: the feed's bytes (XML, or gzip-compressed XML; the encoding its declaration
+            names, else UTF-8).
         source: the feed's file name or URL, for messages.
         base: the URL relative links are resolved against (the feed's own URL).
 
     Raises:
         FeedError: the bytes are not well-formed XML, declare entities or external
-            references, or are no feed or sitemap.
+            references, or are no feed or sitemap; gzip data is corrupt or unpacks to
+            more than ``MAX_UNPACKED`` bytes.
     """
     # Imported here: analysing files pairs pages with FeedEntry hints but parses no XML.
     from xml.etree.ElementTree import ParseError
@@ -181,6 +189,8 @@ def parse_feed(data: bytes, *, source: str, base: str | None = None) -> Feed:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
+    if data.startswith(GZIP_MAGIC):
+        data = _gunzip(data, source=source)
     if not data.strip():
         raise FeedError("not a feed or sitemap: it is empty.", source=source)
     try:
@@ -210,6 +220,24 @@ def parse_feed(data: bytes, *, source: str, base: str | None = None) -> Feed:
             seen.add(url)
             feed.entries.append(FeedEntry(url, entry.title, entry.author, entry.published))
     return feed
+
+
+def _gunzip(data: bytes, *, source: str) -> bytes:
+    """Unpack gzip ``data``, refusing more than ``MAX_UNPACKED`` bytes of output."""
+    import zlib
+
+    unpack = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip header and trailer
+    try:
+        out = unpack.decompress(data, MAX_UNPACKED + 1)
+    except zlib.error as exc:
+        raise FeedError(f"not a feed or sitemap: the gzip data is corrupt ({exc}).",
+                        source=source) from exc
+    if len(out) > MAX_UNPACKED:
+        raise FeedError(f"unpacks to more than {MAX_UNPACKED // 2**20} MB, the sitemap "
+                        "protocol's limit.", source=source)
+    if not unpack.eof:
+        raise FeedError("not a feed or sitemap: the gzip data is cut short.", source=source)
+    return out
 
 
 def read_feed_file(path: str | Path, *, max_bytes: int) -> Feed:

@@ -47,13 +47,14 @@ PAGE = Wanted({"text/html": ".html", "application/xhtml+xml": ".html", "text/pla
                "text/markdown": ".md", "text/x-markdown": ".md"},
               "text/html, text/plain, text/markdown;q=0.9, */*;q=0.1",
               "only HTML, plain text and markdown pages can be analysed.")
+# A compressed sitemap (sitemap.xml.gz) is served as a gzip file; parse_feed unpacks it.
 FEED = Wanted(dict.fromkeys(("application/rss+xml", "application/atom+xml", "application/rdf+xml",
-                             "application/xml", "text/xml", "text/plain"), ".xml"),
+                             "application/xml", "text/xml", "text/plain", "application/gzip",
+                             "application/x-gzip"), ".xml"),
               "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
               "text/xml;q=0.9, */*;q=0.1",
               "a feed or sitemap is XML; for a web page of links, find its feed (often /feed or "
-              "/rss) or list the links in a --urls file (sitemaps compressed as .gz: unpack "
-              "them first).")
+              "/rss) or list the links in a --urls file.")
 
 
 class FetchRefused(HTTPError):
