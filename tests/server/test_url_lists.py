@@ -262,3 +262,23 @@ def test_a_redirected_page_is_not_fetched_again_on_a_rerun(
     assert main(argv) == 0
     assert "added 0, already stored 2, failed 0" in said(capsys)
     assert page_log.hits == []
+
+
+def test_a_new_url_for_a_stored_text_is_remembered_and_not_fetched_again(
+        allowed: None, pages: str, page_log: Any, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Stored first from its own URL, then met behind a feed's tracking redirect: fetched once,
+    # found stored by its text and URL, and remembered.
+    db = tmp_path / "c.duckdb"
+    common = ["--db", str(db), "--workers", "1", "--no-progress"]
+    assert main(["corpus", "ingest", f"{pages}/story/52", *common]) == 0
+    assert "added 1, already stored 0, failed 0" in said(capsys)
+    again = ["corpus", "ingest", f"{pages}/go/52", *common]
+    page_log.hits.clear()
+    assert main(again) == 0
+    assert "added 0, already stored 1, failed 0" in said(capsys)
+    assert page_log.hits == ["/go/52", "/story/52"]
+    page_log.hits.clear()
+    assert main(again) == 0
+    assert "added 0, already stored 1, failed 0" in said(capsys)
+    assert page_log.hits == []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from propscope.corpus.engines import Engine, Item, Outcome, batched
-from propscope.corpus.store import CorpusStore, Failure, StoredArticle, content_key
+from propscope.corpus.store import CorpusStore, Failure, StoredArticle, content_key, fetched_from
 from propscope.document import Document
 from propscope.ingest.failure import SkippedInput
 
@@ -70,6 +70,7 @@ class _Run:
         self.docs: dict[str, Document] = {}  # in flight or waiting for commit, by key
         self.ready: list[StoredArticle] = []
         self.failures: list[Failure] = []
+        self.aliases: list[tuple[str, str]] = []  # (url, stored article) for store.add
 
     def fail(self, source: str, message: str) -> None:
         f = Failure(source, message)
@@ -93,6 +94,10 @@ class _Run:
                     self.fail(f"{source}:{line}" if line else source, str(getattr(it, "message", "")))
             stored = self.store.existing([k for k, _ in keyed])
             for key, doc in keyed:
+                if key in stored:
+                    # A page fetched under a new URL whose text is stored: remember the URL,
+                    # or every re-run over the same feed fetches it again.
+                    self.aliases += [(url, key) for url in fetched_from(doc)]
                 if key in stored or key in self.docs:
                     self.report.skipped += 1
                     continue
@@ -113,14 +118,14 @@ class _Run:
             self.tick(committed=False)
 
     def commit(self) -> None:
-        if not self.ready and not self.failures:
+        if not self.ready and not self.failures and not self.aliases:
             return
-        self.store.add(self.ready, self.failures)
+        self.store.add(self.ready, self.failures, self.aliases)
         for a in self.ready:
             del self.docs[a.key]
         self.report.added += len(self.ready)
         self.report.committed_chunks += 1
-        self.ready, self.failures = [], []
+        self.ready, self.failures, self.aliases = [], [], []
         self.tick(committed=True)
 
     def tick(self, *, committed: bool) -> None:

@@ -131,6 +131,16 @@ class Failure:
     message: str
 
 
+def fetched_from(doc: Document) -> list[str]:
+    """The web addresses ``doc`` was fetched from: its source if it is a URL, and the URL asked
+    for when a redirect led there ([] for a file's document)."""
+    source = doc.source or ""
+    urls = [source] if source.startswith(("http://", "https://")) else []
+    if isinstance(requested := doc.extra.get(REQUESTED_URL), str):
+        urls.append(requested)
+    return urls
+
+
 def _arrow(columns: dict[str, list[Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=schema)
 
@@ -269,8 +279,16 @@ class CorpusStore:
                                 "UNION SELECT url FROM fetched_urls").fetchall()
         return {r[0] for r in rows if r[0]}
 
-    def add(self, batch: Sequence[StoredArticle], failures: Sequence[Failure] = ()) -> None:
-        """Write a batch of analysed articles (and the failures met on the way) atomically."""
+    def add(self, batch: Sequence[StoredArticle], failures: Sequence[Failure] = (),
+            aliases: Sequence[tuple[str, str]] = ()) -> None:
+        """Write a batch of analysed articles (and the failures met on the way) atomically.
+
+        Args:
+            batch: the analysed articles.
+            failures: inputs that could not be read or analysed.
+            aliases: ``(url, article_id)`` pairs of fetched pages whose text a stored article
+                already has, so a re-run skips those URLs without fetching them.
+        """
         now = datetime.now(UTC).replace(tzinfo=None)
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -282,6 +300,8 @@ class CorpusStore:
             if failures:
                 self.con.executemany("INSERT INTO failures VALUES (?, ?, ?)",
                                      [(f.source, f.message, now) for f in failures])
+            if aliases:
+                self.con.executemany("INSERT INTO fetched_urls VALUES (?, ?)", list(aliases))
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
