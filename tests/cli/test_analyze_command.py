@@ -99,7 +99,7 @@ def test_folder_outputs(folder: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / fmt
     assert main(["analyze", str(folder), "--format", fmt, "-o", str(out), "--quiet"]) == 1
     if fmt == "html":
-        assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html", "index.html"]
+        assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html", "index.html", "index.json"]
         assert "Traitors Sell Out" in (out / "a.html").read_text(encoding="utf-8")
         assert "Traitors Sell Out" in (out / "index.html").read_text(encoding="utf-8")  # one failed: kept
     else:

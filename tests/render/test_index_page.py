@@ -11,7 +11,7 @@ import pytest
 
 from propscope.cli.main import main
 from propscope.document import Document, Metadata
-from propscope.render.index import index_entry, render_index
+from propscope.render.index import entries_json, index_entry, load_entries, render_index
 
 
 class Rows(HTMLParser):
@@ -90,12 +90,61 @@ def test_a_folder_of_reports_gets_an_index_that_no_article_overwrites(
     (inputs / "weather.txt").write_text(calm, encoding="utf-8")
     out = tmp_path / "reports"
     assert main(["analyze", str(inputs), "--format", "html", "-o", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["index-2.html", "index.html", "weather.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["index-2.html", "index.html", "index.json",
+                                                     "weather.html"]
     page = (out / "index.html").read_text(encoding="utf-8")
     assert _rows(page).links == ["index-2.html", "weather.html"]  # the loaded article first
     assert "Traitors Betray the Nation" in page and "Weather Report" in page
     assert _rows((out / "weather.html").read_text(encoding="utf-8")).links[0] == "index.html"  # the way back
     assert f"open {out / 'index.html'} for the list of reports" in capsys.readouterr().err
+
+
+def test_a_later_run_into_the_folder_keeps_the_earlier_reports_listed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A daily run into one folder: Monday's reports stay listed on Tuesday, a re-run of an
+    # article updates its report, and a different article with the same id gets a new name.
+    monday, tuesday, out = tmp_path / "mon", tmp_path / "tue", tmp_path / "reports"
+    monday.mkdir()
+    tuesday.mkdir()
+    (monday / "story.txt").write_text("Monday Story\n\nThe council met and approved the budget.\n",
+                                      encoding="utf-8")
+    (monday / "roads.txt").write_text("Roads\n\nThe bridge reopens on Friday after repairs.\n",
+                                      encoding="utf-8")
+    (tuesday / "story.txt").write_text("Tuesday Story\n\nThese corrupt traitors betrayed the "
+                                       "nation.\n", encoding="utf-8")
+    argv = ["--format", "html", "-o", str(out), "--quiet"]
+    assert main(["analyze", str(monday), *argv]) == 0
+    assert main(["analyze", str(tuesday), *argv]) == 0
+    assert sorted(p.name for p in out.glob("*.html")) == ["index.html", "roads.html", "story-2.html",
+                                                          "story.html"]
+    assert "Monday Story" in (out / "story.html").read_text(encoding="utf-8")  # not replaced
+    assert "Tuesday Story" in (out / "story-2.html").read_text(encoding="utf-8")
+    assert sorted(_rows((out / "index.html").read_text(encoding="utf-8")).links) == [
+        "roads.html", "story-2.html", "story.html"]
+    assert main(["analyze", str(monday / "roads.txt"), str(tuesday), *argv]) == 0  # a re-run
+    assert sorted(p.name for p in out.glob("*.html")) == ["index.html", "roads.html", "story-2.html",
+                                                          "story.html"]
+    assert sorted(e.file for e in load_entries(out / "index.json")) == [
+        "roads.html", "story-2.html", "story.html"]
+    (out / "roads.html").unlink()  # a report the user deleted drops out of the list
+    assert main(["analyze", str(tuesday), *argv]) == 0
+    assert sorted(e.file for e in load_entries(out / "index.json")) == ["story-2.html", "story.html"]
+
+
+def test_a_foreign_index_json_stops_the_run_before_any_work(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str],
+                                                             doc: Document) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Title\n\nCorrupt traitors lied to the nation.\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "index.json").write_text('{"rows": [1, 2]}', encoding="utf-8")
+    assert main(["analyze", str(article), str(article), "--format", "html", "-o", str(out)]) == 2
+    assert "index.json is not propscope's list of reports" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["index.json"]  # nothing written, nothing lost
+    assert (out / "index.json").read_text(encoding="utf-8") == '{"rows": [1, 2]}'
+    (out / "index.json").write_text(entries_json([index_entry(doc, "a.html")]), encoding="utf-8")
+    assert [e.file for e in load_entries(out / "index.json")] == ["a.html"]  # round trip
 
 
 def test_one_named_report_gets_no_index(tmp_path: Path) -> None:

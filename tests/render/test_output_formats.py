@@ -48,7 +48,7 @@ def test_html_folder_gets_one_safe_unique_file_per_article(tmp_path: Path, doc: 
         for d in (doc, doc, odd):
             out.add(d)
     names = sorted(p.name for p in (tmp_path / "reports").iterdir())
-    assert names == ["123-2.html", "123.html", "escape.html", "index.html"]
+    assert names == ["123-2.html", "123.html", "escape.html", "index.html", "index.json"]
     assert "<!DOCTYPE html>" in (tmp_path / "reports" / "123.html").read_text(encoding="utf-8")
 
 

@@ -52,8 +52,10 @@ Formats:
   json     one article as the JSON contract;
   jsonl    one JSON object per line and article;
   html     one self-contained report per article: <id>.html in the folder -o (default
-           ./propscope-reports/) with index.html listing them, densest in techniques first;
-           or the single file -o NAME.html;
+           ./propscope-reports/) with index.html listing them, densest in techniques first,
+           with the reports earlier runs left in that folder (index.json keeps the list; an
+           article's re-run updates its report, another article never replaces it); or the
+           single file -o NAME.html;
   semeval  the shared task's label files in the folder -o (default ./propscope-semeval/).
 
 Files are written atomically: an interrupted run leaves no half-written output. A file that

@@ -4,13 +4,19 @@ A journalist who runs ``propscope analyze articles/ --format html`` on thousands
 needs a way in: ``index.html`` lists every report with its title, outlet, date, genre and
 how dense its techniques are, so the most loaded articles are one click away. Like the
 reports, it is self-contained and rendered with autoescaping (titles are hostile input).
+
+Next to it, ``index.json`` keeps the entries, so a later run into the same folder (a daily
+``--feed``) lists the earlier reports too, and gives a different article that happens to
+share an id a new name instead of replacing its report. Scripts can read it as well.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
 from propscope import __version__
 from propscope.document import Document
@@ -19,6 +25,7 @@ from propscope.render.summary import expected_right
 from propscope.taxonomy import CATEGORIES
 
 INDEX_NAME = "index"  # the page's stem; an article with this id gets another name
+LEDGER_NAME = "index.json"  # the entries behind the page, read back by the next run
 TOP_TECHNIQUES = 3
 
 
@@ -74,3 +81,32 @@ def render_index(entries: Sequence[IndexEntry], *, sensitivity: float | None = N
         sensitivity=describe_sensitivity(sensitivity) if sensitivity is not None else None,
         version=__version__,
     )
+
+
+def entries_json(entries: Sequence[IndexEntry]) -> str:
+    """``index.json``: the entries as ``{"propscope": VERSION, "reports": [{...}, ...]}``."""
+    return json.dumps({"propscope": __version__, "reports": [asdict(e) for e in entries]},
+                      ensure_ascii=False, indent=1) + "\n"
+
+
+def load_entries(path: str | Path) -> list[IndexEntry]:
+    """The entries an earlier run wrote to ``path`` (an ``index.json``); [] if there is none.
+
+    Raises:
+        ValueError: the file is there but is not such a list (it is left as it is).
+    """
+    path = Path(path)
+    if not path.is_file():
+        return []
+    names = {f.name for f in fields(IndexEntry)}
+    try:
+        reports = json.loads(path.read_text(encoding="utf-8"))["reports"]
+        entries = [IndexEntry(**{**r, "top": tuple((str(n), int(c)) for n, c in r["top"])})
+                   for r in reports if set(r) == names]
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"{path} is not propscope's list of reports ({type(exc).__name__}: "
+                         f"{exc}); move it away, or write the reports to another folder.") from exc
+    if len(entries) != len(reports):
+        raise ValueError(f"{path} is not propscope's list of reports (entries without the "
+                         "expected fields); move it away, or write the reports to another folder.")
+    return entries

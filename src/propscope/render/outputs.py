@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from propscope.document import Document
 from propscope.errors import PropscopeError
 from propscope.render.files import UniqueNames, atomic_open, atomic_write, safe_stem
-from propscope.render.index import INDEX_NAME, IndexEntry, index_entry, render_index
+from propscope.render.index import (
+    INDEX_NAME,
+    LEDGER_NAME,
+    IndexEntry,
+    entries_json,
+    index_entry,
+    load_entries,
+    render_index,
+)
 
 if TYPE_CHECKING:
     from propscope.models.quality import ModelQuality
@@ -143,6 +151,25 @@ class HtmlOutput:
         self.entries: list[IndexEntry] = []
         self.sensitivity: float | None = None
         self.index: Path | None = None  # the index page, once written
+        # The reports earlier runs left in the folder, by file name (read before any work,
+        # so a foreign index.json stops the run before it analyses anything).
+        self.earlier: dict[str, IndexEntry] = {}
+        if not self.single:
+            try:
+                self.earlier = {e.file: e for e in load_entries(self.path / LEDGER_NAME)}
+            except ValueError as exc:
+                raise OutputError(str(exc)) from exc
+
+    def _name(self, doc: Document) -> str:
+        """A file name for ``doc``'s report that replaces no other article's report: free,
+        or an earlier run's report of the same source (a re-run updates it)."""
+        stem = safe_stem(doc.id)
+        while True:
+            name = f"{self.unique(stem)}.html"
+            earlier = self.earlier.get(name)
+            if not (self.path / name).exists() or (earlier is not None
+                                                    and earlier.source == doc.source):
+                return name
 
     def add(self, doc: Document) -> None:
         from propscope.render.html import render_html
@@ -150,7 +177,7 @@ class HtmlOutput:
         if self.single and self.written:
             raise OutputError(f"-o {self.path} names one HTML file, but the input holds several "
                               "articles; give a folder instead (one <id>.html per article).")
-        dest = self.path if self.single else self.path / f"{self.unique(safe_stem(doc.id))}.html"
+        dest = self.path if self.single else self.path / self._name(doc)
         index = None if self.single else f"{INDEX_NAME}.html"
         self.written.append(atomic_write(dest, render_html(doc, self.quality, index=index)))
         if not self.single:
@@ -159,11 +186,15 @@ class HtmlOutput:
                 self.sensitivity = doc.model.sensitivity
 
     def close(self) -> None:
-        """A folder of reports gets ``index.html``, listing them densest first."""
+        """A folder of reports gets ``index.html``, listing them (and the reports earlier runs
+        left there) densest first, and ``index.json``, the same entries for the next run."""
         if self.entries:
+            new = {e.file for e in self.entries}
+            kept = [e for f, e in self.earlier.items() if f not in new and (self.path / f).is_file()]
+            entries = kept + self.entries
             self.index = atomic_write(self.path / f"{INDEX_NAME}.html",
-                                      render_index(self.entries, sensitivity=self.sensitivity))
-            self.written.append(self.index)
+                                      render_index(entries, sensitivity=self.sensitivity))
+            self.written += [self.index, atomic_write(self.path / LEDGER_NAME, entries_json(entries))]
 
 
 class SemEvalFiles:
