@@ -75,7 +75,7 @@ def test_sitemaps_use_news_dates_but_not_lastmod_and_indexes_list_their_sitemaps
 <sitemap><loc>/s1.xml</loc></sitemap><sitemap><loc>https://e.org/s2.xml</loc></sitemap>
 </sitemapindex>""", source="index", base="https://e.org/sitemap.xml")
     assert (index.kind, index.entries) == ("sitemap index", [])
-    assert index.sitemaps == ["https://e.org/s1.xml", "https://e.org/s2.xml"]
+    assert index.feeds == ["https://e.org/s1.xml", "https://e.org/s2.xml"]
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -94,6 +94,18 @@ def test_what_is_no_feed_is_a_clear_input_error(data: bytes, message: str) -> No
     with pytest.raises(FeedError, match=message) as caught:
         parse_feed(data, source="bad.xml")
     assert isinstance(caught.value, InputError) and str(caught.value).startswith("bad.xml: ")
+
+
+def test_an_opml_list_names_its_feeds_at_any_depth() -> None:
+    feed = parse_feed(b"""<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head>
+<body><outline text="News"><outline text="A" type="rss" xmlUrl="https://a.example/rss"/>
+<outline text="B" type="rss" xmlUrl="/b/atom.xml" htmlUrl="https://b.example/"/></outline>
+<outline text="A again" xmlUrl="https://a.example/rss"/><outline text="Folder only"/>
+<outline text="Bad" xmlUrl="feed://c.example/rss"/></body></opml>""", source="mine.opml",
+                      base="https://lists.example/mine.opml")
+    assert (feed.kind, feed.entries) == ("OPML list of feeds", [])
+    assert feed.feeds == ["https://a.example/rss", "https://lists.example/b/atom.xml"]
+    assert feed.skipped == ["outline 4: xmlUrl 'feed://c.example/rss' is not an http(s) URL"]
 
 
 SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -74,6 +74,8 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         "/sitemap.xml.gz": (200, "application/x-gzip", gzip.compress(
             b"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>/story/45</loc>"
             b"</url></urlset>"), {}),
+        "/list.opml": (200, "text/x-opml", b"""<opml version="2.0"><body>
+<outline text="Test" xmlUrl="/feed.xml"/></body></opml>""", {}),
         "/laughs.xml": (200, "text/xml", b"""<?xml version="1.0"?><!DOCTYPE rss [
 <!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>
 <rss><channel><item><title>&c;</title><link>/story/43</link></item></channel></rss>""", {}),

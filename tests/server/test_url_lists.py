@@ -206,6 +206,26 @@ def test_a_compressed_sitemap_is_fetched_and_unpacked(
     assert page_log.hits == ["/sitemap.xml.gz", "/story/45"]
 
 
+def test_an_opml_list_reads_each_feed_in_turn_and_reports_each_failure_in_place(
+        allowed: None, pages: str, page_log: Any, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    opml = tmp_path / "subscriptions.opml"  # as a feed reader exports it
+    opml.write_text(f"""<?xml version="1.0" encoding="UTF-8"?><opml version="1.0"><body>
+<outline text="Outlets"><outline text="Atom" xmlUrl="{pages}/more/feed.xml"/>
+<outline text="Gone" xmlUrl="{pages}/missing"/><outline text="Nested" xmlUrl="{pages}/list.opml"/>
+</outline></body></opml>""", encoding="utf-8")
+    out = tmp_path / "opml.jsonl"
+    assert main(["analyze", "--feed", str(opml), "-o", str(out), "--quiet"]) == 1
+    assert [r["source"] for r in records(out)] == [f"{pages}/story/42", f"{pages}/story/41"]
+    err = said(capsys)
+    assert f"{pages}/missing: answered HTTP 404" in err
+    assert f"{pages}/list.opml: an OPML list inside an OPML list is not followed" in err
+    assert "/feed.xml" not in page_log.hits  # the nested list's feed
+    out.unlink()
+    assert main(["analyze", "--feed", f"{pages}/list.opml", "-o", str(out), "--quiet"]) == 1
+    assert [r["source"] for r in records(out)] == [f"{pages}/story/41", f"{pages}/story/40"]
+
+
 @pytest.mark.parametrize(("path", "message"), [
     ("/sitemap-index.xml", "a sitemap index of 2 sitemaps, not a list of pages; give the sitemaps "
                            "you want with --feed, for example --feed {pages}/sitemap-1.xml"),

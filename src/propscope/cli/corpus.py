@@ -24,6 +24,7 @@ EPILOG = """Examples:
   propscope corpus ingest --urls links.txt            web pages; a re-run fetches only new ones
   propscope corpus ingest --feed https://example.org/rss --feed https://example.net/sitemap.xml
                                                       follow outlets: run daily, only new pages are fetched
+  propscope corpus ingest --feed subscriptions.opml   every feed a feed reader exports
   propscope corpus ingest big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
   propscope corpus reuse --db corpus.duckdb
   propscope corpus profile --by outlet --by month --format csv > profile.csv

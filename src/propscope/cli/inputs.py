@@ -44,8 +44,8 @@ class Inputs:
         args: files, folders, JSONL files, http(s) URLs and ``-`` (standard input), in order.
         url_lists: files with one URL per line (``-``: standard input); blank lines and lines
             starting with ``#`` are skipped. Their pages come after ``args``.
-        feeds: RSS/Atom feeds and sitemaps, as http(s) URLs or saved files. Their pages come
-            last, in each feed's order.
+        feeds: RSS/Atom feeds, sitemaps and OPML lists of feeds, as http(s) URLs or saved
+            files. Their pages come last, in each feed's order.
     """
 
     args: tuple[str, ...] = ()
@@ -161,15 +161,17 @@ class Inputs:
                 yield "url", entry
 
 
-def _feed_entries(name: str, server: ServerConfig,
-                  max_bytes: int) -> Iterator[IngestFailure | FeedEntry]:
+def _feed_entries(name: str, server: ServerConfig, max_bytes: int, *,
+                  listed: bool = False) -> Iterator[IngestFailure | FeedEntry]:
     """The pages feed ``name`` lists (fetched within the fetcher's limits; a saved file of at
-    most ``max_bytes``), then a failure for each entry without a usable link; one
-    failure if the feed cannot be had or is a sitemap index (whose sitemaps are not followed:
-    a site's index can list thousands, so the user picks)."""
+    most ``max_bytes``), then a failure for each entry without a usable link; one failure if
+    the feed cannot be had or lists no pages. An OPML list's feeds are read in turn, each
+    reporting its own failures (``listed``: this feed came from one; lists in lists are not
+    followed). A sitemap index is one failure naming its sitemaps, which are not followed: a
+    site's index can list thousands, so the user picks (an OPML list is the user's pick)."""
     from propscope.errors import PropscopeError
     from propscope.ingest import IngestFailure
-    from propscope.ingest.feeds import read_feed_file
+    from propscope.ingest.feeds import OPML, SITEMAP_INDEX, read_feed_file
 
     try:
         if is_url(name):
@@ -181,9 +183,21 @@ def _feed_entries(name: str, server: ServerConfig,
     except (PropscopeError, OSError) as exc:
         yield IngestFailure.from_error(exc, source=name)
         return
-    if feed.kind == "sitemap index":
-        first = f", for example --feed {feed.sitemaps[0]}" if feed.sitemaps else ""
-        yield IngestFailure(name, f"a sitemap index of {len(feed.sitemaps)} sitemaps, not a list of "
+    if feed.kind == OPML and not listed:
+        if not feed.feeds and not feed.skipped:
+            yield IngestFailure(name, "the OPML list names no feeds (no outline with an xmlUrl).")
+        for why in feed.skipped:
+            yield IngestFailure(name, why)
+        for url in feed.feeds:
+            yield from _feed_entries(url, server, max_bytes, listed=True)
+        return
+    if feed.kind == OPML:
+        yield IngestFailure(name, "an OPML list inside an OPML list is not followed; give it "
+                                  "with --feed.")
+        return
+    if feed.kind == SITEMAP_INDEX:
+        first = f", for example --feed {feed.feeds[0]}" if feed.feeds else ""
+        yield IngestFailure(name, f"a sitemap index of {len(feed.feeds)} sitemaps, not a list of "
                                   f"pages; give the sitemaps you want with --feed{first}.")
         return
     if not feed.entries and not feed.skipped:

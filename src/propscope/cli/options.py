@@ -46,6 +46,6 @@ def add_web_inputs(parser: argparse.ArgumentParser) -> None:
                              "(PROPSCOPE_FETCH_CONCURRENCY)")
     parser.add_argument("--feed", action="append", metavar="SOURCE",
                         help="also read every page an RSS or Atom feed or a sitemap (.xml or "
-                             ".xml.gz) lists (a URL or a saved file; repeatable), fetched like "
-                             "--urls; the feed's title, author and date fill what a page leaves "
-                             "unknown")
+                             ".xml.gz) lists, or the feeds of an OPML list (a feed reader's "
+                             "export); a URL or a saved file, repeatable; fetched like --urls; "
+                             "the feed's title, author and date fill what a page leaves unknown")

@@ -1,4 +1,5 @@
-"""Read the pages a news feed or sitemap lists: RSS 2.0, RSS 1.0 (RDF), Atom, sitemaps.
+"""Read the pages a news feed or sitemap lists: RSS 2.0, RSS 1.0 (RDF), Atom, sitemaps; and
+the feeds a sitemap index or an OPML list (a feed reader's export of its subscriptions) names.
 
 An outlet's feed is how a researcher follows it: ``corpus ingest --feed URL`` each day adds
 the new articles. This module only reads bytes (``server/fetch.py`` fetches them); it never
@@ -38,7 +39,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 # The root elements this module reads, by local name, and what each is called in messages.
 KINDS = {"rss": "RSS feed", "RDF": "RSS 1.0 feed", "feed": "Atom feed", "urlset": "sitemap",
-         "sitemapindex": "sitemap index"}
+         "sitemapindex": "sitemap index", "opml": "OPML list of feeds"}
+SITEMAP_INDEX, OPML = KINDS["sitemapindex"], KINDS["opml"]  # the kinds that list feeds, not pages
 
 
 class FeedError(InputError):
@@ -67,16 +69,17 @@ class Feed:
     """What a feed or sitemap lists.
 
     Attributes:
-        kind: ``"RSS feed"``, ``"RSS 1.0 feed"``, ``"Atom feed"``, ``"sitemap"`` or
-            ``"sitemap index"``.
+        kind: ``"RSS feed"``, ``"RSS 1.0 feed"``, ``"Atom feed"``, ``"sitemap"``,
+            ``"sitemap index"`` (``SITEMAP_INDEX``) or ``"OPML list of feeds"`` (``OPML``).
         entries: the pages, in the feed's order, each URL once.
-        sitemaps: a sitemap index's sitemaps (its ``entries`` are empty).
+        feeds: the sitemaps of a sitemap index, or the feeds of an OPML list, each once (for
+            these two kinds ``entries`` is empty).
         skipped: entries without a usable http(s) link, as ``"entry N: why"``.
     """
 
     kind: str
     entries: list[FeedEntry] = field(default_factory=list)
-    sitemaps: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -205,10 +208,12 @@ def parse_feed(data: bytes, *, source: str, base: str | None = None) -> Feed:
     if kind is None:
         found = _local(root.tag) or "nothing"
         raise FeedError(f"not a feed or sitemap: its root element is <{found}>, not <rss>, "
-                        "<feed>, <rdf:RDF>, <urlset> or <sitemapindex>.", source=source)
-    if kind == "sitemap index":
+                        "<feed>, <rdf:RDF>, <urlset>, <sitemapindex> or <opml>.", source=source)
+    if kind == SITEMAP_INDEX:
         maps = [u for s in _children(root, "sitemap") if (u := _absolute(_text(s, "loc"), base))]
-        return Feed(kind, sitemaps=maps)
+        return Feed(kind, feeds=list(dict.fromkeys(maps)))
+    if kind == OPML:
+        return _opml(root, base)
     feed = Feed(kind)
     seen: set[str] = set()
     for n, (link, entry) in enumerate(_items(root, kind), 1):
@@ -219,6 +224,21 @@ def parse_feed(data: bytes, *, source: str, base: str | None = None) -> Feed:
         elif url not in seen:
             seen.add(url)
             feed.entries.append(FeedEntry(url, entry.title, entry.author, entry.published))
+    return feed
+
+
+def _opml(root: Element, base: str | None) -> Feed:
+    """The feeds an OPML list names: each ``outline``'s ``xmlUrl``, at any depth (readers
+    nest subscriptions in folders, outlines without ``xmlUrl``)."""
+    feed = Feed(OPML)
+    outlines = [el for el in root.iter() if _local(el.tag) == "outline" and "xmlUrl" in el.attrib]
+    for n, outline in enumerate(outlines, 1):
+        link = outline.attrib["xmlUrl"]
+        url = _absolute(link, base)
+        if url is None:
+            feed.skipped.append(f"outline {n}: xmlUrl {link[:80]!r} is not an http(s) URL")
+        elif url not in feed.feeds:
+            feed.feeds.append(url)
     return feed
 
 

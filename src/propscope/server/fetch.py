@@ -50,7 +50,7 @@ PAGE = Wanted({"text/html": ".html", "application/xhtml+xml": ".html", "text/pla
 # A compressed sitemap (sitemap.xml.gz) is served as a gzip file; parse_feed unpacks it.
 FEED = Wanted(dict.fromkeys(("application/rss+xml", "application/atom+xml", "application/rdf+xml",
                              "application/xml", "text/xml", "text/plain", "application/gzip",
-                             "application/x-gzip"), ".xml"),
+                             "application/x-gzip", "text/x-opml", "application/x-opml"), ".xml"),
               "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
               "text/xml;q=0.9, */*;q=0.1",
               "a feed or sitemap is XML; for a web page of links, find its feed (often /feed or "
