@@ -74,6 +74,11 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         "/sitemap.xml.gz": (200, "application/x-gzip", gzip.compress(
             b"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>/story/45</loc>"
             b"</url></urlset>"), {}),
+        # Feeds mislabelled by their servers, recognised by their first bytes.
+        "/labelled-html.xml": (200, "text/html; charset=utf-8", b"""\xef\xbb\xbf
+<?xml version="1.0"?><rss><channel><item><link>/story/46</link></item></channel></rss>""", {}),
+        "/octets.xml.gz": (200, "application/octet-stream", gzip.compress(
+            b"<urlset><url><loc>/story/47</loc></url></urlset>"), {}),
         "/list.opml": (200, "text/x-opml", b"""<opml version="2.0"><body>
 <outline text="Test" xmlUrl="/feed.xml"/></body></opml>""", {}),
         "/laughs.xml": (200, "text/xml", b"""<?xml version="1.0"?><!DOCTYPE rss [

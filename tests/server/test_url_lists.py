@@ -198,12 +198,17 @@ def test_analyze_reads_the_pages_of_feeds_with_the_feeds_hints(
     assert "/api/42" not in page_log.hits  # an Atom rel="self" link is not the story
 
 
-def test_a_compressed_sitemap_is_fetched_and_unpacked(
-        allowed: None, pages: str, page_log: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("path", "story"), [
+    ("/sitemap.xml.gz", 45),
+    ("/labelled-html.xml", 46),  # an RSS feed its server calls text/html
+    ("/octets.xml.gz", 47),  # a gzip sitemap served as application/octet-stream
+])
+def test_compressed_and_mislabelled_feeds_are_read(
+        path: str, story: int, allowed: None, pages: str, page_log: Any, tmp_path: Path) -> None:
     out = tmp_path / "sitemap.jsonl"
-    assert main(["analyze", "--feed", f"{pages}/sitemap.xml.gz", "-o", str(out), "--quiet"]) == 0
-    assert [r["source"] for r in records(out)] == [f"{pages}/story/45"]
-    assert page_log.hits == ["/sitemap.xml.gz", "/story/45"]
+    assert main(["analyze", "--feed", pages + path, "-o", str(out), "--quiet"]) == 0
+    assert [r["source"] for r in records(out)] == [f"{pages}/story/{story}"]
+    assert page_log.hits == [path, f"/story/{story}"]
 
 
 def test_an_opml_list_reads_each_feed_in_turn_and_reports_each_failure_in_place(

@@ -36,11 +36,15 @@ MAX_REDIRECTS = 5
 @dataclass(frozen=True)
 class Wanted:
     """What a fetch accepts: its content types (with the file extension each is read as),
-    its Accept header, and what to tell the user about any other type."""
+    its Accept header, what to tell the user about any other type, and the first bytes of a
+    body read as ``sniffed`` whatever its type says (servers label feeds ``text/html`` or
+    ``application/octet-stream`` often enough)."""
 
     types: typing.Mapping[str, str]
     accept: str
     refusal: str
+    starts: tuple[bytes, ...] = ()
+    sniffed: str = ""
 
 
 PAGE = Wanted({"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt",
@@ -54,7 +58,9 @@ FEED = Wanted(dict.fromkeys(("application/rss+xml", "application/atom+xml", "app
               "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
               "text/xml;q=0.9, */*;q=0.1",
               "a feed or sitemap is XML; for a web page of links, find its feed (often /feed or "
-              "/rss) or list the links in a --urls file.")
+              "/rss) or list the links in a --urls file.",
+              (b"<?xml", b"<rss", b"<feed", b"<rdf:RDF", b"<urlset", b"<sitemapindex", b"<opml",
+               b"\x1f\x8b"), ".xml")  # the last: gzip
 
 
 class FetchRefused(HTTPError):
@@ -230,9 +236,11 @@ def check_url(url: str) -> str:
     return parts.geturl()
 
 
-def _file_name(url: str, content_type: str, wanted: Wanted) -> str:
+def _file_name(url: str, content_type: str, wanted: Wanted, data: bytes) -> str:
     media = content_type.split(";")[0].strip().lower()
     ext = wanted.types.get(media)
+    if ext is None and wanted.starts and data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(wanted.starts):
+        ext = wanted.sniffed
     if ext is None:
         raise HTTPError(415, f"{url} is {media or 'of unknown type'}; {wanted.refusal}")
     stem = PurePosixPath(urlsplit(url).path).stem or (urlsplit(url).hostname or "page")
@@ -288,7 +296,7 @@ async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> Fe
                     if headers.get("content-encoding", "identity").lower() != "identity":
                         raise HTTPError(415, f"{url} sent a compressed body "
                                              f"({headers['content-encoding']}) although none was asked.")
-                    name = _file_name(url, headers.get("content-type", ""), wanted)
+                    name = _file_name(url, headers.get("content-type", ""), wanted, data)
                     return FetchedPage(url=url, name=name, data=data, requested=requested)
                 raise HTTPError(502, f"Gave up fetching after {MAX_REDIRECTS} redirects (last: {url}).")
     except TimeoutError as exc:
