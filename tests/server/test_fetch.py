@@ -33,6 +33,7 @@ def test_follows_a_redirect_to_an_allowed_page(server: Server, pages: str) -> No
 @pytest.mark.parametrize(("path", "status", "fragment"), [
     ("/big.html", 413, "fetch limit"),
     ("/image.png", 415, "image/png"),
+    ("/feed.xml", 415, "It looks like a feed or sitemap: `propscope analyze --feed URL` reads"),
     ("/missing", 502, "HTTP 404"),
     ("/to-metadata", 422, "169.254.169.254"),
     ("/to-file", 422, "scheme 'file'"),

@@ -242,7 +242,10 @@ def _file_name(url: str, content_type: str, wanted: Wanted, data: bytes) -> str:
     if ext is None and wanted.starts and data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(wanted.starts):
         ext = wanted.sniffed
     if ext is None:
-        raise HTTPError(415, f"{url} is {media or 'of unknown type'}; {wanted.refusal}")
+        # Someone who pastes a feed's address wants its articles: say how to get them.
+        hint = (" It looks like a feed or sitemap: `propscope analyze --feed URL` reads the "
+                "pages it lists." if wanted is PAGE and media in FEED.types else "")
+        raise HTTPError(415, f"{url} is {media or 'of unknown type'}; {wanted.refusal}{hint}")
     stem = PurePosixPath(urlsplit(url).path).stem or (urlsplit(url).hostname or "page")
     return stem + ext
 
