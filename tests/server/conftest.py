@@ -39,8 +39,10 @@ def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 class _Pages(http.server.BaseHTTPRequestHandler):
     """Serves test pages: an article, a large page, a binary file, feeds, redirects and numbered
-    stories: ``/story/N``, optionally slowed by ``?delay=SECONDS`` or held until ``meet=K``
-    requests of ``group=NAME`` have arrived, and ``/go/N``, a redirect to ``/story/N``."""
+    stories: ``/story/N``, optionally slowed by ``?delay=SECONDS``, held until ``meet=K``
+    requests of ``group=NAME`` have arrived, or busy for the first ``fail=K`` requests
+    (``status``, default 503, with ``Retry-After: after``, default 0), and ``/go/N``, a
+    redirect to ``/story/N``."""
 
     routes: ClassVar[dict[str, tuple[int, str, bytes, dict[str, str]]]] = {
         "/article.html": (200, "text/html; charset=utf-8",
@@ -126,6 +128,11 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             body = (f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}</h1>"
                     f"<p>Story number {n}: {BLATANT}</p></article></body></html>").encode()
             self.routes[self.path] = (200, "text/html; charset=utf-8", body, {})
+            with self.lock:
+                asked = self.hits.count(self.path)
+            if asked <= int(q.get("fail", 0)):  # busy: the first K requests are told to retry
+                self.routes[self.path] = (int(q.get("status", 503)), "text/plain", b"busy",
+                                          {"Retry-After": q.get("after", "0")})
         status, ctype, body, headers = self.routes.get(self.path, (404, "text/plain", b"", {}))
         self.send_response(status)
         self.send_header("Content-Type", ctype)

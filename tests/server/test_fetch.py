@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
 import pytest
 from serverkit import BLATANT, TOKEN, Server
 
-from propscope.server.fetch import AddressPolicy, FetchRefused, check_url
+from propscope.server.fetch import AddressPolicy, FetchRefused, _retry_after, check_url
 
 
 def test_fetches_and_analyses_a_page_on_an_allowed_host(server: Server, pages: str) -> None:
@@ -123,3 +126,20 @@ def test_the_cli_analyses_a_url_as_the_page_fetches_it(pages: str, tmp_path: Pat
     assert records[0]["spans"]
     err = capsys.readouterr().err
     assert f"propscope: {pages}/image.png: " in err and "image/png" in err
+
+
+def test_the_web_page_does_not_retry_a_busy_site(server: Server, pages: str, page_log: Any) -> None:
+    # Its user is there to try again; a bulk fetch tries once more by itself.
+    r = httpx.post(server.url + "/api/analyze", json={"url": pages + "/story/63?fail=1"}, timeout=60)
+    assert r.status_code == 502 and "answered HTTP 503" in r.json()["error"]["message"]
+    assert page_log.hits == ["/story/63?fail=1"]
+
+
+@pytest.mark.parametrize(("value", "seconds"), [
+    ("0", 0.0), (" 7 ", 7.0), ("", None), ("soon", None), ("-3", None),
+    ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # a date in the past: no wait
+])
+def test_retry_after_is_read_as_seconds_or_a_date(value: str, seconds: float | None) -> None:
+    assert _retry_after(value) == seconds
+    future = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 < (_retry_after(future) or 0) <= 30

@@ -307,3 +307,19 @@ def test_a_new_url_for_a_stored_text_is_remembered_and_not_fetched_again(
     assert main(again) == 0
     assert "added 0, already stored 1, failed 0" in said(capsys)
     assert page_log.hits == []
+
+
+def test_a_busy_page_is_tried_once_more_in_bulk(allowed: None, pages: str, page_log: Any,
+                                                tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    once, twice = f"{pages}/story/60?fail=1", f"{pages}/story/61?fail=2&status=429"
+    later = f"{pages}/story/62?fail=1&after=3600"  # a site asking for an hour is not waited for
+    links = write_list(tmp_path / "links.txt", [once, twice, later, f"{pages}/missing"])
+    out = tmp_path / "busy.jsonl"
+    assert main(["analyze", "--urls", str(links), "-o", str(out), "--quiet"]) == 1
+    assert [r["source"] for r in records(out)] == [once]
+    err = said(capsys)
+    assert f"{twice}: answered HTTP 429; nothing to analyse (tried twice, 0 s apart)." in err
+    assert f"{later}: answered HTTP 503; nothing to analyse (it asks to wait 3600 s; not waited for)." in err
+    assert sorted(page_log.hits) == sorted([once.removeprefix(pages)] * 2 + [twice.removeprefix(pages)] * 2
+                                           + [later.removeprefix(pages), "/missing"])  # 404: once

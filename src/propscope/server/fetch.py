@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 import typing
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
@@ -31,6 +34,11 @@ from propscope.ingest.feeds import Feed, parse_feed
 from propscope.server.errors import HTTPError
 
 MAX_REDIRECTS = 5
+T = typing.TypeVar("T")
+# Answers that say "busy, try later": a bulk fetch tries such a page once more.
+TRANSIENT = frozenset({408, 425, 429, 500, 502, 503, 504})
+RETRY_WAIT = 1.0  # seconds before the second try, when the site names no Retry-After
+MAX_RETRY_WAIT = 10.0  # a site asking for longer is not waited for (the page is reported)
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,28 @@ FEED = Wanted(dict.fromkeys(("application/rss+xml", "application/atom+xml", "app
               "/rss) or list the links in a --urls file.",
               (b"<?xml", b"<rss", b"<feed", b"<rdf:RDF", b"<urlset", b"<sitemapindex", b"<opml",
                b"\x1f\x8b"), ".xml")  # the last: gzip
+
+
+class TransientFetchError(HTTPError):
+    """The site was busy or the connection broke (502): worth one more try, after
+    ``retry_after`` seconds if the site said so."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(502, message)
+        self.retry_after = retry_after
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds()) if when.tzinfo else None
 
 
 class FetchRefused(HTTPError):
@@ -165,6 +195,29 @@ def fetch_documents(url: str, config: ServerConfig, *, max_bytes: int) -> list[D
     return read_page(anyio.run(fetch_url, url, config), max_bytes=max_bytes)
 
 
+def with_one_retry(fetch: typing.Callable[[], T]) -> T:
+    """``fetch()``, tried once more after a ``TransientFetchError`` (a busy site, a broken
+    connection), ``Retry-After`` or ``RETRY_WAIT`` seconds later. Bulk fetches use it; the
+    web page does not, since its user is there to press the button again.
+
+    Raises:
+        HTTPError: the second try failed too, or the site asked to wait over
+            ``MAX_RETRY_WAIT`` seconds; its message says so.
+    """
+    try:
+        return fetch()
+    except TransientFetchError as exc:
+        wait = RETRY_WAIT if exc.retry_after is None else exc.retry_after
+        if wait > MAX_RETRY_WAIT:
+            raise HTTPError(502, f"{exc.message.rstrip('.')} (it asks to wait {wait:.0f} s; "
+                                 "not waited for).") from exc
+    time.sleep(wait)
+    try:
+        return fetch()
+    except TransientFetchError as exc:
+        raise HTTPError(502, f"{exc.message.rstrip('.')} (tried twice, {wait:g} s apart).") from exc
+
+
 def fetch_feed(url: str, config: ServerConfig) -> Feed:
     """Fetch the feed or sitemap at ``url`` (as ``fetch_url``, at most ``fetch_max_bytes``)
     and read the pages it lists, relative links resolved against its final URL.
@@ -173,7 +226,7 @@ def fetch_feed(url: str, config: ServerConfig) -> Feed:
         HTTPError: as ``fetch_url``.
         FeedError: the answer is no feed or sitemap ``parse_feed`` can read.
     """
-    page = anyio.run(fetch_url, url, config, FEED)
+    page = with_one_retry(lambda: anyio.run(fetch_url, url, config, FEED))
     return parse_feed(page.data, source=url, base=page.url)
 
 
@@ -194,7 +247,7 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
 
     def one(url: str) -> list[Document] | IngestFailure:
         try:
-            return fetch_documents(url, config, max_bytes=max_bytes)
+            return with_one_retry(lambda: fetch_documents(url, config, max_bytes=max_bytes))
         except (PropscopeError, OSError) as exc:  # OSError: a socket failure httpcore did not wrap
             return IngestFailure.from_error(exc, source=url)
 
@@ -280,7 +333,8 @@ async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> Fe
     Raises:
         FetchRefused: the scheme or an address is not allowed (422).
         HTTPError: the page is too large (413), of an unsupported type (415), answered
-            with an error or unreachable (502), or too slow (504).
+            with an error or unreachable (502; ``TransientFetchError`` when the site was
+            busy or the connection broke), or too slow (504).
     """
     url = requested = check_url(url)
     policy = AddressPolicy(config.fetch_allow_hosts)
@@ -294,6 +348,9 @@ async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> Fe
                     if 300 <= status < 400 and "location" in headers:
                         url = check_url(urljoin(url, headers["location"]))
                         continue
+                    if status in TRANSIENT:
+                        raise TransientFetchError(f"{url} answered HTTP {status}; nothing to analyse.",
+                                                  retry_after=_retry_after(headers.get("retry-after")))
                     if status >= 400:
                         raise HTTPError(502, f"{url} answered HTTP {status}; nothing to analyse.")
                     if headers.get("content-encoding", "identity").lower() != "identity":
@@ -307,5 +364,7 @@ async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> Fe
                              "(fetch_timeout / PROPSCOPE_FETCH_TIMEOUT).") from exc
     except httpcore.TimeoutException as exc:
         raise HTTPError(504, f"Fetching {url} timed out: {exc}.") from exc
-    except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
+    except httpcore.NetworkError as exc:  # refused, reset: a site restarting, a network blip
+        raise TransientFetchError(f"Could not fetch {url}: {exc or type(exc).__name__}.") from exc
+    except (httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
         raise HTTPError(502, f"Could not fetch {url}: {exc or type(exc).__name__}.") from exc
