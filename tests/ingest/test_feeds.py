@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from propscope.ingest.feeds import (
     FeedEntry,
     FeedError,
     apply_entry,
+    dated_since,
     parse_feed,
     read_feed_file,
 )
@@ -57,7 +59,8 @@ def test_rss1_and_atom_feeds() -> None:
 <entry><title>C</title><id>https://e.org/c</id></entry>
 <entry><title>D</title><id>urn:uuid:1</id></entry></feed>""", source="atom", base="https://e.org/feed")
     assert atom.kind == "Atom feed"
-    assert atom.entries == [FeedEntry("https://e.org/b.html", "B", "Ann Atom", "2026-11-03T08:00:00+00:00"),
+    assert atom.entries == [FeedEntry("https://e.org/b.html", "B", "Ann Atom", "2026-11-03T08:00:00+00:00",
+                                      modified="2026-11-03T08:00:00+00:00"),
                             FeedEntry("https://e.org/c", "C", None, None)]
     assert atom.skipped == ["entry 3: link 'urn:uuid:1' is not an http(s) URL"]
 
@@ -69,8 +72,11 @@ def test_sitemaps_use_news_dates_but_not_lastmod_and_indexes_list_their_sitemaps
 <news:publication_date>2026-11-29T12:00:00+00:00</news:publication_date><news:title>One</news:title>
 </news:news></url><url><loc>https://e.org/2</loc><lastmod>2026-11-30</lastmod></url></urlset>""",
                          source="sitemap")
-    assert sitemap.entries == [FeedEntry("https://e.org/1", "One", None, "2026-11-29T12:00:00+00:00"),
-                               FeedEntry("https://e.org/2")]
+    # lastmod is when a page last changed: kept for date filters, never a publication date.
+    assert sitemap.entries == [FeedEntry("https://e.org/1", "One", None, "2026-11-29T12:00:00+00:00",
+                                         modified="2026-11-30"),
+                               FeedEntry("https://e.org/2", modified="2026-11-30")]
+    assert [e.day for e in sitemap.entries] == ["2026-11-29", "2026-11-30"]
     index = parse_feed(b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap><loc>/s1.xml</loc></sitemap><sitemap><loc>https://e.org/s2.xml</loc></sitemap>
 </sitemapindex>""", source="index", base="https://e.org/sitemap.xml")
@@ -145,3 +151,14 @@ def test_feed_hints_fill_only_what_the_page_leaves_unknown() -> None:
     apply_entry(doc, FeedEntry("https://e.org/a", "Feed title", "Feed Author", "2026-12-01"))
     assert (doc.metadata.title, doc.metadata.author, doc.metadata.published) == (
         "The page's own title", "Feed Author", "2026-12-01")
+
+
+def test_dated_since_keeps_newer_and_undated_entries() -> None:
+    entries = [FeedEntry("https://e.org/old", published="2026-10-31T23:59:00+00:00"),
+               FeedEntry("https://e.org/changed", published=None, modified="2026-11-01"),
+               FeedEntry("https://e.org/undated"),
+               FeedEntry("https://e.org/new-but-edited-late", published="2026-10-01",
+                         modified="2026-12-01")]  # published decides when it is known
+    kept, older = dated_since(entries, date(2026, 11, 1))
+    assert [e.url for e in kept] == ["https://e.org/changed", "https://e.org/undated"]
+    assert older == 2

@@ -105,6 +105,7 @@ def test_url_arguments_files_and_lists_keep_their_order(allowed: None, pages: st
     (["analyze", "--urls", "{tmp}"], "--urls {tmp}: is a folder"),
     (["analyze", "--feed", "missing-feed.xml"], "--feed missing-feed.xml: no such file"),
     (["analyze", "--feed", "-"], "--feed takes a URL or a saved feed file"),
+    (["analyze", "x.txt", "--feed-since", "2026-11-01"], "--feed-since chooses among the entries of --feed"),
     (["corpus", "ingest", "--db", "{tmp}/c.duckdb"], "give at least one INPUT"),
 ])
 def test_inputs_that_cannot_be_read_are_usage_errors(argv: list[str], message: str, tmp_path: Path,
@@ -323,3 +324,32 @@ def test_a_busy_page_is_tried_once_more_in_bulk(allowed: None, pages: str, page_
     assert f"{later}: answered HTTP 503; nothing to analyse (it asks to wait 3600 s; not waited for)." in err
     assert sorted(page_log.hits) == sorted([once.removeprefix(pages)] * 2 + [twice.removeprefix(pages)] * 2
                                            + [later.removeprefix(pages), "/missing"])  # 404: once
+
+
+def test_feed_since_takes_a_date(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["analyze", "--feed", "f.xml", "--feed-since", "1 Nov"])
+    assert stop.value.code == 2
+    assert "--feed-since: '1 Nov' is not a date as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_feed_since_reads_only_recent_entries_and_says_how_many_were_left_out(
+        allowed: None, pages: str, page_log: Any, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    sitemap = tmp_path / "sitemap.xml"  # a site's whole archive
+    sitemap.write_text(f"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+ xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>{pages}/story/70</loc><news:news><news:publication_date>2026-10-01</news:publication_date>
+</news:news></url><url><loc>{pages}/story/71</loc><lastmod>2026-11-20T10:00:00Z</lastmod></url>
+<url><loc>{pages}/story/72</loc></url><url><loc>{pages}/story/73</loc><lastmod>2025-01-01</lastmod></url>
+</urlset>""", encoding="utf-8")
+    out = tmp_path / "recent.jsonl"
+    db = tmp_path / "c.duckdb"
+    assert main(["analyze", "--feed", str(sitemap), "--feed-since", "2026-11-01", "-o", str(out)]) == 0
+    assert [r["source"] for r in records(out)] == [f"{pages}/story/71", f"{pages}/story/72"]
+    assert f"{sitemap}: left out 2 of 4 entries dated before 2026-11-01 (--feed-since)." in said(capsys)
+    assert sorted(page_log.hits) == ["/story/71", "/story/72"]
+    assert records(out)[0]["metadata"]["published"] is None  # lastmod is no publication date
+    assert main(["corpus", "ingest", "--feed", str(sitemap), "--feed-since", "2026-11-01",
+                 "--db", str(db), "--workers", "1", "--no-progress"]) == 0
+    assert "left out 2 of 4 entries dated before 2026-11-01" in said(capsys)

@@ -156,7 +156,7 @@ def inputs_of(args: argparse.Namespace) -> Inputs:
     """The command's inputs: the INPUT arguments, then the pages of every --urls file, then
     those of every --feed."""
     return Inputs(tuple(args.inputs), tuple(getattr(args, "urls", None) or ()),
-                  tuple(getattr(args, "feed", None) or ()))
+                  tuple(getattr(args, "feed", None) or ()), getattr(args, "feed_since", None))
 
 
 def filter_scores(doc: Document, min_score: float) -> Document:
@@ -249,14 +249,17 @@ def run(args: argparse.Namespace) -> int:
     with _progress(several and not args.quiet) as progress:
         task = progress.add_task("analyse", total=None, failed=0)
 
+        def say(line: str) -> None:
+            # Through the progress console so the line lands above the bar; the message is data
+            # (a file name), never markup, and stays one unwrapped line for tools like grep.
+            progress.console.print(f"propscope: {line}", soft_wrap=True, markup=False,
+                                   highlight=False, emoji=False)
+
         def report(problem: str) -> None:
             nonlocal failed
             failed += 1
             progress.update(task, failed=failed)
-            # Through the progress console so the line lands above the bar; the message is data
-            # (a file name), never markup, and stays one unwrapped line for tools like grep.
-            progress.console.print(f"propscope: {problem}", soft_wrap=True, markup=False,
-                                   highlight=False, emoji=False)
+            say(problem)
 
         def report_doc(doc: Document, exc: Exception) -> None:
             # An InputError's text already starts with its source.
@@ -265,7 +268,7 @@ def run(args: argparse.Namespace) -> int:
 
         def documents() -> Iterator[Document]:
             for item in inputs.read(max_bytes=config.max_bytes, server=env.server,
-                                    encoding=args.encoding):
+                                    encoding=args.encoding, note=None if args.quiet else say):
                 if isinstance(item, Document):
                     yield item
                 else:  # "FILE: problem" (FILE: line N: ... for a JSONL record), "URL: problem"

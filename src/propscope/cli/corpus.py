@@ -25,6 +25,8 @@ EPILOG = """Examples:
   propscope corpus ingest --feed https://example.org/rss --feed https://example.net/sitemap.xml
                                                       follow outlets: run daily, only new pages are fetched
   propscope corpus ingest --feed subscriptions.opml   every feed a feed reader exports
+  propscope corpus ingest --feed https://example.org/sitemap.xml --feed-since 2026-11-01
+                                                      of a site's whole archive, its pages since November
   propscope corpus ingest big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
   propscope corpus reuse --db corpus.duckdb
   propscope corpus profile --by outlet --by month --format csv > profile.csv
@@ -156,7 +158,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     from propscope.corpus.runner import IngestReport, ingest
     from propscope.corpus.store import CorpusStore
 
-    inputs = Inputs(tuple(args.paths), tuple(args.urls or ()), tuple(args.feed or ()))
+    inputs = Inputs(tuple(args.paths), tuple(args.urls or ()), tuple(args.feed or ()),
+                    args.feed_since)
     if problem := inputs.problem():
         print(f"propscope: error: {problem}", file=sys.stderr)
         return 2
@@ -190,7 +193,8 @@ def run_ingest(args: argparse.Namespace) -> int:
             return False
 
         items = inputs.read(max_bytes=args.max_bytes, server=from_env().server,
-                            encoding=args.encoding, known=known)
+                            encoding=args.encoding, known=known,
+                            note=lambda line: console.print(line, markup=False, highlight=False))
         report = ingest(store, items, engine, chunk_size=args.chunk_size, progress=show)
         total = store.count()
     for f in report.failures:

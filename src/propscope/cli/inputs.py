@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -46,16 +47,20 @@ class Inputs:
             starting with ``#`` are skipped. Their pages come after ``args``.
         feeds: RSS/Atom feeds, sitemaps and OPML lists of feeds, as http(s) URLs or saved
             files. Their pages come last, in each feed's order.
+        feed_since: leave out feed entries dated before this day (``dated_since``).
     """
 
     args: tuple[str, ...] = ()
     url_lists: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
+    feed_since: date | None = None
 
     def problem(self) -> str | None:
         """Why these inputs cannot be read at all (a usage error), or ``None``."""
         if not self.args and not self.url_lists and not self.feeds:
             return "give at least one INPUT (a file, folder, URL or -), --urls FILE or --feed URL."
+        if self.feed_since and not self.feeds:
+            return "--feed-since chooses among the entries of --feed; give a --feed too."
         if [*self.args, *self.url_lists].count("-") > 1:
             return "standard input (-) can be read only once."
         for option, names in (("--urls", self.url_lists), ("--feed", self.feeds)):
@@ -93,7 +98,8 @@ class Inputs:
         return total
 
     def read(self, *, max_bytes: int, server: ServerConfig, encoding: str | None = None,
-             known: Callable[[str], bool] | None = None) -> Iterator[Item]:
+             known: Callable[[str], bool] | None = None,
+             note: Callable[[str], None] | None = None) -> Iterator[Item]:
         """Documents, failures and (for URLs ``known`` says are stored) skips, in input order.
 
         Args:
@@ -101,6 +107,8 @@ class Inputs:
             server: the fetcher's limits, allowed hosts and concurrency.
             encoding: decode files with this instead of detecting it.
             known: URLs not to fetch again (a corpus's stored pages).
+            note: told what was left out on purpose (older feed entries), as
+                ``"SOURCE: what"``; not a failure.
         """
         from propscope.ingest import iter_documents
         from propscope.ingest.feeds import FeedEntry, apply_entry
@@ -120,7 +128,8 @@ class Inputs:
                     hints.append(None)
                     yield entry
 
-        for kind, group in groupby(self._entries(server, max_bytes), key=lambda entry: entry[0]):
+        entries = self._entries(server, max_bytes, note or (lambda _: None))
+        for kind, group in groupby(entries, key=lambda entry: entry[0]):
             if kind == "url":
                 # Imported only here: files never load the HTTP stack (cold start).
                 from propscope.server.fetch import fetch_many
@@ -136,7 +145,7 @@ class Inputs:
                 yield from iter_documents([str(path) for _, path in group], max_bytes=max_bytes,
                                           encoding=encoding)
 
-    def _entries(self, server: ServerConfig, max_bytes: int,
+    def _entries(self, server: ServerConfig, max_bytes: int, note: Callable[[str], None],
                  ) -> Iterator[tuple[str, str | IngestFailure | FeedEntry]]:
         """``("path", PATH)``, ``("url", URL)``, ``("url", FeedEntry)``, or ``("url",
         IngestFailure)`` for a line of a URL list that is no URL or a feed that cannot be read
@@ -157,21 +166,23 @@ class Inputs:
                         yield "url", IngestFailure(name, f"line {lineno}: {url[:80]!r} is not an "
                                                          "http:// or https:// URL", line=lineno)
         for name in self.feeds:
-            for entry in _feed_entries(name, server, max_bytes):
+            for entry in _feed_entries(name, server, max_bytes, self.feed_since, note):
                 yield "url", entry
 
 
-def _feed_entries(name: str, server: ServerConfig, max_bytes: int, *,
+def _feed_entries(name: str, server: ServerConfig, max_bytes: int, since: date | None,
+                  note: Callable[[str], None], *,
                   listed: bool = False) -> Iterator[IngestFailure | FeedEntry]:
     """The pages feed ``name`` lists (fetched within the fetcher's limits; a saved file of at
     most ``max_bytes``), then a failure for each entry without a usable link; one failure if
     the feed cannot be had or lists no pages. An OPML list's feeds are read in turn, each
     reporting its own failures (``listed``: this feed came from one; lists in lists are not
     followed). A sitemap index is one failure naming its sitemaps, which are not followed: a
-    site's index can list thousands, so the user picks (an OPML list is the user's pick)."""
+    site's index can list thousands, so the user picks (an OPML list is the user's pick).
+    With ``since``, older entries are left out and ``note`` is told how many."""
     from propscope.errors import PropscopeError
     from propscope.ingest import IngestFailure
-    from propscope.ingest.feeds import OPML, SITEMAP_INDEX, read_feed_file
+    from propscope.ingest.feeds import OPML, SITEMAP_INDEX, dated_since, read_feed_file
 
     try:
         if is_url(name):
@@ -189,7 +200,7 @@ def _feed_entries(name: str, server: ServerConfig, max_bytes: int, *,
         for why in feed.skipped:
             yield IngestFailure(name, why)
         for url in feed.feeds:
-            yield from _feed_entries(url, server, max_bytes, listed=True)
+            yield from _feed_entries(url, server, max_bytes, since, note, listed=True)
         return
     if feed.kind == OPML:
         yield IngestFailure(name, "an OPML list inside an OPML list is not followed; give it "
@@ -202,7 +213,13 @@ def _feed_entries(name: str, server: ServerConfig, max_bytes: int, *,
         return
     if not feed.entries and not feed.skipped:
         yield IngestFailure(name, f"the {feed.kind} lists no pages.")
-    yield from feed.entries
+    entries = feed.entries
+    if since is not None:
+        entries, older = dated_since(entries, since)
+        if older:
+            note(f"{name}: left out {older:,} of {len(feed.entries):,} entries dated before "
+                 f"{since.isoformat()} (--feed-since).")
+    yield from entries
     for why in feed.skipped:
         yield IngestFailure(name, why)
 

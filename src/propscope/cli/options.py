@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
 from propscope.config import ServerConfig
 from propscope.models.sensitivity import LEVEL_TEXT, LIMIT
@@ -35,6 +36,13 @@ def add_sensitivity(parser: argparse.ArgumentParser, default: str | None = None,
                         help=f"{SENSITIVITY_HELP} (default: {where})")
 
 
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date as YYYY-MM-DD") from None
+
+
 def add_web_inputs(parser: argparse.ArgumentParser) -> None:
     """``--urls FILE`` (web pages to read, one URL per line; repeatable; ``-`` for standard
     input) and ``--feed SOURCE`` (the pages an RSS/Atom feed or sitemap lists; repeatable),
@@ -49,3 +57,8 @@ def add_web_inputs(parser: argparse.ArgumentParser) -> None:
                              ".xml.gz) lists, or the feeds of an OPML list (a feed reader's "
                              "export); a URL or a saved file, repeatable; fetched like --urls; "
                              "the feed's title, author and date fill what a page leaves unknown")
+    parser.add_argument("--feed-since", type=_day, metavar="YYYY-MM-DD",
+                        help="of --feed entries, read only those dated this day or later (their "
+                             "publication date, else when the page last changed, as a "
+                             "sitemap's lastmod); undated entries are read: for a site's whole "
+                             "sitemap, only its recent pages")

@@ -10,8 +10,9 @@ namespaces loosely.
 
 What a feed says about an entry (title, author, publication date) is kept as a hint, and
 ``apply_entry`` fills only the fields a fetched page leaves unknown: the page's own metadata
-wins. A sitemap's ``lastmod`` is when the page last changed, not when it was published, and
-is not used; a Google News sitemap's ``publication_date`` is. Sitemaps are often served
+wins. A sitemap's ``lastmod`` is when the page last changed, not when it was published, so
+it is never a publication date (a Google News sitemap's ``publication_date`` is), but
+``dated_since`` uses it to leave out a whole archive's old pages. Sitemaps are often served
 compressed (``sitemap.xml.gz``): gzip data is unpacked, to at most the sitemap protocol's
 50 MB, so a small bomb cannot fill memory.
 """
@@ -19,7 +20,7 @@ compressed (``sitemap.xml.gz``): gzip data is unpacked, to at most the sitemap p
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -56,12 +57,21 @@ class FeedEntry:
         title: the entry's title.
         author: the entry's author (``dc:creator``, ``author``, Atom ``author/name``).
         published: the publication date as ISO 8601 (``YYYY-MM-DD`` or a datetime).
+        modified: when the page last changed (a sitemap's ``lastmod``, Atom ``updated``), as
+            ISO 8601: a date filter may use it, but it is never taken as the publication date.
     """
 
     url: str
     title: str | None = None
     author: str | None = None
     published: str | None = None
+    modified: str | None = None
+
+    @property
+    def day(self) -> str | None:
+        """``YYYY-MM-DD`` of the publication date, else of the last change; ``None`` if undated."""
+        value = self.published or self.modified
+        return value[:10] if value else None
 
 
 @dataclass(frozen=True)
@@ -143,13 +153,15 @@ def _items(root: Element, kind: str) -> Iterator[tuple[str | None, FeedEntry]]:
             news = next(_children(url, "news"), None)
             yield _text(url, "loc"), FeedEntry(
                 "", title=_text(news, "title") if news is not None else None,
-                published=_iso(_text(news, "publication_date")) if news is not None else None)
+                published=_iso(_text(news, "publication_date")) if news is not None else None,
+                modified=_iso(_text(url, "lastmod")))
         return
     if kind == "Atom feed":
         for entry in _children(root, "entry"):
             yield _atom_link(entry), FeedEntry(
                 "", title=_text(entry, "title"), author=_author(entry),
-                published=_iso(_text(entry, "published", "updated")))
+                published=_iso(_text(entry, "published", "updated")),
+                modified=_iso(_text(entry, "updated")))
         return
     # RSS 2.0 items sit in <channel>; RSS 1.0 items are children of the root.
     parents = [root, *_children(root, "channel")]
@@ -223,7 +235,7 @@ def parse_feed(data: bytes, *, source: str, base: str | None = None) -> Feed:
             feed.skipped.append(f"entry {n}: {why}")
         elif url not in seen:
             seen.add(url)
-            feed.entries.append(FeedEntry(url, entry.title, entry.author, entry.published))
+            feed.entries.append(replace(entry, url=url))
     return feed
 
 
@@ -270,6 +282,13 @@ def read_feed_file(path: str | Path, *, max_bytes: int) -> Feed:
     """
     data = read_file_bytes(Path(path), max_bytes=max_bytes, source=str(path))
     return parse_feed(data, source=str(path))
+
+
+def dated_since(entries: list[FeedEntry], day: date) -> tuple[list[FeedEntry], int]:
+    """The entries dated ``day`` or later (``FeedEntry.day``), and how many were older.
+    Undated entries are kept: nothing says they are old."""
+    kept = [e for e in entries if e.day is None or e.day >= day.isoformat()]
+    return kept, len(entries) - len(kept)
 
 
 def apply_entry(doc: Document, entry: FeedEntry) -> Document:
