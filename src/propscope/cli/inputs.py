@@ -4,8 +4,9 @@ lists, feeds.
 ``analyze`` and ``corpus ingest`` read their inputs the same way: a path goes to
 ``propscope.ingest``, an http(s):// URL to the web page's fetcher (``server/fetch.py``: public
 hosts only, its time and size limits), every line of a ``--urls`` file is a URL, and every
-entry of a ``--feed`` (RSS, Atom or sitemap, a URL or a saved file) is a URL whose page gets
-the feed's title, author and date where it names none. Runs of URLs are fetched several at a
+entry of a ``--feed`` (RSS, Atom or sitemap, a URL or a saved file; an OPML list stands
+for each of its feeds) is a URL whose page gets the feed's title, author and date where it
+names none. Runs of URLs are fetched several at a
 time, in order, so a list of 10,000 pages is not 10,000 sequential waits; what cannot be read
 comes out as an ``IngestFailure`` next to the documents, never as an exception.
 """

@@ -185,7 +185,8 @@ def _absolute(link: str | None, base: str | None) -> str | None:
 
 
 def parse_feed(data: bytes, *, source: str, base: str | None = None) -> Feed:
-    """The pages an RSS/Atom feed or a sitemap lists.
+    """The pages an RSS/Atom feed or a sitemap lists, or the feeds a sitemap index or an
+    OPML list names (``Feed.feeds``).
 
     Args:
         data: the feed's bytes (XML, or gzip-compressed XML; the encoding its declaration
