@@ -104,7 +104,7 @@ def test_url_arguments_files_and_lists_keep_their_order(allowed: None, pages: st
     (["analyze", "-", "--urls", "-"], "standard input (-) can be read only once"),
     (["analyze", "--urls", "{tmp}"], "--urls {tmp}: is a folder"),
     (["analyze", "--feed", "missing-feed.xml"], "--feed missing-feed.xml: no such file"),
-    (["analyze", "--feed", "-"], "--feed takes a URL or a saved feed file"),
+    (["analyze", "-", "--feed", "-"], "standard input (-) can be read only once"),
     (["analyze", "x.txt", "--feed-since", "2026-11-01"], "--feed-since chooses among the entries of --feed"),
     (["corpus", "ingest", "--db", "{tmp}/c.duckdb"], "give at least one INPUT"),
 ])
@@ -353,3 +353,13 @@ def test_feed_since_reads_only_recent_entries_and_says_how_many_were_left_out(
     assert main(["corpus", "ingest", "--feed", str(sitemap), "--feed-since", "2026-11-01",
                  "--db", str(db), "--workers", "1", "--no-progress"]) == 0
     assert "left out 2 of 4 entries dated before 2026-11-01" in said(capsys)
+
+
+def test_a_feed_can_be_piped_in(allowed: None, pages: str, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # curl -b cookies.txt https://example.org/members/rss | propscope analyze --feed -
+    feed = f"<rss><channel><item><link>{pages}/story/80</link><title>Piped</title></item>"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(feed.encode() + b"</channel></rss>")))
+    out = tmp_path / "piped.jsonl"
+    assert main(["analyze", "--feed", "-", "-o", str(out), "--quiet"]) == 0
+    assert [r["source"] for r in records(out)] == [f"{pages}/story/80"]

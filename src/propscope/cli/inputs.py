@@ -47,7 +47,7 @@ class Inputs:
         url_lists: files with one URL per line (``-``: standard input); blank lines and lines
             starting with ``#`` are skipped. Their pages come after ``args``.
         feeds: RSS/Atom feeds, sitemaps and OPML lists of feeds, as http(s) URLs or saved
-            files. Their pages come last, in each feed's order.
+            files (``-``: standard input). Their pages come last, in each feed's order.
         feed_since: leave out feed entries dated before this day (``dated_since``).
     """
 
@@ -62,12 +62,10 @@ class Inputs:
             return "give at least one INPUT (a file, folder, URL or -), --urls FILE or --feed URL."
         if self.feed_since and not self.feeds:
             return "--feed-since chooses among the entries of --feed; give a --feed too."
-        if [*self.args, *self.url_lists].count("-") > 1:
+        if [*self.args, *self.url_lists, *self.feeds].count("-") > 1:
             return "standard input (-) can be read only once."
         for option, names in (("--urls", self.url_lists), ("--feed", self.feeds)):
             for name in names:
-                if name == "-" and option == "--feed":
-                    return "--feed takes a URL or a saved feed file, not standard input (-)."
                 if name != "-" and not is_url(name) and not Path(name).is_file():
                     what = "is a folder" if Path(name).is_dir() else "no such file"
                     return f"{option} {name}: {what}."

@@ -55,7 +55,8 @@ def add_web_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feed", action="append", metavar="SOURCE",
                         help="also read every page an RSS or Atom feed or a sitemap (.xml or "
                              ".xml.gz) lists, or the feeds of an OPML list (a feed reader's "
-                             "export); a URL or a saved file, repeatable; fetched like --urls; "
+                             "export); a URL, a saved file or - (standard input), repeatable; fetched "
+                             "like --urls; "
                              "the feed's title, author and date fill what a page leaves unknown")
     parser.add_argument("--feed-since", type=_day, metavar="YYYY-MM-DD",
                         help="of --feed entries, read only those dated this day or later (their "

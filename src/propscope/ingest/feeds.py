@@ -19,6 +19,7 @@ compressed (``sitemap.xml.gz``): gzip data is unpacked, to at most the sitemap p
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -29,7 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 from propscope.document import Document
 from propscope.errors import InputError
-from propscope.ingest.decode import read_file_bytes
+from propscope.ingest.decode import check_size, read_file_bytes
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -274,15 +275,25 @@ def _gunzip(data: bytes, *, source: str) -> bytes:
 
 
 def read_feed_file(path: str | Path, *, max_bytes: int) -> Feed:
-    """``parse_feed`` on a saved feed or sitemap file of at most ``max_bytes``; relative links
+    """``parse_feed`` on a saved feed or sitemap file of at most ``max_bytes`` (``-``:
+    standard input, for a feed fetched by another tool, say with a login); relative links
     stay unresolved and are skipped.
 
     Raises:
-        InputError: the file is missing, unreadable or too large.
+        InputError: the file is missing, unreadable or too large, or there is no standard
+            input.
         FeedError: as ``parse_feed``.
     """
-    data = read_file_bytes(Path(path), max_bytes=max_bytes, source=str(path))
-    return parse_feed(data, source=str(path))
+    source = str(path)
+    if source == "-":
+        if sys.stdin is None:  # started without one (e.g. by a service manager)
+            raise InputError("no standard input to read; pipe a feed in or give a file.",
+                             source=source)
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        check_size(len(data), max_bytes=max_bytes, source=source)
+    else:
+        data = read_file_bytes(Path(path), max_bytes=max_bytes, source=source)
+    return parse_feed(data, source=source)
 
 
 def dated_since(entries: list[FeedEntry], day: date) -> tuple[list[FeedEntry], int]:
