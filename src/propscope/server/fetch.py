@@ -60,15 +60,17 @@ PAGE = Wanted({"text/html": ".html", "application/xhtml+xml": ".html", "text/pla
               "text/html, text/plain, text/markdown;q=0.9, */*;q=0.1",
               "only HTML, plain text and markdown pages can be analysed.")
 # A compressed sitemap (sitemap.xml.gz) is served as a gzip file; parse_feed unpacks it.
-FEED = Wanted(dict.fromkeys(("application/rss+xml", "application/atom+xml", "application/rdf+xml",
-                             "application/xml", "text/xml", "text/plain", "application/gzip",
-                             "application/x-gzip", "text/x-opml", "application/x-opml"), ".xml"),
-              "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
-              "text/xml;q=0.9, */*;q=0.1",
-              "a feed or sitemap is XML; for a web page of links, find its feed (often /feed or "
-              "/rss) or list the links in a --urls file.",
-              (b"<?xml", b"<rss", b"<feed", b"<rdf:RDF", b"<urlset", b"<sitemapindex", b"<opml",
-               b"\x1f\x8b"), ".xml")  # the last: gzip
+FEED = Wanted(
+    types=dict.fromkeys(("application/rss+xml", "application/atom+xml", "application/rdf+xml",
+                         "application/xml", "text/xml", "text/plain", "application/gzip",
+                         "application/x-gzip", "text/x-opml", "application/x-opml"), ".xml"),
+    accept="application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
+           "*/*;q=0.1",
+    refusal="a feed or sitemap is XML; for a web page of links, find its feed (often /feed or "
+            "/rss) or list the links in a --urls file.",
+    starts=(b"<?xml", b"<rss", b"<feed", b"<rdf:RDF", b"<urlset", b"<sitemapindex", b"<opml",
+            b"\x1f\x8b"),  # the last: gzip
+    sniffed=".xml")
 
 
 class TransientFetchError(HTTPError):
