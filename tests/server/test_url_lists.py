@@ -290,6 +290,18 @@ def test_a_redirected_page_is_not_fetched_again_on_a_rerun(
     assert page_log.hits == []
 
 
+def test_two_urls_of_one_text_in_one_run_are_both_remembered(
+        allowed: None, pages: str, page_log: Any, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["corpus", "ingest", f"{pages}/story/53", f"{pages}/go/53", "--db", str(tmp_path / "c.duckdb"),
+            "--workers", "1", "--no-progress"]
+    assert main(argv) == 0
+    assert "added 1, already stored 1, failed 0" in said(capsys)
+    page_log.hits.clear()
+    assert main(argv) == 0
+    assert page_log.hits == []
+
+
 def test_a_new_url_for_a_stored_text_is_remembered_and_not_fetched_again(
         allowed: None, pages: str, page_log: Any, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:

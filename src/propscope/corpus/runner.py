@@ -71,6 +71,7 @@ class _Run:
         self.ready: list[StoredArticle] = []
         self.failures: list[Failure] = []
         self.aliases: list[tuple[str, str]] = []  # (url, stored article) for store.add
+        self.twins: dict[str, list[str]] = {}  # URLs of pages whose text is in flight, by key
 
     def fail(self, source: str, message: str) -> None:
         f = Failure(source, message)
@@ -98,6 +99,8 @@ class _Run:
                     # A page fetched under a new URL whose text is stored: remember the URL,
                     # or every re-run over the same feed fetches it again.
                     self.aliases += [(url, key) for url in fetched_from(doc)]
+                elif key in self.docs:  # remembered once its twin is committed
+                    self.twins.setdefault(key, []).extend(fetched_from(doc))
                 if key in stored or key in self.docs:
                     self.report.skipped += 1
                     continue
@@ -108,6 +111,7 @@ class _Run:
     def take(self, outcomes: list[Outcome]) -> None:
         for o in outcomes:
             if o.record is None:
+                self.twins.pop(o.key, None)
                 doc = self.docs.pop(o.key)
                 self.fail(doc.source or doc.id, o.error or "analysis failed")
             else:
@@ -118,6 +122,8 @@ class _Run:
             self.tick(committed=False)
 
     def commit(self) -> None:
+        for a in self.ready:
+            self.aliases += [(url, a.key) for url in self.twins.pop(a.key, [])]
         if not self.ready and not self.failures and not self.aliases:
             return
         self.store.add(self.ready, self.failures, self.aliases)
