@@ -288,6 +288,8 @@ def test_a_redirected_page_is_not_fetched_again_on_a_rerun(
     assert main(argv) == 0
     assert "added 0, already stored 2, failed 0" in said(capsys)
     assert page_log.hits == []
+    assert main(["corpus", "export", "--db", str(db), "--format", "csv", "-o", str(tmp_path / "x")]) == 0
+    assert f"{pages}/go/50," in (tmp_path / "x" / "fetched_urls.csv").read_text(encoding="utf-8")
 
 
 def test_two_urls_of_one_text_in_one_run_are_both_remembered(

@@ -16,8 +16,9 @@ from propscope.render.files import atomic_open, atomic_path
 
 FORMATS = ("parquet", "csv", "jsonl")
 # The query tables worth exporting; `terms` is the search index, rebuilt from the text.
+# `fetched_urls` maps the other addresses pages were fetched under (redirects) to articles.
 EXPORT_TABLES = ("articles", "spans", "paragraphs", "frames", "boilerplate", "reuse_pairs",
-                 "failures")
+                 "failures", "fetched_urls")
 
 
 class ExportError(PropscopeError, OSError):
