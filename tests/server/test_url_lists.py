@@ -377,3 +377,14 @@ def test_a_feed_can_be_piped_in(allowed: None, pages: str, tmp_path: Path,
     out = tmp_path / "piped.jsonl"
     assert main(["analyze", "--feed", "-", "-o", str(out), "--quiet"]) == 0
     assert [r["source"] for r in records(out)] == [f"{pages}/story/80"]
+
+
+def test_a_consumer_that_stops_does_not_wait_for_a_busy_sites_retry(
+        pages: str, page_log: Any) -> None:
+    busy = f"{pages}/story/64?fail=1&after=8"  # asks for 8 s: waited for, unless the run stops
+    config = ServerConfig(fetch_allow_hosts=("127.0.0.1",), fetch_timeout=5)
+    fetched = fetch_many([f"{pages}/story/65", busy], config, max_bytes=100_000, concurrency=2)
+    url, _ = next(fetched)
+    assert url == f"{pages}/story/65"
+    fetched.close()  # what Ctrl-C or a broken pipe does to the reading loop
+    assert page_log.hits.count("/story/64?fail=1&after=8") == 1  # no second try after close

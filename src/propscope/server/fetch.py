@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 import typing
 from collections import deque
@@ -197,23 +198,32 @@ def fetch_documents(url: str, config: ServerConfig, *, max_bytes: int) -> list[D
     return read_page(anyio.run(fetch_url, url, config), max_bytes=max_bytes)
 
 
-def with_one_retry(fetch: typing.Callable[[], T]) -> T:
+def with_one_retry(fetch: typing.Callable[[], T], *,
+                   pause: typing.Callable[[float], bool] | None = None) -> T:
     """``fetch()``, tried once more after a ``TransientFetchError`` (a busy site, a broken
     connection), ``Retry-After`` or ``RETRY_WAIT`` seconds later. Bulk fetches use it; the
     web page does not, since its user is there to press the button again.
 
+    Args:
+        fetch: the fetch to make.
+        pause: waits the given seconds and returns whether the run stopped meanwhile (then
+            there is no second try); default ``time.sleep``, never stopped.
+
     Raises:
-        HTTPError: the second try failed too, or the site asked to wait over
-            ``MAX_RETRY_WAIT`` seconds; its message says so.
+        HTTPError: the second try failed too, the site asked to wait over
+            ``MAX_RETRY_WAIT`` seconds, or the run stopped; its message says so.
     """
     try:
         return fetch()
     except TransientFetchError as exc:
-        wait = RETRY_WAIT if exc.retry_after is None else exc.retry_after
-        if wait > MAX_RETRY_WAIT:
-            raise HTTPError(502, f"{exc.message.rstrip('.')} (it asks to wait {wait:.0f} s; "
-                                 "not waited for).") from exc
-    time.sleep(wait)
+        first, wait = exc, RETRY_WAIT if exc.retry_after is None else exc.retry_after
+    said = first.message.rstrip(".")
+    if wait > MAX_RETRY_WAIT:
+        raise HTTPError(502, f"{said} (it asks to wait {wait:.0f} s; not waited for).") from first
+    if pause is None:
+        time.sleep(wait)
+    elif pause(wait):
+        raise HTTPError(502, f"{said} (not tried again: the run stopped).") from first
     try:
         return fetch()
     except TransientFetchError as exc:
@@ -247,9 +257,12 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
     place, as ``(its source, itself)``, without holding up the pages around it.
     """
 
+    stopped = threading.Event()  # set when the consumer stops: a retry's wait ends at once
+
     def one(url: str) -> list[Document] | IngestFailure:
         try:
-            return with_one_retry(lambda: fetch_documents(url, config, max_bytes=max_bytes))
+            return with_one_retry(lambda: fetch_documents(url, config, max_bytes=max_bytes),
+                                  pause=stopped.wait)
         except (PropscopeError, OSError) as exc:  # OSError: a socket failure httpcore did not wrap
             return IngestFailure.from_error(exc, source=url)
 
@@ -274,7 +287,8 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
             yield url, done.result()
     finally:
         # A consumer that stops early (Ctrl-C, an output error) does not wait for the pages
-        # queued behind the ones in flight.
+        # queued behind the ones in flight, nor for a busy site's retry.
+        stopped.set()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
