@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+import sys
 from pathlib import Path
 
 from propscope.config import MB
@@ -107,6 +108,20 @@ def read_file_bytes(path: Path, *, max_bytes: int, source: str) -> bytes:
         raise InputError(f"cannot read the file: {e.strerror or e}; check its permissions.",
                          source=source) from None
     check_size(len(data), max_bytes=max_bytes, source=source)
+    return data
+
+
+def read_stdin_bytes(*, max_bytes: int, what: str = "text") -> bytes:
+    """Standard input's bytes, refused above ``max_bytes`` (source ``-`` in messages).
+
+    Raises:
+        InputError: the process has no standard input (started by a service manager, say).
+        InputTooLargeError: more than ``max_bytes`` came in.
+    """
+    if sys.stdin is None:
+        raise InputError(f"no standard input to read; pipe {what} in or give a file.", source="-")
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    check_size(len(data), max_bytes=max_bytes, source="-")
     return data
 
 

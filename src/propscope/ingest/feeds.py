@@ -19,7 +19,6 @@ compressed (``sitemap.xml.gz``): gzip data is unpacked, to at most the sitemap p
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -30,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 from propscope.document import Document
 from propscope.errors import InputError
-from propscope.ingest.decode import check_size, read_file_bytes
+from propscope.ingest.decode import read_file_bytes, read_stdin_bytes
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -286,11 +285,7 @@ def read_feed_file(path: str | Path, *, max_bytes: int) -> Feed:
     """
     source = str(path)
     if source == "-":
-        if sys.stdin is None:  # started without one (e.g. by a service manager)
-            raise InputError("no standard input to read; pipe a feed in or give a file.",
-                             source=source)
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        check_size(len(data), max_bytes=max_bytes, source=source)
+        data = read_stdin_bytes(max_bytes=max_bytes, what="a feed")
     else:
         data = read_file_bytes(Path(path), max_bytes=max_bytes, source=source)
     return parse_feed(data, source=source)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import os
 import stat
-import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from propscope.ingest.decode import (
     decode_bytes,
     file_kind,
     read_file_bytes,
+    read_stdin_bytes,
     require_text,
     stat_regular,
 )
@@ -173,12 +173,8 @@ def _read_one(path: Path, *, source: str, max_bytes: int,
 
 
 def _read_stdin(*, max_bytes: int, encoding: str | None) -> Iterator[Document | IngestFailure]:
-    if sys.stdin is None:  # started without a standard input (e.g. by a service manager)
-        yield IngestFailure(STDIN, "no standard input to read; pipe text in or give a file.")
-        return
     try:
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        check_size(len(data), max_bytes=max_bytes, source=STDIN)
+        data = read_stdin_bytes(max_bytes=max_bytes)
         # Piped pages are common (curl ... | propscope analyze -): recognise an HTML document.
         head = data[:512].lstrip().lower()
         fmt = "html" if head.startswith((b"<!doctype html", b"<html")) else "txt"
