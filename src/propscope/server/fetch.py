@@ -364,11 +364,12 @@ async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> Fe
                     if 300 <= status < 400 and "location" in headers:
                         url = check_url(urljoin(url, headers["location"]))
                         continue
-                    if status in TRANSIENT:
-                        raise TransientFetchError(f"{url} answered HTTP {status}; nothing to analyse.",
-                                                  retry_after=_retry_after(headers.get("retry-after")))
                     if status >= 400:
-                        raise HTTPError(502, f"{url} answered HTTP {status}; nothing to analyse.")
+                        said = f"{url} answered HTTP {status}; nothing to analyse."
+                        if status in TRANSIENT:
+                            raise TransientFetchError(
+                                said, retry_after=_retry_after(headers.get("retry-after")))
+                        raise HTTPError(502, said)
                     if headers.get("content-encoding", "identity").lower() != "identity":
                         raise HTTPError(415, f"{url} sent a compressed body "
                                              f"({headers['content-encoding']}) although none was asked.")
