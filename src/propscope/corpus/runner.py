@@ -95,13 +95,13 @@ class _Run:
                     self.fail(f"{source}:{line}" if line else source, str(getattr(it, "message", "")))
             stored = self.store.existing([k for k, _ in keyed])
             for key, doc in keyed:
-                if key in stored:
-                    # A page fetched under a new URL whose text is stored: remember the URL,
-                    # or every re-run over the same feed fetches it again.
-                    self.aliases += [(url, key) for url in fetched_from(doc)]
-                elif key in self.docs:  # remembered once its twin is committed
-                    self.twins.setdefault(key, []).extend(fetched_from(doc))
                 if key in stored or key in self.docs:
+                    # A page fetched under a new URL whose text is stored (or on its way):
+                    # remember the URL, or every re-run over the same feed fetches it again.
+                    if key in stored:
+                        self.aliases += [(url, key) for url in fetched_from(doc)]
+                    else:  # remembered once its twin is committed
+                        self.twins.setdefault(key, []).extend(fetched_from(doc))
                     self.report.skipped += 1
                     continue
                 self.docs[key] = doc

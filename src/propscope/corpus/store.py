@@ -131,14 +131,17 @@ class Failure:
     message: str
 
 
+def _requested(doc: Document) -> list[str]:
+    """The URL asked for when a redirect led to ``doc``'s page (``read_page``), if any."""
+    requested = doc.extra.get(REQUESTED_URL)
+    return [requested] if isinstance(requested, str) else []
+
+
 def fetched_from(doc: Document) -> list[str]:
     """The web addresses ``doc`` was fetched from: its source if it is a URL, and the URL asked
     for when a redirect led there ([] for a file's document)."""
     source = doc.source or ""
-    urls = [source] if source.startswith(("http://", "https://")) else []
-    if isinstance(requested := doc.extra.get(REQUESTED_URL), str):
-        urls.append(requested)
-    return urls
+    return ([source] if source.startswith(("http://", "https://")) else []) + _requested(doc)
 
 
 def _arrow(columns: dict[str, list[Any]], schema: pa.Schema) -> pa.Table:
@@ -174,7 +177,7 @@ def _rows(batch: Sequence[StoredArticle]) -> dict[str, pa.Table]:
     terms: dict[str, list[Any]] = {n: [] for n in _TERM_SCHEMA.names}
     fetched: dict[str, list[Any]] = {n: [] for n in _FETCHED_SCHEMA.names}
     for a in batch:
-        if isinstance(requested := a.doc.extra.get(REQUESTED_URL), str):
+        for requested in _requested(a.doc):  # its source is in ``articles``
             fetched["url"].append(requested)
             fetched["article_id"].append(a.key)
         r, md, k = a.record, a.record["metadata"], a.key
