@@ -45,8 +45,8 @@ def _day(value: str) -> date:
 
 def add_web_inputs(parser: argparse.ArgumentParser) -> None:
     """``--urls FILE`` (web pages to read, one URL per line; repeatable; ``-`` for standard
-    input) and ``--feed SOURCE`` (the pages an RSS/Atom feed or sitemap lists; repeatable),
-    fetched PROPSCOPE_FETCH_CONCURRENCY at a time."""
+    input), ``--feed SOURCE`` (the pages an RSS/Atom feed or sitemap lists, or an OPML list's
+    feeds; repeatable) and ``--feed-since DAY``, fetched PROPSCOPE_FETCH_CONCURRENCY at a time."""
     parser.add_argument("--urls", action="append", metavar="FILE",
                         help="also read the web pages listed in FILE, one http(s) URL per line (blank "
                              "lines and # comments skipped; - for standard input; repeatable); "
@@ -55,9 +55,9 @@ def add_web_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feed", action="append", metavar="SOURCE",
                         help="also read every page an RSS or Atom feed or a sitemap (.xml or "
                              ".xml.gz) lists, or the feeds of an OPML list (a feed reader's "
-                             "export); a URL, a saved file or - (standard input), repeatable; fetched "
-                             "like --urls; "
-                             "the feed's title, author and date fill what a page leaves unknown")
+                             "export); a URL, a saved file or - (standard input), repeatable; "
+                             "fetched like --urls; the feed's title, author and date fill what a "
+                             "page leaves unknown")
     parser.add_argument("--feed-since", type=_day, metavar="YYYY-MM-DD",
                         help="of --feed entries, read only those dated this day or later (their "
                              "publication date, else when the page last changed, as a "
