@@ -78,10 +78,13 @@ def test_sitemaps_use_news_dates_but_not_lastmod_and_indexes_list_their_sitemaps
                                FeedEntry("https://e.org/2", modified="2026-11-30")]
     assert [e.day for e in sitemap.entries] == ["2026-11-29", "2026-11-30"]
     index = parse_feed(b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<sitemap><loc>/s1.xml</loc></sitemap><sitemap><loc>https://e.org/s2.xml</loc></sitemap>
+<sitemap><loc>/s1.xml</loc><lastmod>2026-11-30T08:00:00Z</lastmod></sitemap>
+<sitemap><loc>https://e.org/s2.xml</loc></sitemap><sitemap><loc>/s1.xml</loc></sitemap>
 </sitemapindex>""", source="index", base="https://e.org/sitemap.xml")
     assert (index.kind, index.entries) == ("sitemap index", [])
-    assert index.feeds == ["https://e.org/s1.xml", "https://e.org/s2.xml"]
+    # Each sitemap once, with when it last changed (what --feed-since chooses by).
+    assert index.feeds == [FeedEntry("https://e.org/s1.xml", modified="2026-11-30T08:00:00+00:00"),
+                           FeedEntry("https://e.org/s2.xml")]
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -110,7 +113,8 @@ def test_an_opml_list_names_its_feeds_at_any_depth() -> None:
 <outline text="Bad" xmlUrl="feed://c.example/rss"/></body></opml>""", source="mine.opml",
                       base="https://lists.example/mine.opml")
     assert (feed.kind, feed.entries) == ("OPML list of feeds", [])
-    assert feed.feeds == ["https://a.example/rss", "https://lists.example/b/atom.xml"]
+    assert feed.feeds == [FeedEntry("https://a.example/rss", "A"),
+                          FeedEntry("https://lists.example/b/atom.xml", "B")]
     assert feed.skipped == ["outline 4: xmlUrl 'feed://c.example/rss' is not an http(s) URL"]
 
 

@@ -69,9 +69,18 @@ class _Pages(http.server.BaseHTTPRequestHandler):
 <entry><title>Atom 42</title><link rel="self" href="/api/42"/><link href="/story/42"/>
 <published>2026-12-01T07:00:00Z</published></entry>
 <entry><title>Again 41</title><link href="/story/41"/></entry></feed>""", {}),
+        # A site's index: a sitemap changed recently, an old one (never fetched with
+        # --feed-since), an undated one, and itself (an index inside an index).
         "/sitemap-index.xml": (200, "application/xml", b"""<sitemapindex
- xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>/sitemap-1.xml</loc></sitemap>
-<sitemap><loc>/sitemap-2.xml</loc></sitemap></sitemapindex>""", {}),
+ xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>/sitemap-1.xml</loc><lastmod>2026-11-20</lastmod></sitemap>
+<sitemap><loc>/sitemap-2.xml</loc><lastmod>2025-06-01T00:00:00Z</lastmod></sitemap>
+<sitemap><loc>/sitemap.xml.gz</loc></sitemap><sitemap><loc>/sitemap-index.xml</loc></sitemap>
+</sitemapindex>""", {}),
+        "/sitemap-1.xml": (200, "application/xml", b"""<urlset
+ xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>/story/90</loc><lastmod>2026-11-25</lastmod></url>
+<url><loc>/story/91</loc><lastmod>2026-10-01</lastmod></url></urlset>""", {}),
         # Compressed sitemaps are served as gzip files, not with a Content-Encoding.
         "/sitemap.xml.gz": (200, "application/x-gzip", gzip.compress(
             b"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>/story/45</loc>"

@@ -233,8 +233,9 @@ def test_an_opml_list_reads_each_feed_in_turn_and_reports_each_failure_in_place(
 
 
 @pytest.mark.parametrize(("path", "message"), [
-    ("/sitemap-index.xml", "a sitemap index of 2 sitemaps, not a list of pages; give the sitemaps "
-                           "you want with --feed, for example --feed {pages}/sitemap-1.xml"),
+    ("/sitemap-index.xml", "a sitemap index of 4 sitemaps, not a list of pages; add --feed-since "
+                           "DAY to read the pages of those changed since then, or give the "
+                           "sitemaps you want with --feed, for example --feed {pages}/sitemap-1.xml"),
     ("/article.html", "is text/html; a feed or sitemap is XML"),
     ("/laughs.xml", "refused: the XML declares entities"),
     ("/missing", "answered HTTP 404"),
@@ -367,6 +368,23 @@ def test_feed_since_reads_only_recent_entries_and_says_how_many_were_left_out(
     assert main(["corpus", "ingest", "--feed", str(sitemap), "--feed-since", "2026-11-01",
                  "--db", str(db), "--workers", "1", "--no-progress"]) == 0
     assert "left out 2 of 4 entries dated before 2026-11-01" in said(capsys)
+
+
+def test_feed_since_follows_a_sitemap_index_into_the_sitemaps_changed_since_then(
+        allowed: None, pages: str, page_log: Any, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "site.jsonl"
+    index = f"{pages}/sitemap-index.xml"
+    assert main(["analyze", "--feed", index, "--feed-since", "2026-11-01", "-o", str(out)]) == 1
+    # sitemap-1 (changed 2026-11-20) gives its recent page, the undated gzip sitemap its
+    # page; sitemap-2 (changed 2025) is not fetched, and the index listing itself is refused.
+    assert [r["source"] for r in records(out)] == [f"{pages}/story/90", f"{pages}/story/45"]
+    err = said(capsys)
+    assert f"{index}: left out 1 of 4 sitemaps last changed before 2026-11-01 (--feed-since)." in err
+    assert f"{pages}/sitemap-1.xml: left out 1 of 2 entries dated before 2026-11-01" in err
+    assert f"{index}: a sitemap index inside a sitemap index is not followed; give it with --feed." in err
+    assert sorted(page_log.hits) == sorted(["/sitemap-index.xml", "/sitemap-1.xml", "/story/90",
+                                            "/sitemap.xml.gz", "/story/45", "/sitemap-index.xml"])
 
 
 def test_a_feed_can_be_piped_in(allowed: None, pages: str, tmp_path: Path,

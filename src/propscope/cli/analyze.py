@@ -37,8 +37,8 @@ is fetched as the web page fetches it: public hosts only, within PROPSCOPE_FETCH
 and PROPSCOPE_FETCH_MAX_BYTES, 10 s and 5 MB by default), or - for standard input; give as
 many as you like. --urls FILE adds the pages listed in FILE, one URL per line, and
 --feed SOURCE the pages an RSS or Atom feed or a sitemap lists, or every feed of an OPML
-list (a URL or a saved file); runs of URLs are fetched PROPSCOPE_FETCH_CONCURRENCY (default
-4) at a time, written in the order given.
+list (a URL or a saved file; a sitemap index with --feed-since DAY); runs of URLs are
+fetched PROPSCOPE_FETCH_CONCURRENCY (default 4) at a time, written in the order given.
 
 Output format, when --format is not given:
   * from the -o file's extension (.json, .jsonl/.ndjson, .html, .txt);

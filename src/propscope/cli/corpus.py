@@ -26,7 +26,7 @@ EPILOG = """Examples:
                                                       follow outlets: run daily, only new pages are fetched
   propscope corpus ingest --feed subscriptions.opml   every feed a feed reader exports
   propscope corpus ingest --feed https://example.org/sitemap.xml --feed-since 2026-11-01
-                                                      of a site's whole archive, its pages since November
+                                                      a site's archive (or its index): recent pages
   propscope corpus ingest big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
   propscope corpus reuse --db corpus.duckdb
   propscope corpus profile --by outlet --by month --format csv > profile.csv

@@ -4,11 +4,12 @@ lists, feeds.
 ``analyze`` and ``corpus ingest`` read their inputs the same way: a path goes to
 ``propscope.ingest``, an http(s):// URL to the web page's fetcher (``server/fetch.py``: public
 hosts only, its time and size limits), every line of a ``--urls`` file is a URL, and every
-entry of a ``--feed`` (RSS, Atom or sitemap, a URL or a saved file; an OPML list stands
-for each of its feeds) is a URL whose page gets the feed's title, author and date where it
-names none. Runs of URLs are fetched several at a
-time, in order, so a list of 10,000 pages is not 10,000 sequential waits; what cannot be read
-comes out as an ``IngestFailure`` next to the documents, never as an exception.
+entry of a ``--feed`` (RSS, Atom or sitemap, a URL or a saved file; an OPML list stands for
+each of its feeds, a sitemap index with ``--feed-since`` for its recent sitemaps) is a URL
+whose page gets the feed's title, author and date where it names none. Runs of URLs are
+fetched several at a time, in order, so a list of 10,000 pages is not 10,000 sequential
+waits; what cannot be read comes out as an ``IngestFailure`` next to the documents, never as
+an exception.
 """
 
 from __future__ import annotations
@@ -171,14 +172,19 @@ class Inputs:
 
 def _feed_entries(name: str, server: ServerConfig, max_bytes: int, since: date | None,
                   note: Callable[[str], None], *,
-                  listed: bool = False) -> Iterator[IngestFailure | FeedEntry]:
+                  within: str | None = None) -> Iterator[IngestFailure | FeedEntry]:
     """The pages feed ``name`` lists (fetched within the fetcher's limits; a saved file of at
     most ``max_bytes``), then a failure for each entry without a usable link; one failure if
-    the feed cannot be had or lists no pages. An OPML list's feeds are read in turn, each
-    reporting its own failures (``listed``: this feed came from one; lists in lists are not
-    followed). A sitemap index is one failure naming its sitemaps, which are not followed: a
-    site's index can list thousands, so the user picks (an OPML list is the user's pick).
-    With ``since``, older entries are left out and ``note`` is told how many."""
+    the feed cannot be had or lists no pages. With ``since``, older entries are left out and
+    ``note`` is told how many.
+
+    A list of feeds is read feed by feed, each reporting its own failures (``within``: the
+    kind of list this feed came from; a list is not followed inside a list of its own kind,
+    nor an OPML list inside a sitemap index). An OPML list is the user's pick, so all its
+    feeds are read. A sitemap index can list a site's whole archive in thousands of
+    sitemaps, so it is followed only with ``since``, and then only into the sitemaps changed
+    since that day (by the index's ``lastmod``; undated ones are read): without it the
+    failure names the sitemaps, for the user to pick."""
     from propscope.errors import PropscopeError
     from propscope.ingest import IngestFailure
     from propscope.ingest.feeds import OPML, SITEMAP_INDEX, dated_since, read_feed_file
@@ -193,22 +199,32 @@ def _feed_entries(name: str, server: ServerConfig, max_bytes: int, since: date |
     except (PropscopeError, OSError) as exc:
         yield IngestFailure.from_error(exc, source=name)
         return
-    if feed.kind == OPML and not listed:
+    lists = {OPML: "an OPML list", SITEMAP_INDEX: "a sitemap index"}  # as messages name them
+    if within is not None and feed.kind in (within, OPML):
+        yield IngestFailure(name, f"{lists[feed.kind]} inside {lists[within]} is not followed; "
+                                  "give it with --feed.")
+        return
+    if feed.kind == SITEMAP_INDEX and since is None:
+        first = f", for example --feed {feed.feeds[0].url}" if feed.feeds else ""
+        yield IngestFailure(name, f"a sitemap index of {len(feed.feeds)} sitemaps, not a list of "
+                                  "pages; add --feed-since DAY to read the pages of those changed "
+                                  f"since then, or give the sitemaps you want with --feed{first}.")
+        return
+    if feed.kind in (OPML, SITEMAP_INDEX):
         if not feed.feeds and not feed.skipped:
-            yield IngestFailure(name, "the OPML list names no feeds (no outline with an xmlUrl).")
+            what = "feeds (no outline with an xmlUrl)" if feed.kind == OPML else "sitemaps"
+            yield IngestFailure(name, f"the {feed.kind} names no {what}.")
+        listed = feed.feeds
+        if since is not None and feed.kind == SITEMAP_INDEX:
+            listed, older = dated_since(listed, since)
+            if older:
+                note(f"{name}: left out {older:,} of {len(feed.feeds):,} sitemaps last changed "
+                     f"before {since.isoformat()} (--feed-since).")
         for why in feed.skipped:
             yield IngestFailure(name, why)
-        for url in feed.feeds:
-            yield from _feed_entries(url, server, max_bytes, since, note, listed=True)
-        return
-    if feed.kind == OPML:
-        yield IngestFailure(name, "an OPML list inside an OPML list is not followed; give it "
-                                  "with --feed.")
-        return
-    if feed.kind == SITEMAP_INDEX:
-        first = f", for example --feed {feed.feeds[0]}" if feed.feeds else ""
-        yield IngestFailure(name, f"a sitemap index of {len(feed.feeds)} sitemaps, not a list of "
-                                  f"pages; give the sitemaps you want with --feed{first}.")
+        for listed_feed in listed:
+            yield from _feed_entries(listed_feed.url, server, max_bytes, since, note,
+                                     within=feed.kind)
         return
     if not feed.entries and not feed.skipped:
         yield IngestFailure(name, f"the {feed.kind} lists no pages.")

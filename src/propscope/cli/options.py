@@ -62,4 +62,5 @@ def add_web_inputs(parser: argparse.ArgumentParser) -> None:
                         help="of --feed entries, read only those dated this day or later (their "
                              "publication date, else when the page last changed, as a "
                              "sitemap's lastmod); undated entries are read: for a site's whole "
-                             "sitemap, only its recent pages")
+                             "sitemap, only its recent pages. A sitemap index is followed only "
+                             "with it, into the sitemaps changed since that day")

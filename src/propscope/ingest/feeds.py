@@ -82,14 +82,15 @@ class Feed:
         kind: ``"RSS feed"``, ``"RSS 1.0 feed"``, ``"Atom feed"``, ``"sitemap"``,
             ``"sitemap index"`` (``SITEMAP_INDEX``) or ``"OPML list of feeds"`` (``OPML``).
         entries: the pages, in the feed's order, each URL once.
-        feeds: the sitemaps of a sitemap index, or the feeds of an OPML list, each once (for
-            these two kinds ``entries`` is empty).
+        feeds: the sitemaps of a sitemap index (each with its ``lastmod`` as ``modified``), or
+            the feeds of an OPML list (each with its outline's title), each URL once (for these
+            two kinds ``entries`` is empty).
         skipped: entries without a usable http(s) link, as ``"entry N: why"``.
     """
 
     kind: str
     entries: list[FeedEntry] = field(default_factory=list)
-    feeds: list[str] = field(default_factory=list)
+    feeds: list[FeedEntry] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -223,8 +224,11 @@ def parse_feed(data: bytes, *, source: str, base: str | None = None) -> Feed:
         raise FeedError(f"not a feed or sitemap: its root element is <{found}>, not <rss>, "
                         "<feed>, <rdf:RDF>, <urlset>, <sitemapindex> or <opml>.", source=source)
     if kind == SITEMAP_INDEX:
-        maps = [u for s in _children(root, "sitemap") if (u := _absolute(_text(s, "loc"), base))]
-        return Feed(kind, feeds=list(dict.fromkeys(maps)))
+        maps: dict[str, FeedEntry] = {}  # each sitemap once, as first listed
+        for s in _children(root, "sitemap"):
+            if (u := _absolute(_text(s, "loc"), base)) and u not in maps:
+                maps[u] = FeedEntry(u, modified=_iso(_text(s, "lastmod")))
+        return Feed(kind, feeds=list(maps.values()))
     if kind == OPML:
         return _opml(root, base)
     feed = Feed(kind)
@@ -245,13 +249,16 @@ def _opml(root: Element, base: str | None) -> Feed:
     nest subscriptions in folders, outlines without ``xmlUrl``)."""
     feed = Feed(OPML)
     outlines = [el for el in root.iter() if _local(el.tag) == "outline" and "xmlUrl" in el.attrib]
+    seen: set[str] = set()
     for n, outline in enumerate(outlines, 1):
         link = outline.attrib["xmlUrl"]
         url = _absolute(link, base)
         if url is None:
             feed.skipped.append(f"outline {n}: xmlUrl {link[:80]!r} is not an http(s) URL")
-        elif url not in feed.feeds:
-            feed.feeds.append(url)
+        elif url not in seen:
+            seen.add(url)
+            title = (outline.attrib.get("title") or outline.attrib.get("text") or "").strip()
+            feed.feeds.append(FeedEntry(url, title=title or None))
     return feed
 
 
