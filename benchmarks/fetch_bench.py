@@ -12,8 +12,11 @@ is the real CLI in a subprocess (model loading included) with PROPSCOPE_FETCH_CO
 the corpus run is repeated to measure a re-run over a list whose pages are all stored (no page
 is fetched again). ``/feed.xml`` is an RSS feed of every page through a tracking redirect
 (``/go/N.html`` answers 302 to ``/N.html``), as many outlets' feeds are: its re-run shows
-whether redirected pages are fetched again. Prints a Markdown table; nothing is written into
-the repository.
+whether redirected pages are fetched again. ``/sitemap-index.xml`` is a site's archive as a
+sitemap index of twelve monthly sitemaps (page N in month N mod 12 + 1 of 2026, each sitemap
+dated by its month's last change): ``--feed-since 2026-12-01`` should fetch the index, one
+sitemap and December's pages only. Prints a Markdown table; nothing is written into the
+repository.
 """
 
 from __future__ import annotations
@@ -54,6 +57,13 @@ def serve(pages: list[bytes], delay: float) -> tuple[http.server.ThreadingHTTPSe
     items = "".join(f"<item><title>Page {i}</title><link>/go/{i}.html</link></item>"
                     for i in range(len(pages)))
     feed = f"<rss version='2.0'><channel><title>Bench</title>{items}</channel></rss>".encode()
+    ns = "xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'"
+    index = (f"<sitemapindex {ns}>" + "".join(
+        f"<sitemap><loc>/sitemap-{m}.xml</loc><lastmod>2026-{m:02d}-28</lastmod></sitemap>"
+        for m in range(1, 13)) + "</sitemapindex>").encode()
+    monthly = {f"/sitemap-{m}.xml": (f"<urlset {ns}>" + "".join(
+        f"<url><loc>/{i}.html</loc><lastmod>2026-{m:02d}-15</lastmod></url>"
+        for i in range(len(pages)) if i % 12 + 1 == m) + "</urlset>").encode() for m in range(1, 13)}
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -68,6 +78,8 @@ def serve(pages: list[bytes], delay: float) -> tuple[http.server.ThreadingHTTPSe
                 return
             if self.path == "/feed.xml":
                 ctype, body = "application/rss+xml", feed
+            elif self.path == "/sitemap-index.xml" or self.path in monthly:
+                ctype, body = "application/xml", monthly.get(self.path, index)
             else:
                 n = int(self.path.strip("/").removesuffix(".html"))
                 ctype, body = "text/html; charset=utf-8", pages[n]
@@ -116,10 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     print("| command | concurrency | seconds | pages/s | pages fetched |")
     print("| --- | ---: | ---: | ---: | ---: |")
 
-    def row(name: str, cmd: list[str], c: int) -> None:
+    def row(name: str, cmd: list[str], c: int, pages: int = args.pages) -> None:
+        """One run of ``cmd``; ``pages``: how many pages it should read (for pages/s)."""
         before = hits[0]
         s = timed(cmd, c)
-        print(f"| {name} | {c} | {s:.1f} | {args.pages / s:.1f} | {hits[0] - before} |", flush=True)
+        print(f"| {name} | {c} | {s:.1f} | {pages / s:.1f} | {hits[0] - before} |", flush=True)
 
     for c in args.concurrency:
         out = args.workdir / f"pages-{c}.jsonl"
@@ -135,6 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     follow = ["corpus", "ingest", "--feed", f"{base}/feed.xml", "--db", str(db), "--no-progress"]
     row("`corpus ingest --feed URL` (new store; links redirect)", follow, c)
     row("the same again (every page stored)", follow, c)
+    db.unlink(missing_ok=True)
+    recent = ["corpus", "ingest", "--feed", f"{base}/sitemap-index.xml", "--feed-since", "2026-12-01",
+              "--db", str(db), "--no-progress"]
+    row("`corpus ingest --feed INDEX --feed-since 2026-12-01` (new store; a month's pages)", recent, c,
+        pages=sum(1 for i in range(args.pages) if i % 12 == 11))
     httpd.shutdown()
     return 0
 
