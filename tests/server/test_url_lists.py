@@ -362,7 +362,8 @@ def test_feed_since_reads_only_recent_entries_and_says_how_many_were_left_out(
     db = tmp_path / "c.duckdb"
     assert main(["analyze", "--feed", str(sitemap), "--feed-since", "2026-11-01", "-o", str(out)]) == 0
     assert [r["source"] for r in records(out)] == [f"{pages}/story/71", f"{pages}/story/72"]
-    assert f"{sitemap}: left out 2 of 4 entries dated before 2026-11-01 (--feed-since)." in said(capsys)
+    assert (f"{sitemap}: left out 2 of 4 entries dated before 2026-11-01; read 1 undated anyway "
+            "(--feed-since).") in said(capsys)
     assert sorted(page_log.hits) == ["/story/71", "/story/72"]
     assert records(out)[0]["metadata"]["published"] is None  # lastmod is no publication date
     assert main(["corpus", "ingest", "--feed", str(sitemap), "--feed-since", "2026-11-01",
@@ -380,8 +381,10 @@ def test_feed_since_follows_a_sitemap_index_into_the_sitemaps_changed_since_then
     # page; sitemap-2 (changed 2025) is not fetched, and the index listing itself is refused.
     assert [r["source"] for r in records(out)] == [f"{pages}/story/90", f"{pages}/story/45"]
     err = said(capsys)
-    assert f"{index}: left out 1 of 4 sitemaps last changed before 2026-11-01 (--feed-since)." in err
-    assert f"{pages}/sitemap-1.xml: left out 1 of 2 entries dated before 2026-11-01" in err
+    assert (f"{index}: left out 1 of 4 sitemaps last changed before 2026-11-01; read 2 undated "
+            "anyway (--feed-since).") in err
+    assert f"{pages}/sitemap-1.xml: left out 1 of 2 entries dated before 2026-11-01 (--feed-since)." in err
+    assert f"{pages}/sitemap.xml.gz: 1 of 1 entries are undated: read anyway (--feed-since)." in err
     assert f"{index}: a sitemap index inside a sitemap index is not followed; give it with --feed." in err
     assert sorted(page_log.hits) == sorted(["/sitemap-index.xml", "/sitemap-1.xml", "/story/90",
                                             "/sitemap.xml.gz", "/story/45", "/sitemap-index.xml"])

@@ -187,7 +187,7 @@ def _feed_entries(name: str, server: ServerConfig, max_bytes: int, since: date |
     failure names the sitemaps, for the user to pick."""
     from propscope.errors import PropscopeError
     from propscope.ingest import IngestFailure
-    from propscope.ingest.feeds import OPML, SITEMAP_INDEX, dated_since, read_feed_file
+    from propscope.ingest.feeds import OPML, SITEMAP_INDEX, read_feed_file
 
     try:
         if is_url(name):
@@ -216,10 +216,7 @@ def _feed_entries(name: str, server: ServerConfig, max_bytes: int, since: date |
             yield IngestFailure(name, f"the {feed.kind} names no {what}.")
         listed = feed.feeds
         if since is not None and feed.kind == SITEMAP_INDEX:
-            listed, older = dated_since(listed, since)
-            if older:
-                note(f"{name}: left out {older:,} of {len(feed.feeds):,} sitemaps last changed "
-                     f"before {since.isoformat()} (--feed-since).")
+            listed = _since(name, listed, since, note, noun="sitemaps", dated="last changed")
         for why in feed.skipped:
             yield IngestFailure(name, why)
         for listed_feed in listed:
@@ -230,13 +227,30 @@ def _feed_entries(name: str, server: ServerConfig, max_bytes: int, since: date |
         yield IngestFailure(name, f"the {feed.kind} lists no pages.")
     entries = feed.entries
     if since is not None:
-        entries, older = dated_since(entries, since)
-        if older:
-            note(f"{name}: left out {older:,} of {len(feed.entries):,} entries dated before "
-                 f"{since.isoformat()} (--feed-since).")
+        entries = _since(name, entries, since, note, noun="entries", dated="dated")
     yield from entries
     for why in feed.skipped:
         yield IngestFailure(name, why)
+
+
+def _since(name: str, listed: list[FeedEntry], since: date, note: Callable[[str], None], *,
+           noun: str, dated: str) -> list[FeedEntry]:
+    """``dated_since(listed, since)``, telling ``note`` how many were left out and how many
+    undated ones are read anyway: a site's sitemap without dates is its whole archive, and
+    the user should see that before thousands of pages arrive."""
+    from propscope.ingest.feeds import dated_since
+
+    kept, older = dated_since(listed, since)
+    undated = sum(e.day is None for e in kept)
+    if older:
+        said = f"left out {older:,} of {len(listed):,} {noun} {dated} before {since.isoformat()}"
+        said += f"; read {undated:,} undated anyway" if undated else ""
+    elif undated:
+        said = f"{undated:,} of {len(listed):,} {noun} are undated: read anyway"
+    else:
+        return kept
+    note(f"{name}: {said} (--feed-since).")
+    return kept
 
 
 def _url_line(line: str) -> str:
