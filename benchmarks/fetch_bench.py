@@ -15,8 +15,10 @@ is fetched again). ``/feed.xml`` is an RSS feed of every page through a tracking
 whether redirected pages are fetched again. ``/sitemap-index.xml`` is a site's archive as a
 sitemap index of twelve monthly sitemaps (page N in month N mod 12 + 1 of 2026, each sitemap
 dated by its month's last change): ``--feed-since 2026-12-01`` should fetch the index, one
-sitemap and December's pages only. Prints a Markdown table; nothing is written into the
-repository.
+sitemap and December's pages only. ``/reader.opml`` is a feed reader's list of 20 feeds
+(``/feeds/K.xml``, each listing every 20th page): its re-run, every page stored, is the
+daily run of a researcher following 20 outlets, and costs only the 21 feed fetches. Prints a
+Markdown table; nothing is written into the repository.
 """
 
 from __future__ import annotations
@@ -61,6 +63,11 @@ def serve(pages: list[bytes], delay: float) -> tuple[http.server.ThreadingHTTPSe
     index = (f"<sitemapindex {ns}>" + "".join(
         f"<sitemap><loc>/sitemap-{m}.xml</loc><lastmod>2026-{m:02d}-28</lastmod></sitemap>"
         for m in range(1, 13)) + "</sitemapindex>").encode()
+    feeds = {f"/feeds/{k}.xml": ("<rss><channel>" + "".join(
+        f"<item><link>/{i}.html</link></item>" for i in range(k, len(pages), 20))
+        + "</channel></rss>").encode() for k in range(20)}
+    reader = ("<opml><body>" + "".join(f"<outline text='{k}' xmlUrl='/feeds/{k}.xml'/>" for k in range(20))
+              + "</body></opml>").encode()
     monthly = {f"/sitemap-{m}.xml": (f"<urlset {ns}>" + "".join(
         f"<url><loc>/{i}.html</loc><lastmod>2026-{m:02d}-15</lastmod></url>"
         for i in range(len(pages)) if i % 12 + 1 == m) + "</urlset>").encode() for m in range(1, 13)}
@@ -78,6 +85,10 @@ def serve(pages: list[bytes], delay: float) -> tuple[http.server.ThreadingHTTPSe
                 return
             if self.path == "/feed.xml":
                 ctype, body = "application/rss+xml", feed
+            elif self.path in feeds:
+                ctype, body = "application/rss+xml", feeds[self.path]
+            elif self.path == "/reader.opml":
+                ctype, body = "text/x-opml", reader
             elif self.path == "/sitemap-index.xml" or self.path in monthly:
                 ctype, body = "application/xml", monthly.get(self.path, index)
             else:
@@ -153,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
               "--db", str(db), "--no-progress"]
     row("`corpus ingest --feed INDEX --feed-since 2026-12-01` (new store; a month's pages)", recent, c,
         pages=sum(1 for i in range(args.pages) if i % 12 == 11))
+    db.unlink(missing_ok=True)
+    reading = ["corpus", "ingest", "--feed", f"{base}/reader.opml", "--db", str(db), "--no-progress"]
+    row("`corpus ingest --feed reader.opml` (20 feeds; new store)", reading, c)
+    row("the same again (every page stored: the feeds only)", reading, c)
     httpd.shutdown()
     return 0
 

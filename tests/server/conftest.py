@@ -40,9 +40,9 @@ def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 class _Pages(http.server.BaseHTTPRequestHandler):
     """Serves test pages: an article, a large page, a binary file, feeds, redirects and numbered
     stories: ``/story/N``, optionally slowed by ``?delay=SECONDS``, held until ``meet=K``
-    requests of ``group=NAME`` have arrived, or busy for the first ``fail=K`` requests
-    (``status``, default 503, with ``Retry-After: after``, default 0), and ``/go/N``, a
-    redirect to ``/story/N``."""
+    requests of ``group=NAME`` have arrived (so can ``/feeds/N.xml``, an RSS feed of it), or
+    busy for the first ``fail=K`` requests (``status``, default 503, with ``Retry-After:
+    after``, default 0), and ``/go/N``, a redirect to ``/story/N``."""
 
     routes: ClassVar[dict[str, tuple[int, str, bytes, dict[str, str]]]] = {
         "/article.html": (200, "text/html; charset=utf-8",
@@ -101,6 +101,7 @@ class _Pages(http.server.BaseHTTPRequestHandler):
     hits: ClassVar[list[str]] = []
     in_flight: ClassVar[list[int]] = [0, 0]  # now, most
     arrived: ClassVar[dict[str, int]] = {}  # requests per ?group= (see _meet)
+    alone: ClassVar[list[str]] = []  # the group of each request that waited out its meeting
     lock: ClassVar[threading.Lock] = threading.Lock()
 
     def do_GET(self) -> None:
@@ -122,11 +123,22 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         deadline = time.monotonic() + 3
         while self.arrived[group] < count and time.monotonic() < deadline:
             time.sleep(0.005)
+        if self.arrived[group] < count:
+            with self.lock:
+                self.alone.append(group)
 
     def _answer(self) -> None:
         if self.path.startswith("/go/"):  # a tracking link: /go/N redirects to /story/N
             self.routes[self.path] = (302, "text/plain", b"",
                                       {"Location": self.path.replace("/go/", "/story/", 1)})
+        elif self.path.startswith("/feeds/"):  # /feeds/N.xml: an RSS feed of /story/N
+            path, _, query = self.path.partition("?")
+            q = {k: v[0] for k, v in parse_qs(query).items()}
+            if "meet" in q:
+                self._meet(q.get("group", ""), int(q["meet"]))
+            n = path.removeprefix("/feeds/").removesuffix(".xml")
+            self.routes[self.path] = (200, "application/rss+xml", f"<rss><channel><item><link>"
+                                      f"/story/{n}</link></item></channel></rss>".encode(), {})
         elif self.path.startswith("/story/"):  # a distinct article per N; see the class docstring
             path, _, query = self.path.partition("?")
             q = {k: v[0] for k, v in parse_qs(query).items()}
@@ -172,4 +184,5 @@ def page_log(pages: str) -> type[_Pages]:
         _Pages.hits.clear()
         _Pages.in_flight[1] = 0
         _Pages.arrived.clear()
+        _Pages.alone.clear()
     return _Pages

@@ -341,6 +341,20 @@ def test_a_busy_page_is_tried_once_more_in_bulk(allowed: None, pages: str, page_
                                            + [later.removeprefix(pages), "/missing"])  # 404: once
 
 
+def test_the_feeds_of_a_list_are_fetched_together_and_read_in_order(
+        allowed: None, pages: str, page_log: Any, tmp_path: Path) -> None:
+    # The three feeds meet only if they are fetched at once; one after another, the first
+    # two would wait out their meeting alone.
+    feeds = [f"{pages}/feeds/{n}.xml?meet=3&amp;group=opml" for n in (55, 56, 57)]
+    opml = tmp_path / "reader.opml"
+    opml.write_text("<opml><body>" + "".join(f'<outline text="F" xmlUrl="{f}"/>' for f in feeds)
+                    + "</body></opml>", encoding="utf-8")
+    out = tmp_path / "feeds.jsonl"
+    assert main(["analyze", "--feed", str(opml), "-o", str(out), "--quiet"]) == 0
+    assert [r["source"] for r in records(out)] == [f"{pages}/story/{n}" for n in (55, 56, 57)]
+    assert page_log.alone == []
+
+
 def test_feed_since_takes_a_date(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["analyze", "--feed", "f.xml", "--feed-since", "1 Nov"])

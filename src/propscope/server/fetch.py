@@ -36,6 +36,7 @@ from propscope.server.errors import HTTPError
 
 MAX_REDIRECTS = 5
 T = typing.TypeVar("T")
+R = typing.TypeVar("R")
 # Answers that say "busy, try later": a bulk fetch tries such a page once more.
 TRANSIENT = frozenset({408, 425, 429, 500, 502, 503, 504})
 RETRY_WAIT = 1.0  # seconds before the second try, when the site names no Retry-After
@@ -259,36 +260,59 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
 
     stopped = threading.Event()  # set when the consumer stops: a retry's wait ends at once
 
-    def one(url: str) -> list[Document] | IngestFailure:
+    def one(url: str | IngestFailure) -> list[Document] | IngestFailure | SkippedInput:
+        if isinstance(url, IngestFailure):  # answered by ``now``; never submitted
+            return url
         try:
             return with_one_retry(lambda: fetch_documents(url, config, max_bytes=max_bytes),
                                   pause=stopped.wait)
         except (PropscopeError, OSError) as exc:  # OSError: a socket failure httpcore did not wrap
             return IngestFailure.from_error(exc, source=url)
 
-    workers = max(1, concurrency)
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="propscope-fetch")
-    window: deque[tuple[str, Future[list[Document] | IngestFailure | SkippedInput]]] = deque()
+    def now(url: str | IngestFailure) -> IngestFailure | SkippedInput | None:
+        # Failures and known pages are answered in list order (so ``known`` needs no locking).
+        if isinstance(url, IngestFailure):
+            return url
+        return SkippedInput(url) if known is not None and known(url) else None
+
+    answers = in_order(one, urls, concurrency, now=now)
     try:
-        for url in urls:
-            # Failures and known pages are answered here, in this thread and in list order (so
-            # ``known`` needs no locking), and take no place in the pool.
-            if isinstance(url, IngestFailure) or (known is not None and known(url)):
-                passed: Future[list[Document] | IngestFailure | SkippedInput] = Future()
-                passed.set_result(url if isinstance(url, IngestFailure) else SkippedInput(url))
-                window.append((url if isinstance(url, str) else url.source, passed))
-            else:
-                window.append((url, pool.submit(one, url)))
-            if len(window) >= 2 * workers:
-                url, done = window.popleft()
-                yield url, done.result()
-        while window:
-            url, done = window.popleft()
-            yield url, done.result()
+        for url, got in answers:
+            yield (url if isinstance(url, str) else url.source), got
     finally:
-        # A consumer that stops early (Ctrl-C, an output error) does not wait for the pages
-        # queued behind the ones in flight, nor for a busy site's retry.
+        # A consumer that stops early (Ctrl-C, an output error) does not wait for a busy
+        # site's retry; set before the pool is shut down, which waits for fetches in flight.
         stopped.set()
+        answers.close()
+
+
+def in_order(fn: typing.Callable[[T], R], items: typing.Iterable[T], workers: int, *,
+             now: typing.Callable[[T], R | None] = lambda _: None,
+             ) -> typing.Generator[tuple[T, R], None, None]:
+    """``(item, fn(item))`` for each of ``items``, ``workers`` calls at a time, in the order
+    given. ``items`` is read lazily and at most ``2 * workers`` answers wait ahead of the
+    consumer, so a long list streams. ``now(item)``, when not ``None``, answers an item at
+    once, in the consumer's thread and in order, without taking a worker. A consumer that
+    stops early waits for the calls in flight, not for those queued behind them."""
+    workers = max(1, workers)
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="propscope-fetch")
+    window: deque[tuple[T, Future[R]]] = deque()
+    try:
+        for item in items:
+            answer = now(item)
+            if answer is None:
+                window.append((item, pool.submit(fn, item)))
+            else:
+                done: Future[R] = Future()
+                done.set_result(answer)
+                window.append((item, done))
+            if len(window) >= 2 * workers:
+                first, got = window.popleft()
+                yield first, got.result()
+        while window:
+            first, got = window.popleft()
+            yield first, got.result()
+    finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
