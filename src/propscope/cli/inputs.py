@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -192,14 +192,10 @@ def _feeds_entries(names: Sequence[str], server: ServerConfig, max_bytes: int,
     """``_feed_entries`` of each feed in ``names``, in order. Feeds at URLs are fetched
     ``server.fetch_concurrency`` at a time, ahead of their turn: a daily run over a reader's
     hundred feeds, whose pages are mostly stored already, is mostly these fetches."""
-    if sum(map(is_url, names)) < 2:
-        read: Iterable[tuple[str, Feed | IngestFailure]] = (
-            (name, _read_feed(name, server, max_bytes)) for name in names)
-    else:
-        from propscope.server.fetch import in_order
+    from propscope.ingest.ordered import in_order
 
-        read = in_order(lambda name: _read_feed(name, server, max_bytes), names,
-                        server.fetch_concurrency)
+    read = in_order(lambda name: _read_feed(name, server, max_bytes), names,
+                    server.fetch_concurrency)
     for name, feed in read:
         yield from _feed_entries(name, feed, server, max_bytes, since, note, within=within)
 

@@ -15,8 +15,6 @@ import socket
 import threading
 import time
 import typing
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -32,11 +30,11 @@ from propscope.document import Document
 from propscope.errors import PropscopeError
 from propscope.ingest.failure import REQUESTED_URL, IngestFailure, SkippedInput
 from propscope.ingest.feeds import Feed, parse_feed
+from propscope.ingest.ordered import in_order
 from propscope.server.errors import HTTPError
 
 MAX_REDIRECTS = 5
 T = typing.TypeVar("T")
-R = typing.TypeVar("R")
 # Answers that say "busy, try later": a bulk fetch tries such a page once more.
 TRANSIENT = frozenset({408, 425, 429, 500, 502, 503, 504})
 RETRY_WAIT = 1.0  # seconds before the second try, when the site names no Retry-After
@@ -284,36 +282,6 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
         # site's retry; set before the pool is shut down, which waits for fetches in flight.
         stopped.set()
         answers.close()
-
-
-def in_order(fn: typing.Callable[[T], R], items: typing.Iterable[T], workers: int, *,
-             now: typing.Callable[[T], R | None] = lambda _: None,
-             ) -> typing.Generator[tuple[T, R], None, None]:
-    """``(item, fn(item))`` for each of ``items``, ``workers`` calls at a time, in the order
-    given. ``items`` is read lazily and at most ``2 * workers`` answers wait ahead of the
-    consumer, so a long list streams. ``now(item)``, when not ``None``, answers an item at
-    once, in the consumer's thread and in order, without taking a worker. A consumer that
-    stops early waits for the calls in flight, not for those queued behind them."""
-    workers = max(1, workers)
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="propscope-fetch")
-    window: deque[tuple[T, Future[R]]] = deque()
-    try:
-        for item in items:
-            answer = now(item)
-            if answer is None:
-                window.append((item, pool.submit(fn, item)))
-            else:
-                done: Future[R] = Future()
-                done.set_result(answer)
-                window.append((item, done))
-            if len(window) >= 2 * workers:
-                first, got = window.popleft()
-                yield first, got.result()
-        while window:
-            first, got = window.popleft()
-            yield first, got.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def check_url(url: str) -> str:
