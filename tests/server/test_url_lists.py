@@ -102,7 +102,10 @@ def test_url_arguments_files_and_lists_keep_their_order(allowed: None, pages: st
     (["analyze"], "give at least one INPUT"),
     (["analyze", "--urls", "missing-list.txt"], "--urls missing-list.txt: no such file"),
     (["analyze", "-", "--urls", "-"], "standard input (-) can be read only once"),
-    (["analyze", "--urls", "{tmp}"], "--urls {tmp}: is a folder"),
+    (["analyze", "--urls", "{tmp}"], "--urls {tmp}: is a folder, not a list of URLs"),
+    (["analyze", "--urls", "https://example.org/links.txt"],  # a list is a file, not a page
+     "--urls https://example.org/links.txt: no such file"),
+    (["analyze", "--feed", "{tmp}"], "--feed {tmp}: is a folder, not a feed"),
     (["analyze", "--feed", "missing-feed.xml"], "--feed missing-feed.xml: no such file"),
     (["analyze", "-", "--feed", "-"], "standard input (-) can be read only once"),
     (["analyze", "x.txt", "--feed-since", "2026-11-01"], "--feed-since chooses among the entries of --feed"),

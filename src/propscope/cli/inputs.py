@@ -65,10 +65,12 @@ class Inputs:
             return "--feed-since chooses among the entries of --feed; give a --feed too."
         if [*self.args, *self.url_lists, *self.feeds].count("-") > 1:
             return "standard input (-) can be read only once."
-        for option, names in (("--urls", self.url_lists), ("--feed", self.feeds)):
+        # A URL list is a local file; a feed may be a URL too.
+        for option, names, urls, kind in (("--urls", self.url_lists, False, "a list of URLs"),
+                                          ("--feed", self.feeds, True, "a feed")):
             for name in names:
-                if name != "-" and not is_url(name) and not Path(name).is_file():
-                    what = "is a folder" if Path(name).is_dir() else "no such file"
+                if name != "-" and not (urls and is_url(name)) and not Path(name).is_file():
+                    what = f"is a folder, not {kind}" if Path(name).is_dir() else "no such file"
                     return f"{option} {name}: {what}."
         return None
 
