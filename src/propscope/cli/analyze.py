@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from propscope.cli.inputs import Inputs
+from propscope.cli.inputs import Inputs, inputs_from
 from propscope.cli.options import add_sensitivity, add_web_inputs
 from propscope.render.outputs import FORMATS
 
@@ -155,8 +155,7 @@ def choose_format(args: argparse.Namespace, *, stdout_is_tty: bool) -> str:
 def inputs_of(args: argparse.Namespace) -> Inputs:
     """The command's inputs: the INPUT arguments, then the pages of every --urls file, then
     those of every --feed."""
-    return Inputs(tuple(args.inputs), tuple(getattr(args, "urls", None) or ()),
-                  tuple(getattr(args, "feed", None) or ()), getattr(args, "feed_since", None))
+    return inputs_from(args, args.inputs)
 
 
 def filter_scores(doc: Document, min_score: float) -> Document:

@@ -154,12 +154,11 @@ def run_ingest(args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
-    from propscope.cli.inputs import Inputs
+    from propscope.cli.inputs import inputs_from
     from propscope.corpus.runner import IngestReport, ingest
     from propscope.corpus.store import CorpusStore
 
-    inputs = Inputs(tuple(args.paths), tuple(args.urls or ()), tuple(args.feed or ()),
-                    args.feed_since)
+    inputs = inputs_from(args, args.paths)
     if problem := inputs.problem():
         print(f"propscope: error: {problem}", file=sys.stderr)
         return 2

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    import argparse
+
     from propscope.config import ServerConfig
     from propscope.document import Document
     from propscope.ingest import IngestFailure, SkippedInput
@@ -169,6 +171,13 @@ class Inputs:
                                                          "http:// or https:// URL", line=lineno)
         for entry in _feeds_entries(self.feeds, server, max_bytes, self.feed_since, note):
             yield "url", entry
+
+
+def inputs_from(args: argparse.Namespace, paths: Sequence[str]) -> Inputs:
+    """A command's inputs: ``paths`` (its INPUT arguments), then the pages of the options
+    ``add_web_inputs`` adds (absent options read as not given)."""
+    return Inputs(tuple(paths), tuple(getattr(args, "urls", None) or ()),
+                  tuple(getattr(args, "feed", None) or ()), getattr(args, "feed_since", None))
 
 
 def _read_feed(name: str, server: ServerConfig, max_bytes: int) -> Feed | IngestFailure:
