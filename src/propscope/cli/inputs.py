@@ -15,6 +15,7 @@ an exception.
 from __future__ import annotations
 
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -112,7 +113,8 @@ class Inputs:
             encoding: decode files with this instead of detecting it.
             known: URLs not to fetch again (a corpus's stored pages).
             note: told what was left out on purpose (older feed entries), as
-                ``"SOURCE: what"``; not a failure.
+                ``"SOURCE: what"``; not a failure. Also told, when the run stops early
+                (Ctrl-C), how many fetches it still waits for.
         """
         from propscope.ingest import iter_documents
         from propscope.ingest.feeds import FeedEntry, apply_entry
@@ -132,14 +134,23 @@ class Inputs:
                     hints.append(None)
                     yield entry
 
-        entries = self._entries(server, max_bytes, note or (lambda _: None))
+        say = note or (lambda _: None)
+
+        def waiting(running: int) -> None:
+            # Ctrl-C lands while pages are fetched: each in flight ends within the timeout,
+            # and a silent wait of seconds reads as a hang.
+            say(f"stopping: waiting for {running} fetch{'es' * (running != 1)} in "
+                f"flight (at most {server.fetch_timeout:g} s)")
+
+        entries = self._entries(server, max_bytes, say, waiting)
         for kind, group in groupby(entries, key=lambda entry: entry[0]):
             if kind == "url":
                 # Imported only here: files never load the HTTP stack (cold start).
                 from propscope.server.fetch import fetch_many
 
                 for _, got in fetch_many(urls(group), server, max_bytes=max_bytes,
-                                         concurrency=server.fetch_concurrency, known=known):
+                                         concurrency=server.fetch_concurrency, known=known,
+                                         on_wait=waiting):
                     hint = hints.popleft()
                     if isinstance(got, list):
                         yield from (apply_entry(doc, hint) for doc in got) if hint else got
@@ -150,6 +161,7 @@ class Inputs:
                                           encoding=encoding)
 
     def _entries(self, server: ServerConfig, max_bytes: int, note: Callable[[str], None],
+                 waiting: Callable[[int], None],
                  ) -> Iterator[tuple[str, str | IngestFailure | FeedEntry]]:
         """``("path", PATH)``, ``("url", URL)``, ``("url", FeedEntry)``, or ``("url",
         IngestFailure)`` for a line of a URL list that is no URL or a feed that cannot be read
@@ -169,7 +181,8 @@ class Inputs:
                     else:
                         yield "url", IngestFailure(name, f"line {lineno}: {url[:80]!r} is not an "
                                                          "http:// or https:// URL", line=lineno)
-        for entry in _feeds_entries(self.feeds, server, max_bytes, self.feed_since, note):
+        for entry in _feeds_entries(self.feeds, server, max_bytes, self.feed_since, note,
+                                    on_wait=waiting):
             yield "url", entry
 
 
@@ -180,9 +193,10 @@ def inputs_from(args: argparse.Namespace, paths: Sequence[str]) -> Inputs:
                   tuple(getattr(args, "feed", None) or ()), getattr(args, "feed_since", None))
 
 
-def _read_feed(name: str, server: ServerConfig, max_bytes: int) -> Feed | IngestFailure:
+def _read_feed(name: str, server: ServerConfig, max_bytes: int,
+               pause: Callable[[float], bool] | None = None) -> Feed | IngestFailure:
     """Feed ``name``, fetched within the fetcher's limits (a saved file: of at most
-    ``max_bytes``), or why it cannot be had."""
+    ``max_bytes``), or why it cannot be had (``pause``: as ``fetch_feed``'s)."""
     from propscope.errors import PropscopeError
     from propscope.ingest import IngestFailure
     from propscope.ingest.feeds import read_feed_file
@@ -191,7 +205,7 @@ def _read_feed(name: str, server: ServerConfig, max_bytes: int) -> Feed | Ingest
         if is_url(name):
             from propscope.server.fetch import fetch_feed
 
-            return fetch_feed(name, server)
+            return fetch_feed(name, server, pause=pause)
         return read_feed_file(name, max_bytes=max_bytes)
     except (PropscopeError, OSError) as exc:
         return IngestFailure.from_error(exc, source=name)
@@ -199,21 +213,25 @@ def _read_feed(name: str, server: ServerConfig, max_bytes: int) -> Feed | Ingest
 
 def _feeds_entries(names: Sequence[str], server: ServerConfig, max_bytes: int,
                    since: date | None, note: Callable[[str], None], *,
-                   within: str | None = None) -> Iterator[IngestFailure | FeedEntry]:
+                   within: str | None = None, on_wait: Callable[[int], None] | None = None,
+                   ) -> Iterator[IngestFailure | FeedEntry]:
     """``_feed_entries`` of each feed in ``names``, in order. Feeds at URLs are fetched
     ``server.fetch_concurrency`` at a time, ahead of their turn: a daily run over a reader's
     hundred feeds, whose pages are mostly stored already, is mostly these fetches."""
     from propscope.ingest.ordered import in_order
 
-    read = in_order(lambda name: _read_feed(name, server, max_bytes), names,
-                    server.fetch_concurrency)
+    stopped = threading.Event()  # set when the run stops: a busy site's retry is not waited for
+    read = in_order(lambda name: _read_feed(name, server, max_bytes, stopped.wait), names,
+                    server.fetch_concurrency, stop=stopped, on_wait=on_wait)
     for name, feed in read:
-        yield from _feed_entries(name, feed, server, max_bytes, since, note, within=within)
+        yield from _feed_entries(name, feed, server, max_bytes, since, note, within=within,
+                                 on_wait=on_wait)
 
 
 def _feed_entries(name: str, feed: Feed | IngestFailure, server: ServerConfig, max_bytes: int,
                   since: date | None, note: Callable[[str], None], *,
-                  within: str | None = None) -> Iterator[IngestFailure | FeedEntry]:
+                  within: str | None = None, on_wait: Callable[[int], None] | None = None,
+                  ) -> Iterator[IngestFailure | FeedEntry]:
     """The pages feed ``name`` (read as ``feed``) lists, then a failure for each entry without
     a usable link; one failure if the feed could not be had or lists no pages. With
     ``since``, older entries are left out and ``note`` is told how many.
@@ -224,7 +242,8 @@ def _feed_entries(name: str, feed: Feed | IngestFailure, server: ServerConfig, m
     feeds are read. A sitemap index can list a site's whole archive in thousands of
     sitemaps, so it is followed only with ``since``, and then only into the sitemaps changed
     since that day (by the index's ``lastmod``; undated ones are read): without it the
-    failure names the sitemaps, for the user to pick."""
+    failure names the sitemaps, for the user to pick. ``on_wait``: as ``in_order``'s, for
+    the feeds of a list."""
     from propscope.ingest import IngestFailure
     from propscope.ingest.feeds import OPML, SITEMAP_INDEX
 
@@ -252,7 +271,7 @@ def _feed_entries(name: str, feed: Feed | IngestFailure, server: ServerConfig, m
         for why in feed.skipped:
             yield IngestFailure(name, why)
         yield from _feeds_entries([f.url for f in listed], server, max_bytes, since, note,
-                                  within=feed.kind)
+                                  within=feed.kind, on_wait=on_wait)
         return
     if not feed.entries and not feed.skipped:
         yield IngestFailure(name, f"the {feed.kind} lists no pages.")

@@ -229,20 +229,23 @@ def with_one_retry(fetch: typing.Callable[[], T], *,
         raise HTTPError(502, f"{exc.message.rstrip('.')} (tried twice, {wait:g} s apart).") from exc
 
 
-def fetch_feed(url: str, config: ServerConfig) -> Feed:
+def fetch_feed(url: str, config: ServerConfig, *,
+               pause: typing.Callable[[float], bool] | None = None) -> Feed:
     """Fetch the feed or sitemap at ``url`` (as ``fetch_url``, at most ``fetch_max_bytes``)
-    and read the pages it lists, relative links resolved against its final URL.
+    and read the pages it lists, relative links resolved against its final URL; a busy
+    site is tried once more (``pause``: as ``with_one_retry``'s).
 
     Raises:
         HTTPError: as ``fetch_url``.
         FeedError: the answer is no feed or sitemap ``parse_feed`` can read.
     """
-    page = with_one_retry(lambda: anyio.run(fetch_url, url, config, FEED))
+    page = with_one_retry(lambda: anyio.run(fetch_url, url, config, FEED), pause=pause)
     return parse_feed(page.data, source=url, base=page.url)
 
 
 def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig, *, max_bytes: int,
                concurrency: int = 4, known: typing.Callable[[str], bool] | None = None,
+               on_wait: typing.Callable[[int], None] | None = None,
                ) -> typing.Iterator[tuple[str, list[Document] | IngestFailure | SkippedInput]]:
     """Fetch and read many pages, ``concurrency`` at a time, in the order given.
 
@@ -253,10 +256,12 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
     read lazily and at most ``2 * concurrency`` pages are in flight or waiting to be taken,
     so a long list streams; order is kept so outputs line up with the list. An
     ``IngestFailure`` among ``urls`` (a line of a URL list that is none) comes out in its
-    place, as ``(its source, itself)``, without holding up the pages around it.
+    place, as ``(its source, itself)``, without holding up the pages around it. A consumer
+    that stops early waits for the fetches in flight (each ends within
+    ``config.fetch_timeout``); ``on_wait`` is told how many, before the wait.
     """
 
-    stopped = threading.Event()  # set when the consumer stops: a retry's wait ends at once
+    stopped = threading.Event()
 
     def one(url: str | IngestFailure) -> list[Document] | IngestFailure | SkippedInput:
         if isinstance(url, IngestFailure):  # answered by ``now``; never submitted
@@ -273,14 +278,14 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
             return url
         return SkippedInput(url) if known is not None and known(url) else None
 
-    answers = in_order(one, urls, concurrency, now=now)
+    # ``stopped`` is set when the window closes, before it waits for the fetches in flight:
+    # a consumer that stops early (Ctrl-C, an output error) does not wait for a busy site's
+    # retry, wherever the interrupt lands.
+    answers = in_order(one, urls, concurrency, now=now, stop=stopped, on_wait=on_wait)
     try:
         for url, got in answers:
             yield (url if isinstance(url, str) else url.source), got
     finally:
-        # A consumer that stops early (Ctrl-C, an output error) does not wait for a busy
-        # site's retry; set before the pool is shut down, which waits for fetches in flight.
-        stopped.set()
         answers.close()
 
 
