@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -129,6 +130,40 @@ def test_a_later_run_into_the_folder_keeps_the_earlier_reports_listed(
     (out / "roads.html").unlink()  # a report the user deleted drops out of the list
     assert main(["analyze", str(tuesday), *argv]) == 0
     assert sorted(e.file for e in load_entries(out / "index.json")) == ["story-2.html", "story.html"]
+
+
+def test_reports_made_at_different_sensitivities_say_so_row_by_row(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Monday's default run and Tuesday's broad one fill one folder: the page no longer says
+    # "broad" of every report, it names each one's level.
+    monday, tuesday, out = tmp_path / "mon", tmp_path / "tue", tmp_path / "reports"
+    for day, title in ((monday, "Monday"), (tuesday, "Tuesday")):
+        day.mkdir()
+        (day / f"{title.lower()}.txt").write_text(f"{title}\n\nThese corrupt traitors betrayed "
+                                                   "the nation again.\n", encoding="utf-8")
+    argv = ["--format", "html", "-o", str(out), "--quiet"]
+    assert main(["analyze", str(monday), *argv]) == 0
+    one = (out / "index.html").read_text(encoding="utf-8")
+    assert "different sensitivities" not in one and "<th>sensitivity</th>" not in one
+    assert main(["analyze", str(tuesday), *argv, "--sensitivity", "broad"]) == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "made at different sensitivities (balanced, broad)" in page
+    assert "Sensitivity: broad" not in page
+    rows = {e.file: e.sensitivity for e in load_entries(out / "index.json")}
+    assert rows == {"monday.html": 0.0, "tuesday.html": 0.5}
+    assert "<td>broad</td>" in page and "<td>balanced</td>" in page
+
+
+def test_an_index_json_from_before_sensitivities_were_kept_is_still_read(
+        tmp_path: Path, doc: Document) -> None:
+    ledger = tmp_path / "index.json"
+    text = entries_json([index_entry(doc, "a.html")])
+    older = json.loads(text)
+    del older["reports"][0]["sensitivity"]
+    ledger.write_text(json.dumps(older), encoding="utf-8")
+    [entry] = load_entries(ledger)
+    assert entry.file == "a.html" and entry.sensitivity is None
+    assert "different sensitivities" not in render_index([entry])
 
 
 def test_a_foreign_index_json_stops_the_run_before_any_work(tmp_path: Path,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from propscope import __version__
 from propscope.document import Document
-from propscope.models.sensitivity import describe_sensitivity
+from propscope.models.sensitivity import describe_sensitivity, sensitivity_name
 from propscope.render.summary import expected_right
 from propscope.taxonomy import CATEGORIES
 
@@ -39,6 +39,8 @@ class IndexEntry:
         per_1000: technique spans per 1,000 words of content (0 for an empty article).
         top: the most frequent techniques, ``(name, spans)``, most frequent first.
         expected_right: the spans' summed calibrated scores (``None`` for raw scores).
+        sensitivity: the threshold shift the article was analysed at (``None``: unknown, as
+            in the lists of versions before it was kept).
     """
 
     file: str
@@ -52,6 +54,10 @@ class IndexEntry:
     per_1000: float
     top: tuple[tuple[str, int], ...]
     expected_right: float | None
+    sensitivity: float | None = None
+
+
+OPTIONAL = frozenset({"sensitivity"})  # fields an older index.json may lack
 
 
 def index_entry(doc: Document, file: str) -> IndexEntry:
@@ -64,21 +70,29 @@ def index_entry(doc: Document, file: str) -> IndexEntry:
         outlet=doc.metadata.outlet, published=doc.metadata.published,
         genre=doc.genre.label if doc.genre else None, words=words, spans=len(doc.spans),
         per_1000=1000 * len(doc.spans) / words if words else 0.0, top=top,
-        expected_right=expected_right(doc))
+        expected_right=expected_right(doc),
+        sensitivity=doc.model.sensitivity if doc.model is not None else None)
 
 
-def render_index(entries: Sequence[IndexEntry], *, sensitivity: float | None = None) -> str:
-    """The index page of ``entries``: densest articles first (ties in input order)."""
+def render_index(entries: Sequence[IndexEntry]) -> str:
+    """The index page of ``entries``: densest articles first (ties in input order).
+
+    Reports made at one sensitivity get one line saying which; reports of a folder filled by
+    runs at several get a column, since their densities do not compare across levels.
+    """
     from propscope.render.html import template
 
     ranked = sorted(entries, key=lambda e: -e.per_1000)
+    levels = sorted({e.sensitivity for e in entries if e.sensitivity is not None})
     return template("index.html.j2").render(
         entries=ranked,
         calibrated=any(e.expected_right is not None for e in entries),
         # Columns nobody has (plain-text files carry no outlet or date) are left out.
         show={k: any(getattr(e, k) for e in entries) for k in ("outlet", "published", "genre")},
         categories=list(CATEGORIES.values()),
-        sensitivity=describe_sensitivity(sensitivity) if sensitivity is not None else None,
+        sensitivity=describe_sensitivity(levels[0]) if len(levels) == 1 else None,
+        levels=", ".join(sensitivity_name(x) for x in levels) if len(levels) > 1 else None,
+        level_name=lambda x: "" if x is None else sensitivity_name(x),
         version=__version__,
     )
 
@@ -99,10 +113,11 @@ def load_entries(path: str | Path) -> list[IndexEntry]:
     if not path.is_file():
         return []
     names = {f.name for f in fields(IndexEntry)}
+    required = names - OPTIONAL
     try:
         reports = json.loads(path.read_text(encoding="utf-8"))["reports"]
         entries = [IndexEntry(**{**r, "top": tuple((str(n), int(c)) for n, c in r["top"])})
-                   for r in reports if set(r) == names]
+                   for r in reports if required <= set(r) <= names]
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as exc:
         raise ValueError(f"{path} is not propscope's list of reports ({type(exc).__name__}: "
                          f"{exc}); move it away, or write the reports to another folder.") from exc

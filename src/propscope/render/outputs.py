@@ -149,7 +149,6 @@ class HtmlOutput:
         self.unique(INDEX_NAME)  # reserved: an article with the id "index" becomes index-2.html
         self.written: list[Path] = []
         self.entries: list[IndexEntry] = []
-        self.sensitivity: float | None = None
         self.index: Path | None = None  # the index page, once written
         # The reports earlier runs left in the folder, by file name (read before any work,
         # so a foreign index.json stops the run before it analyses anything).
@@ -182,8 +181,6 @@ class HtmlOutput:
         self.written.append(atomic_write(dest, render_html(doc, self.quality, index=index)))
         if not self.single:
             self.entries.append(index_entry(doc, dest.name))
-            if doc.model is not None:
-                self.sensitivity = doc.model.sensitivity
 
     def close(self) -> None:
         """A folder of reports gets ``index.html``, listing them (and the reports earlier runs
@@ -193,7 +190,7 @@ class HtmlOutput:
             kept = [e for f, e in self.earlier.items() if f not in new and (self.path / f).is_file()]
             entries = kept + self.entries
             self.index = atomic_write(self.path / f"{INDEX_NAME}.html",
-                                      render_index(entries, sensitivity=self.sensitivity))
+                                      render_index(entries))
             self.written += [self.index, atomic_write(self.path / LEDGER_NAME, entries_json(entries))]
 
 
