@@ -41,7 +41,7 @@ class _Pages(http.server.BaseHTTPRequestHandler):
     """Serves test pages: an article, a large page, a binary file, feeds, redirects and numbered
     stories: ``/story/N``, optionally slowed by ``?delay=SECONDS``, held until ``meet=K``
     requests of ``group=NAME`` have arrived (so can ``/feeds/N.xml``, an RSS feed of it), or
-    busy for the first ``fail=K`` requests (``status``, default 503, with ``Retry-After:
+    (either) busy for the first ``fail=K`` requests (``status``, default 503, with ``Retry-After:
     after``, default 0), and ``/go/N``, a redirect to ``/story/N``."""
 
     routes: ClassVar[dict[str, tuple[int, str, bytes, dict[str, str]]]] = {
@@ -149,6 +149,8 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             body = (f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}</h1>"
                     f"<p>Story number {n}: {BLATANT}</p></article></body></html>").encode()
             self.routes[self.path] = (200, "text/html; charset=utf-8", body, {})
+        if self.path.startswith(("/story/", "/feeds/")):
+            q = {k: v[0] for k, v in parse_qs(self.path.partition("?")[2]).items()}
             with self.lock:
                 asked = self.hits.count(self.path)
             if asked <= int(q.get("fail", 0)):  # busy: the first K requests are told to retry

@@ -433,26 +433,43 @@ def test_a_consumer_that_stops_does_not_wait_for_a_busy_sites_retry(
     assert page_log.hits.count("/story/64?fail=1&after=8") == 1  # no second try after close
 
 
+def interrupted(argv: list[str], page_log: Any, requests: int) -> tuple[int, str]:
+    """Run ``propscope ARGV`` as a real process, send it a real SIGINT once the page server
+    has had ``requests`` requests, and return its exit status and standard error."""
+    env = {**os.environ, "NO_COLOR": "1", "PROPSCOPE_FETCH_ALLOW_HOSTS": "127.0.0.1",
+           "PROPSCOPE_FETCH_TIMEOUT": "5", "PROPSCOPE_FETCH_CONCURRENCY": "2"}
+    proc = subprocess.Popen([sys.executable, "-m", "propscope.cli.main", *argv], env=env,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(page_log.hits) < requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(page_log.hits) == requests, f"asked for {page_log.hits}, not {requests} pages"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    return proc.returncode, err
+
+
 def test_ctrl_c_while_pages_are_fetched_says_what_it_waits_for(
         pages: str, page_log: Any, tmp_path: Path) -> None:
-    # A real process and a real SIGINT, landing while a slow page is fetched and a busy site
-    # has asked for 8 s before the second try: the run waits for the first, not the second.
+    # The interrupt lands while a slow page is fetched and a busy site has asked for 8 s
+    # before the second try: the run waits for the first, not the second.
     busy = "/story/91?fail=1&after=8"
     links = write_list(tmp_path / "links.txt", [f"{pages}/story/90?delay=2", pages + busy] +
                        [f"{pages}/story/{n}" for n in range(92, 96)])
-    env = {**os.environ, "NO_COLOR": "1", "PROPSCOPE_FETCH_ALLOW_HOSTS": "127.0.0.1",
-           "PROPSCOPE_FETCH_TIMEOUT": "5", "PROPSCOPE_FETCH_CONCURRENCY": "2"}
-    out = tmp_path / "out.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "propscope.cli.main", "analyze", "--urls",
-                             str(links), "-o", str(out)], env=env, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while len(page_log.hits) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(page_log.hits) == 2, "the two first pages were never asked for"
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, err
+    code, err = interrupted(["analyze", "--urls", str(links), "-o", str(tmp_path / "out.jsonl")],
+                            page_log, 2)
+    assert code == 130, err
     assert "propscope: stopping: waiting for 2 fetches in flight (at most 5 s)" in err
     assert err.rstrip().endswith("propscope: interrupted")
     # No second try of the busy page; the pages queued behind were never fetched.
     assert sorted(page_log.hits) == ["/story/90?delay=2", busy]  # asked for at once
+
+
+def test_ctrl_c_while_a_busy_feed_waits_to_be_tried_again_stops_at_once(
+        pages: str, page_log: Any, tmp_path: Path) -> None:
+    busy = "/feeds/30.xml?fail=1&after=8"  # asks for 8 s before the second try
+    code, err = interrupted(["corpus", "ingest", "--feed", pages + busy, "--db",
+                             str(tmp_path / "c.duckdb"), "--no-progress"], page_log, 1)
+    assert code == 130, err
+    assert "stopping: waiting for 1 fetch in flight" in err
+    assert page_log.hits == [busy]  # not tried again after the 8 s
