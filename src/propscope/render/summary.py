@@ -112,15 +112,17 @@ def expected_right(doc: Document) -> float | None:
     return sum(s.score for s in doc.spans) if doc.model is not None and doc.model.calibrated else None
 
 
-def genre_note(label: str, top: str) -> str:
-    """The reason a genre ``label`` is chosen over ``top``, the genre with the higher score.
+# Why a genre can win with less score. The shipped models pick the genre whose score is
+# highest relative to a per-genre divisor fitted for macro-F1 on held-out articles: a rare
+# genre (reporting, satire) wins with less score than the majority one, or it would almost
+# never be found (``calibrate_genre``). The web page reads it from /api/techniques.
+GENRE_RULE = ("genres that were rare among the training articles win with less score, by a "
+              "rule fitted on held-out articles.")
 
-    The shipped models pick the genre whose score is highest relative to a per-genre divisor
-    fitted for macro-F1 on held-out articles: a rare genre (reporting, satire) wins with less
-    score than the majority one, or it would almost never be found (``calibrate_genre``).
-    """
-    return (f"{label} is chosen although {top} scores higher: genres that were rare among the "
-            "training articles win with less score, by a rule fitted on held-out articles.")
+
+def genre_note(label: str, top: str) -> str:
+    """The reason a genre ``label`` is chosen over ``top``, the genre with the higher score."""
+    return f"{label} is chosen although {top} scores higher: {GENRE_RULE}"
 
 
 def explain(technique: str, score: float | None = None) -> str:

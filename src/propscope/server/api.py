@@ -20,6 +20,7 @@ from propscope.document import Document
 from propscope.errors import SettingError
 from propscope.models.quality import ModelQuality, add_quality
 from propscope.models.sensitivity import resolve_sensitivity
+from propscope.render.summary import GENRE_RULE
 from propscope.serialize import SCHEMA_VERSION, model_to_dict, to_dict
 from propscope.server.errors import HTTPError
 from propscope.server.inputs import documents
@@ -83,11 +84,12 @@ async def get_analysis(request: Request) -> JSONResponse:
 
 def taxonomy(quality: ModelQuality | None = None) -> dict[str, Any]:
     """The taxonomy as JSON: categories (with colours), techniques (with a model's recorded
-    detection rates, see ``models/quality.py``), frames, genres. ``trainable`` repeats
-    ``predicted`` under the name this API used first."""
+    detection rates, see ``models/quality.py``), frames, genres, and ``genre_rule``: why a
+    genre may be chosen over one that scores higher. ``trainable`` repeats ``predicted``
+    under the name this API used first."""
     data = add_quality(taxonomy_json(), quality)
     data["techniques"] = [t | {"trainable": t["predicted"]} for t in data["techniques"]]
-    return data | {"frames": list(FRAMES), "genres": list(GENRES)}
+    return data | {"frames": list(FRAMES), "genres": list(GENRES), "genre_rule": GENRE_RULE}
 
 
 async def techniques(request: Request) -> JSONResponse:

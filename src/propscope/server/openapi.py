@@ -102,7 +102,9 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
             "quality": {"oneOf": [{"type": "null"}, _obj(
                 {"model": _STR, "scored_by": _STR, "articles": _INT0, "summary": _STR})]},
             "frames": {"type": "array", "items": _STR},
-            "genres": {"type": "array", "items": _STR}}),
+            "genres": {"type": "array", "items": _STR},
+            "genre_rule": {**_STR, "description": "Why a genre may be chosen over one that "
+                                                  "scores higher (the reports' genre note)."}}),
         "Health": _obj({"status": {"enum": ["ok", "loading"]},
                         "model": {"oneOf": [{"type": "null"}, model]}}),
         "Version": _obj({"propscope": _STR, "schema_version": _STR,

@@ -169,6 +169,7 @@ async function start() {
       techniques: new Map(data.techniques.map((t) => [t.name, t])),
       categories: new Map(data.categories.map((c) => [c.name, c])),
       order: data.categories.map((c) => c.name),
+      genreRule: data.genre_rule,
     };
     const id = form.dataset.analysisId;
     if (id) {

@@ -66,10 +66,9 @@ export function renderGenre(record) {
   const scores = Object.entries(record.genre.scores || {}).sort((a, b) => b[1] - a[1]);
   for (const [label, score] of scores) box.append(bar(label, score, "#5b6ee1"));
   if (scores.length && scores[0][0] !== record.genre.label) {
-    // The same words as the reports' (render/summary.py genre_note).
-    box.append(el("p", { class: "muted", id: "genre-note", text: `${record.genre.label} is chosen although ${scores[0][0]} `
-      + "scores higher: genres that were rare among the training articles win with less score, "
-      + "by a rule fitted on held-out articles." }));
+    // The reports' words (render/summary.py genre_note), the reason from /api/techniques.
+    box.append(el("p", { class: "muted", id: "genre-note", text: `${record.genre.label} is chosen `
+      + `although ${scores[0][0]} scores higher: ${state.taxonomy.genreRule}` }));
   }
 }
 
