@@ -128,20 +128,18 @@ class _Pages(http.server.BaseHTTPRequestHandler):
                 self.alone.append(group)
 
     def _answer(self) -> None:
+        path, _, query = self.path.partition("?")
+        q = {k: v[0] for k, v in parse_qs(query).items()}
         if self.path.startswith("/go/"):  # a tracking link: /go/N redirects to /story/N
             self.routes[self.path] = (302, "text/plain", b"",
                                       {"Location": self.path.replace("/go/", "/story/", 1)})
         elif self.path.startswith("/feeds/"):  # /feeds/N.xml: an RSS feed of /story/N
-            path, _, query = self.path.partition("?")
-            q = {k: v[0] for k, v in parse_qs(query).items()}
             if "meet" in q:
                 self._meet(q.get("group", ""), int(q["meet"]))
             n = path.removeprefix("/feeds/").removesuffix(".xml")
             self.routes[self.path] = (200, "application/rss+xml", f"<rss><channel><item><link>"
                                       f"/story/{n}</link></item></channel></rss>".encode(), {})
         elif self.path.startswith("/story/"):  # a distinct article per N; see the class docstring
-            path, _, query = self.path.partition("?")
-            q = {k: v[0] for k, v in parse_qs(query).items()}
             time.sleep(float(q.get("delay", 0)))
             if "meet" in q:
                 self._meet(q.get("group", ""), int(q["meet"]))
@@ -150,7 +148,6 @@ class _Pages(http.server.BaseHTTPRequestHandler):
                     f"<p>Story number {n}: {BLATANT}</p></article></body></html>").encode()
             self.routes[self.path] = (200, "text/html; charset=utf-8", body, {})
         if self.path.startswith(("/story/", "/feeds/")):
-            q = {k: v[0] for k, v in parse_qs(self.path.partition("?")[2]).items()}
             with self.lock:
                 asked = self.hits.count(self.path)
             if asked <= int(q.get("fail", 0)):  # busy: the first K requests are told to retry

@@ -135,14 +135,7 @@ class Inputs:
                     yield entry
 
         say = note or (lambda _: None)
-
-        def waiting(running: int) -> None:
-            # Ctrl-C lands while pages are fetched: each in flight ends within the timeout,
-            # and a silent wait of seconds reads as a hang.
-            say(f"stopping: waiting for {running} fetch{'es' * (running != 1)} in "
-                f"flight (at most {server.fetch_timeout:g} s)")
-
-        entries = self._entries(server, max_bytes, say, waiting)
+        entries = self._entries(server, max_bytes, say)
         for kind, group in groupby(entries, key=lambda entry: entry[0]):
             if kind == "url":
                 # Imported only here: files never load the HTTP stack (cold start).
@@ -150,7 +143,7 @@ class Inputs:
 
                 for _, got in fetch_many(urls(group), server, max_bytes=max_bytes,
                                          concurrency=server.fetch_concurrency, known=known,
-                                         on_wait=waiting):
+                                         on_wait=_waiting(say, server)):
                     hint = hints.popleft()
                     if isinstance(got, list):
                         yield from (apply_entry(doc, hint) for doc in got) if hint else got
@@ -161,7 +154,6 @@ class Inputs:
                                           encoding=encoding)
 
     def _entries(self, server: ServerConfig, max_bytes: int, note: Callable[[str], None],
-                 waiting: Callable[[int], None],
                  ) -> Iterator[tuple[str, str | IngestFailure | FeedEntry]]:
         """``("path", PATH)``, ``("url", URL)``, ``("url", FeedEntry)``, or ``("url",
         IngestFailure)`` for a line of a URL list that is no URL or a feed that cannot be read
@@ -181,8 +173,7 @@ class Inputs:
                     else:
                         yield "url", IngestFailure(name, f"line {lineno}: {url[:80]!r} is not an "
                                                          "http:// or https:// URL", line=lineno)
-        for entry in _feeds_entries(self.feeds, server, max_bytes, self.feed_since, note,
-                                    on_wait=waiting):
+        for entry in _feeds_entries(self.feeds, server, max_bytes, self.feed_since, note):
             yield "url", entry
 
 
@@ -191,6 +182,16 @@ def inputs_from(args: argparse.Namespace, paths: Sequence[str]) -> Inputs:
     ``add_web_inputs`` adds (absent options read as not given)."""
     return Inputs(tuple(paths), tuple(getattr(args, "urls", None) or ()),
                   tuple(getattr(args, "feed", None) or ()), getattr(args, "feed_since", None))
+
+
+def _waiting(note: Callable[[str], None], server: ServerConfig) -> Callable[[int], None]:
+    """What tells ``note`` that a stopped run waits for fetches in flight (``in_order``'s
+    ``on_wait``): each ends within the timeout, and a silent wait of seconds after Ctrl-C
+    reads as a hang."""
+    def waiting(running: int) -> None:
+        note(f"stopping: waiting for {running} fetch{'es' * (running != 1)} in flight "
+             f"(at most {server.fetch_timeout:g} s)")
+    return waiting
 
 
 def _read_feed(name: str, server: ServerConfig, max_bytes: int,
@@ -213,8 +214,7 @@ def _read_feed(name: str, server: ServerConfig, max_bytes: int,
 
 def _feeds_entries(names: Sequence[str], server: ServerConfig, max_bytes: int,
                    since: date | None, note: Callable[[str], None], *,
-                   within: str | None = None, on_wait: Callable[[int], None] | None = None,
-                   ) -> Iterator[IngestFailure | FeedEntry]:
+                   within: str | None = None) -> Iterator[IngestFailure | FeedEntry]:
     """``_feed_entries`` of each feed in ``names``, in order. Feeds at URLs are fetched
     ``server.fetch_concurrency`` at a time, ahead of their turn: a daily run over a reader's
     hundred feeds, whose pages are mostly stored already, is mostly these fetches."""
@@ -222,16 +222,14 @@ def _feeds_entries(names: Sequence[str], server: ServerConfig, max_bytes: int,
 
     stopped = threading.Event()  # set when the run stops: a busy site's retry is not waited for
     read = in_order(lambda name: _read_feed(name, server, max_bytes, stopped.wait), names,
-                    server.fetch_concurrency, stop=stopped, on_wait=on_wait)
+                    server.fetch_concurrency, stop=stopped, on_wait=_waiting(note, server))
     for name, feed in read:
-        yield from _feed_entries(name, feed, server, max_bytes, since, note, within=within,
-                                 on_wait=on_wait)
+        yield from _feed_entries(name, feed, server, max_bytes, since, note, within=within)
 
 
 def _feed_entries(name: str, feed: Feed | IngestFailure, server: ServerConfig, max_bytes: int,
                   since: date | None, note: Callable[[str], None], *,
-                  within: str | None = None, on_wait: Callable[[int], None] | None = None,
-                  ) -> Iterator[IngestFailure | FeedEntry]:
+                  within: str | None = None) -> Iterator[IngestFailure | FeedEntry]:
     """The pages feed ``name`` (read as ``feed``) lists, then a failure for each entry without
     a usable link; one failure if the feed could not be had or lists no pages. With
     ``since``, older entries are left out and ``note`` is told how many.
@@ -242,8 +240,7 @@ def _feed_entries(name: str, feed: Feed | IngestFailure, server: ServerConfig, m
     feeds are read. A sitemap index can list a site's whole archive in thousands of
     sitemaps, so it is followed only with ``since``, and then only into the sitemaps changed
     since that day (by the index's ``lastmod``; undated ones are read): without it the
-    failure names the sitemaps, for the user to pick. ``on_wait``: as ``in_order``'s, for
-    the feeds of a list."""
+    failure names the sitemaps, for the user to pick."""
     from propscope.ingest import IngestFailure
     from propscope.ingest.feeds import OPML, SITEMAP_INDEX
 
@@ -271,7 +268,7 @@ def _feed_entries(name: str, feed: Feed | IngestFailure, server: ServerConfig, m
         for why in feed.skipped:
             yield IngestFailure(name, why)
         yield from _feeds_entries([f.url for f in listed], server, max_bytes, since, note,
-                                  within=feed.kind, on_wait=on_wait)
+                                  within=feed.kind)
         return
     if not feed.entries and not feed.skipped:
         yield IngestFailure(name, f"the {feed.kind} lists no pages.")
