@@ -79,3 +79,35 @@ def test_unique_names_never_repeat() -> None:
     names = [unique(n) for n in ["a", "a", "a-2", "a", "b"]]
     assert names == ["a", "a-2", "a-2-2", "a-3", "b"]
     assert len(set(names)) == len(names)
+
+
+def test_a_named_pipe_is_written_through_not_replaced(tmp_path: Path) -> None:
+    # ``-o /dev/null``, ``-o >(gzip > x.gz)`` or a FIFO: renaming over it would destroy it.
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    atomic_write(fifo, "through the pipe\n")
+    reader.join(timeout=10)
+    assert got == ["through the pipe\n"]
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # still a pipe
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # no temporary file left
+
+
+def test_a_symbolic_link_keeps_pointing_at_the_replaced_file(tmp_path: Path) -> None:
+    real = tmp_path / "reports" / "latest.json"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    atomic_write(link, "new\n")
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text() == "new\n"
+    dangling = tmp_path / "future.json"
+    dangling.symlink_to(tmp_path / "later" / "future.json")
+    atomic_write(dangling, "made\n")  # a link to a file not yet written: the file is created
+    assert dangling.is_symlink() and (tmp_path / "later" / "future.json").read_text() == "made\n"

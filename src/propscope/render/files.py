@@ -37,7 +37,9 @@ def atomic_path(path: str | Path, *, private: bool = False) -> Iterator[Path]:
     For writers that open files themselves (DuckDB's ``COPY``); ``atomic_open`` builds on it.
     The temporary file is in the target's folder (so the final rename never crosses file
     systems); on any exception, ``KeyboardInterrupt`` included, it is removed and an existing
-    ``path`` is left untouched.
+    ``path`` is left untouched. A ``path`` that exists but is no regular file (``/dev/null``,
+    a named pipe, ``/dev/stdout``) is written to directly; a symbolic link is followed, so the
+    file it names is replaced and the link stays.
 
     Args:
         path: the file to create or replace; its folder is created if missing.
@@ -46,6 +48,13 @@ def atomic_path(path: str | Path, *, private: bool = False) -> Iterator[Path]:
             written for colleagues or a web server would be unreadable to them).
     """
     target = Path(path)
+    if target.exists() and not target.is_file():
+        # A device, a pipe or a terminal (``-o /dev/null``, ``-o >(gzip > x.gz)``, a FIFO):
+        # there is nothing to replace atomically, and renaming over it would destroy it.
+        yield target
+        return
+    if target.is_symlink():  # replace the file the link names, not the link
+        target = Path(os.path.realpath(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
