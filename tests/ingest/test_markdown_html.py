@@ -106,6 +106,25 @@ def test_html_fallback_when_no_main_text_is_found() -> None:
     assert doc.metadata.title == "Short page"
 
 
+_STORY = ("<p>In 1999 the war ended and everybody was happy about the outcome of the talks in "
+          "Paris.</p><p>Critics say this was a disaster for the region and its people.</p>")
+
+
+@pytest.mark.parametrize(("head", "published"), [
+    ("", None),  # a year in the text is no publication date
+    ('<meta property="article:published_time" content="2021-03-04T10:00:00Z">', "2021-03-04"),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2019-02-03"}'
+     "</script>", "2019-02-03"),
+])
+def test_html_publication_date_only_where_the_page_states_it(head: str, published: str | None) -> None:
+    doc = read_text(f"<html><head>{head}</head><body><article>{_STORY}</article></body></html>",
+                    fmt="html")
+    assert doc.metadata.published == published
+    timed = read_text(f'<html><body><article><time datetime="2020-05-06">6 May</time>{_STORY}'
+                      "</article></body></html>", fmt="html")
+    assert timed.metadata.published == "2020-05-06"
+
+
 def test_html_title_is_not_repeated_when_already_first() -> None:
     body = " ".join(["The delegation arrived in the capital for two days of talks."] * 4)
     doc = read_text(f"<html><body><article><h1>Talks Begin</h1><p>{body}</p></article></body></html>",

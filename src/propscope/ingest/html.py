@@ -61,16 +61,21 @@ def html_to_text(html: str, *, source: str) -> tuple[str, Metadata]:
     """Extract an article's main text and metadata from an HTML page.
 
     trafilatura finds the main text (no navigation, comments or footers) and the title,
-    author, date (ISO), site name (``outlet``) and canonical URL. When it finds no main
+    author, date (ISO, only where the page states one), site name (``outlet``) and canonical URL. When it finds no main
     text, the visible text of the whole page is used instead.
 
     Raises:
         EmptyInputError: the page has no visible text at all.
     """
     import trafilatura
+    from trafilatura.settings import set_date_params
 
+    # No extensive date search: it takes any year in the body ("In 1999 the war ended") as
+    # the publication date, which then sorts republications and fills monthly profiles
+    # wrongly. Dates the page states (meta tags, JSON-LD, <time>, a dated byline) are kept.
     result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                         include_images=False, include_links=False)
+                                         include_images=False, include_links=False,
+                                         date_extraction_params=set_date_params(False))
     found = result if result is None or isinstance(result, dict) else result.as_dict()
     meta = Metadata()
     paras: list[str] = []
