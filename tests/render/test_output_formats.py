@@ -60,6 +60,37 @@ def test_html_single_file_target(tmp_path: Path, doc: Document) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
 
 
+def test_a_second_article_for_one_html_file_leaves_the_existing_file_alone(tmp_path: Path,
+                                                                          doc: Document) -> None:
+    # ``analyze a.txt b.txt -o report.html``: a usage error, and report.html as it was.
+    target = tmp_path / "report.html"
+    target.write_text("ORIGINAL\n")
+    with pytest.raises(OutputError, match="folder"), open_output("html", str(target)) as out:
+        out.add(doc)
+        out.add(doc)
+    assert target.read_text() == "ORIGINAL\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_an_interrupted_run_into_a_report_folder_lists_what_it_wrote(tmp_path: Path, doc: Document,
+                                                                    make_doc) -> None:  # type: ignore[no-untyped-def]
+    # Ctrl-C after two reports: they are listed, so a re-run updates them instead of writing
+    # copies named -2 beside them.
+    folder = tmp_path / "reports"
+    other = make_doc("Other text.\n", [], id="other")
+    with pytest.raises(KeyboardInterrupt), open_output("html", str(folder)) as out:
+        out.add(doc)
+        out.add(other)
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in folder.iterdir()) == ["123.html", "index.html", "index.json",
+                                                        "other.html"]
+    with open_output("html", str(folder)) as out:
+        out.add(doc)
+        out.add(other)
+    assert sorted(p.name for p in folder.iterdir()) == ["123.html", "index.html", "index.json",
+                                                        "other.html"]
+
+
 def test_text_to_a_file_is_plain(tmp_path: Path, doc: Document) -> None:
     target = tmp_path / "view.txt"
     with open_output("text", str(target)) as out:

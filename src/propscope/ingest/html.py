@@ -61,8 +61,8 @@ def html_to_text(html: str, *, source: str) -> tuple[str, Metadata]:
     """Extract an article's main text and metadata from an HTML page.
 
     trafilatura finds the main text (no navigation, comments or footers) and the title,
-    author, date (ISO, only where the page states one), site name (``outlet``) and canonical URL. When it finds no main
-    text, the visible text of the whole page is used instead.
+    author, date (ISO, only where the page states one), site name (``outlet``) and canonical
+    URL. When it finds no main text, the visible text of the whole page is used instead.
 
     Raises:
         EmptyInputError: the page has no visible text at all.

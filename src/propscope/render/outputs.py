@@ -150,6 +150,7 @@ class HtmlOutput:
         self.written: list[Path] = []
         self.entries: list[IndexEntry] = []
         self.index: Path | None = None  # the index page, once written
+        self.doc: Document | None = None  # the one article of a single-file report
         # The reports earlier runs left in the folder, by file name (read before any work,
         # so a foreign index.json stops the run before it analyses anything).
         self.earlier: dict[str, IndexEntry] = {}
@@ -173,18 +174,25 @@ class HtmlOutput:
     def add(self, doc: Document) -> None:
         from propscope.render.html import render_html
 
-        if self.single and self.written:
-            raise OutputError(f"-o {self.path} names one HTML file, but the input holds several "
-                              "articles; give a folder instead (one <id>.html per article).")
-        dest = self.path if self.single else self.path / self._name(doc)
-        index = None if self.single else f"{INDEX_NAME}.html"
-        self.written.append(atomic_write(dest, render_html(doc, self.quality, index=index)))
-        if not self.single:
-            self.entries.append(index_entry(doc, dest.name))
+        if self.single:
+            # Held until the run ends, so a second article stops it before an existing file
+            # is replaced by the first article's report.
+            if self.doc is not None:
+                raise OutputError(f"-o {self.path} names one HTML file, but the input holds several "
+                                  "articles; give a folder instead (one <id>.html per article).")
+            self.doc = doc
+            return
+        dest = self.path / self._name(doc)
+        self.written.append(atomic_write(dest, render_html(doc, self.quality, index=f"{INDEX_NAME}.html")))
+        self.entries.append(index_entry(doc, dest.name))
 
     def close(self) -> None:
         """A folder of reports gets ``index.html``, listing them (and the reports earlier runs
         left there) densest first, and ``index.json``, the same entries for the next run."""
+        from propscope.render.html import render_html
+
+        if self.single and self.doc is not None:
+            self.written.append(atomic_write(self.path, render_html(self.doc, self.quality)))
         if self.entries:
             new = {e.file for e in self.entries}
             kept = [e for f, e in self.earlier.items() if f not in new and (self.path / f).is_file()]
@@ -236,5 +244,13 @@ def open_output(fmt: str, target: str | None = None, *, include_text: bool = Tru
                 out = JsonOutput(stream, include_text=include_text)
             else:
                 out = JsonlOutput(stream, include_text=include_text)
-        yield out
+        try:
+            yield out
+        except BaseException:
+            # An interrupted or failed run into a folder of reports: those written are complete
+            # files, so the index lists them and a re-run updates them instead of adding
+            # copies beside them.
+            if isinstance(out, HtmlOutput) and not out.single:
+                out.close()
+            raise
         out.close()
