@@ -136,3 +136,44 @@ def test_ingest_records_the_sensitivity_and_warns_when_it_mixes_levels(
     capsys.readouterr()
     assert main(["corpus", "profile", "--db", db]) == 0
     assert "Analysed at sensitivity balanced, broad" in capsys.readouterr().err
+
+
+def test_ingest_exits_1_when_an_input_fails_and_still_stores_the_others(
+        tmp_path: Path, model_name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # As analyze: a script's `ingest && report` must see that something was not stored.
+    good, bad = tmp_path / "harbour.txt", tmp_path / "scan.txt"
+    good.write_text(ARTICLES["harbour"], encoding="utf-8")
+    bad.write_bytes(b"\x00\x01PK\x03\x04" * 50)
+    db = str(tmp_path / "c.duckdb")
+    argv = ["corpus", "ingest", "--db", db, "--workers", "1", "--no-progress", "--model", model_name]
+    assert main([*argv, str(good), str(bad)]) == 1
+    assert "added 1, already stored 0, failed 1" in capsys.readouterr().err
+    with CorpusStore(db, read_only=True) as store:
+        assert store.count() == 1 and store.count_rows("failures") == 1
+    assert main([*argv, str(good)]) == 0  # nothing failed this time
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["search", "x", "--since", "2021-13-01"], "'2021-13-01' is not a date as YYYY-MM-DD"),
+    (["profile", "--until", "yesterday"], "'yesterday' is not a date as YYYY-MM-DD"),
+    (["profile", "--bootstrap", "0"], "--bootstrap: expected a whole number of at least 1"),
+    (["report", "--max-outlets", "0"], "--max-outlets: expected a whole number of at least 1"),
+    (["reuse", "--threshold", "1.5"], "--threshold: expected a number above 0 and at most 1"),
+    (["reuse", "--shingle-size", "0"], "--shingle-size: expected a whole number of at least 1"),
+    (["reuse", "--num-perm", "1"], "--num-perm: expected a whole number of at least 2"),
+    (["ingest", "x.txt", "--task-size", "0"], "--task-size: expected a whole number of at least 1"),
+    (["ingest", "x.txt", "--max-bytes", "0"], "--max-bytes: expected a whole number of bytes"),
+    (["ingest", "x.txt", "--encoding", "klingon"], "unknown encoding 'klingon'"),
+])
+def test_bad_option_values_are_usage_errors_that_touch_no_store(
+        db: str, argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Before, these reached DuckDB or numpy as tracebacks, and --shingle-size 0 deleted the
+    # saved reuse pairs; --task-size 0 stored nothing and exited 0.
+    with CorpusStore(db, read_only=True) as store:
+        before = store.count(), store.count_rows("reuse_pairs")
+    with pytest.raises(SystemExit) as stop:
+        main(["corpus", *argv, "--db", db])
+    assert stop.value.code == 2
+    assert said in capsys.readouterr().err
+    with CorpusStore(db, read_only=True) as store:
+        assert (store.count(), store.count_rows("reuse_pairs")) == before

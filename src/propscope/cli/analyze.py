@@ -9,14 +9,13 @@ error.
 from __future__ import annotations
 
 import argparse
-import codecs
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from propscope.cli.inputs import Inputs, inputs_from
-from propscope.cli.options import add_sensitivity, add_web_inputs
+from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, encoding
 from propscope.render.outputs import FORMATS
 
 if TYPE_CHECKING:
@@ -92,24 +91,6 @@ def _score(value: str) -> float:
     return x
 
 
-def _positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number of bytes, got {value!r}")
-    return n
-
-
-def _encoding(value: str) -> str:
-    try:
-        return codecs.lookup(value).name
-    except LookupError:
-        raise argparse.ArgumentTypeError(
-            f"unknown encoding {value!r}; try utf-8, latin-1 or cp1252") from None
-
-
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("analyze", help="find persuasion techniques, genre and frames in articles",
                        description=DESCRIPTION, epilog=EPILOG,
@@ -128,9 +109,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="drop spans and paragraph labels scored below X (0-1; a score is the estimated "
                         "chance that the label is right; default 0: keep all)")
     add_sensitivity(p)
-    p.add_argument("--max-bytes", type=_positive_int, metavar="N",
+    p.add_argument("--max-bytes", type=at_least(1, "of bytes"), metavar="N",
                    help="refuse inputs larger than N bytes (default 10 MiB, env PROPSCOPE_MAX_BYTES)")
-    p.add_argument("--encoding", type=_encoding, metavar="ENC",
+    p.add_argument("--encoding", type=encoding, metavar="ENC",
                    help="decode input files with ENC instead of detecting it (utf-8, cp1252...)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or final count")
     p.set_defaults(func=run)
@@ -283,6 +264,8 @@ def run(args: argparse.Namespace) -> int:
                     progress.update(task, completed=done)
         except OutputError as exc:
             return _usage_error(str(exc))
+        except BrokenPipeError:
+            raise  # ``| head``: main() ends quietly
         except OSError as exc:
             print(f"propscope: error: cannot write the output: {exc}", file=sys.stderr)
             return 1

@@ -13,7 +13,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from propscope.cli.options import add_sensitivity, add_web_inputs
+from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, day_text, encoding, share
 from propscope.config import from_env
 
 if TYPE_CHECKING:
@@ -50,39 +50,41 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         q.set_defaults(func=func)
         return q
 
-    q = add("ingest", "read, analyse and store new articles (re-runs skip stored ones)", run_ingest)
+    q = add("ingest", "read, analyse and store new articles (re-runs skip stored ones); the exit "
+            "code is 1 when any input failed (stored in the table `failures`), as for analyze",
+            run_ingest)
     q.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, folders, JSONL files or http(s) URLs (pages already stored are not "
                         "fetched again)")
     add_web_inputs(q)
-    q.add_argument("--workers", type=int, default=c.workers,
+    q.add_argument("--workers", type=at_least(0), default=c.workers,
                    help="analysis processes for --engine local; 0 = one per core")
     q.add_argument("--engine", choices=("local", "dask"), default=c.engine,
                    help="where analysis runs (default: %(default)s)")
     q.add_argument("--scheduler", default=c.scheduler, help="Dask scheduler address for --engine dask")
-    q.add_argument("--chunk-size", type=int, default=c.chunk_size,
+    q.add_argument("--chunk-size", type=at_least(1), default=c.chunk_size,
                    help="articles per committed transaction (default: %(default)s)")
-    q.add_argument("--task-size", type=int, default=c.task_size,
+    q.add_argument("--task-size", type=at_least(1), default=c.task_size,
                    help="articles per worker task (default: %(default)s)")
     q.add_argument("--model", default=cfg.analyzer.model, help="model name or artifact folder")
-    q.add_argument("--max-bytes", type=int, default=cfg.analyzer.max_bytes,
+    q.add_argument("--max-bytes", type=at_least(1, "of bytes"), default=cfg.analyzer.max_bytes,
                    help="largest input accepted, in bytes")
     add_sensitivity(q, cfg.analyzer.sensitivity)
-    q.add_argument("--encoding", default=None, help="input encoding (default: detected)")
+    q.add_argument("--encoding", type=encoding, default=None, help="input encoding (default: detected)")
     q.add_argument("--no-progress", action="store_true",
                    help="print one line per commit instead of a progress bar")
 
     q = add("reuse", "find republications and near-copies across outlets", run_reuse)
-    q.add_argument("--threshold", type=float, default=c.reuse_threshold,
+    q.add_argument("--threshold", type=share, default=c.reuse_threshold,
                    help="least exact Jaccard similarity (default: %(default)s)")
-    q.add_argument("--shingle-size", type=int, default=c.shingle_size,
+    q.add_argument("--shingle-size", type=at_least(1), default=c.shingle_size,
                    help="words per shingle (default: %(default)s)")
-    q.add_argument("--num-perm", type=int, default=c.num_perm,
+    q.add_argument("--num-perm", type=at_least(2), default=c.num_perm,
                    help="MinHash permutations (default: %(default)s)")
     q.add_argument("--same-outlet", action="store_true", help="also pair articles of one outlet")
-    q.add_argument("--limit", type=int, default=50,
+    q.add_argument("--limit", type=at_least(1), default=50,
                    help="pairs shown; all are saved in the store (default: %(default)s)")
-    q.add_argument("--passages", type=int, default=1,
+    q.add_argument("--passages", type=at_least(0), default=1,
                    help="shared passages shown per pair (default: %(default)s)")
     q.add_argument("--format", choices=("table", "json"), default="table", help="(default: %(default)s)")
 
@@ -91,10 +93,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="grouping (repeat to combine, e.g. --by outlet --by month; default outlet)")
     q.add_argument("--kind", choices=("technique", "category", "genre", "frame"), default="technique",
                    help="what to show in table format (csv/json hold everything)")
-    q.add_argument("--since", help="first publication date (YYYY-MM-DD)")
-    q.add_argument("--until", help="last publication date (YYYY-MM-DD)")
+    q.add_argument("--since", type=day_text, help="first publication date (YYYY-MM-DD)")
+    q.add_argument("--until", type=day_text, help="last publication date (YYYY-MM-DD)")
     q.add_argument("--outlet", help="only this outlet")
-    q.add_argument("--bootstrap", type=int, default=c.bootstrap,
+    q.add_argument("--bootstrap", type=at_least(1), default=c.bootstrap,
                    help="bootstrap resamples for the intervals (default: %(default)s)")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
@@ -103,15 +105,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--technique", help="only articles with this technique (e.g. Loaded_Language)")
     q.add_argument("--category", help="only articles with a technique of this category")
     q.add_argument("--outlet", help="only this outlet")
-    q.add_argument("--since", help="first publication date (YYYY-MM-DD)")
-    q.add_argument("--until", help="last publication date (YYYY-MM-DD)")
-    q.add_argument("--limit", type=int, default=20, help="most articles (default: %(default)s)")
+    q.add_argument("--since", type=day_text, help="first publication date (YYYY-MM-DD)")
+    q.add_argument("--until", type=day_text, help="last publication date (YYYY-MM-DD)")
+    q.add_argument("--limit", type=at_least(1), default=20, help="most articles (default: %(default)s)")
     q.add_argument("--format", choices=("table", "json"), default="table", help="(default: %(default)s)")
 
     q = add("report", "write a self-contained HTML report with charts", run_report)
     q.add_argument("-o", "--output", default="report.html", help="HTML file (default: %(default)s)")
     q.add_argument("--title", default="propscope corpus report")
-    q.add_argument("--max-outlets", type=int, default=12, help="outlets shown in charts")
+    q.add_argument("--max-outlets", type=at_least(1), default=12, help="outlets shown in charts")
 
     q = add("export", "export tables (parquet/csv) or analysis records (jsonl)", run_export)
     q.add_argument("--format", choices=("parquet", "csv", "jsonl"), required=True)
@@ -211,7 +213,7 @@ def run_ingest(args: argparse.Namespace) -> int:
                       f"{', '.join(others)}; {added} analysed at {level}, so rates in its profiles "
                       "mix levels (stored articles are not redone). Use a new --db to compare "
                       "levels.", markup=True, highlight=False)
-    return 0
+    return 1 if report.failed else 0  # as analyze: a script's `ingest && report` sees a loss
 
 
 def _levels(store: CorpusStore, level: str) -> tuple[str, list[str]]:

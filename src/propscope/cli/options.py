@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import date
 
 from propscope.config import ServerConfig
@@ -41,6 +42,51 @@ def _day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date as YYYY-MM-DD") from None
+
+
+def day_text(value: str) -> str:
+    """An argparse type: ``value`` if it is a date as YYYY-MM-DD (kept as text, as the store
+    compares it), else a usage error rather than the database's conversion error."""
+    return _day(value).isoformat()
+
+
+def at_least(least: int, unit: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``least`` (``unit`` names what it counts)."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            n = least - 1
+        if n < least:
+            what = f" {unit}" if unit else ""
+            raise argparse.ArgumentTypeError(f"expected a whole number{what} of at least {least}, "
+                                             f"got {value!r}")
+        return n
+
+    return parse
+
+
+def share(value: str) -> float:
+    """An argparse type: a number above 0 and at most 1 (a similarity, a fraction)."""
+    try:
+        x = float(value)
+    except ValueError:
+        x = -1.0
+    if not 0 < x <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number above 0 and at most 1, got {value!r}")
+    return x
+
+
+def encoding(value: str) -> str:
+    """An argparse type: a text encoding Python knows, by its canonical name."""
+    import codecs
+
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"unknown encoding {value!r}; try utf-8, latin-1 or cp1252") from None
 
 
 def add_web_inputs(parser: argparse.ArgumentParser) -> None:
