@@ -78,3 +78,23 @@ def test_text_says_how_well_each_technique_is_found(capsys: pytest.CaptureFixtur
 def test_unknown_model_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["techniques", "--model", str(tmp_path / "nowhere")]) == 2
     assert "No model artifact" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_reader_that_stops_early_ends_the_run_quietly(fmt: str) -> None:
+    # `propscope techniques --format json | head -c 0`: the pipe's reader is gone before the
+    # first write; the run must end without a traceback (exit 1, as rich's tables do).
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "propscope.cli.main", "techniques",
+                               "--format", fmt], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
