@@ -68,7 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="articles per worker task (default: %(default)s)")
     q.add_argument("--model", default=cfg.analyzer.model, help="model name or artifact folder")
     q.add_argument("--max-bytes", type=at_least(1, "of bytes"), default=cfg.analyzer.max_bytes,
-                   help="largest input accepted, in bytes")
+                   help="largest input accepted, in bytes (analysing a text takes about 1 GB "
+                        "of memory per MB of text, in each worker)")
     add_sensitivity(q, cfg.analyzer.sensitivity)
     q.add_argument("--encoding", type=encoding, default=None, help="input encoding (default: detected)")
     q.add_argument("--no-progress", action="store_true",
