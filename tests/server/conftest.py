@@ -37,6 +37,12 @@ def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     stop_server(s)
 
 
+LEGACY = ("<html><head><title>Caf\u00e9 owners</title></head><body><article><h1>Caf\u00e9 owners"
+          "</h1><p>The caf\u00e9 owners of the old town met the mayor on Tuesday to discuss "
+          "the new rents and the closing hours of the market.</p></article></body></html>"
+          ).encode("latin-1")
+
+
 class _Pages(http.server.BaseHTTPRequestHandler):
     """Serves test pages: an article, a large page, a binary file, feeds, redirects and numbered
     stories: ``/story/N``, optionally slowed by ``?delay=SECONDS``, held until ``meet=K``
@@ -51,6 +57,10 @@ class _Pages(http.server.BaseHTTPRequestHandler):
                           f"to discuss the budget and heard three witnesses.</p></article>"
                           f"</body></html>".encode(), {}),
         "/article.txt": (200, "text/plain; charset=utf-8", ARTICLE.encode(), {}),
+        # Legacy pages that are not UTF-8: one names its charset only in the HTTP header, one
+        # names none anywhere (browsers read both as windows-1252).
+        "/legacy-header.html": (200, "text/html; charset=ISO-8859-1", LEGACY, {}),
+        "/legacy-bare.html": (200, "text/html", LEGACY.replace(b"The caf\xe9", b"The \x93caf\xe9\x94"), {}),
         "/big.html": (200, "text/html", b"<p>" + b"word " * 40_000 + b"</p>", {}),
         "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + bytes(64), {}),
         "/missing": (404, "text/plain", b"not here", {}),

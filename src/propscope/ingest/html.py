@@ -21,15 +21,20 @@ _META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:
 _SPACE_RE = re.compile(r"\s+")
 
 
-def decode_html(data: bytes, *, source: str, encoding: str | None = None) -> str:
-    """Decode an HTML page: the given encoding, else UTF-8, else the page's declared charset."""
+def decode_html(data: bytes, *, source: str, encoding: str | None = None,
+                fallback: str | None = None) -> str:
+    """Decode an HTML page: the given encoding, else UTF-8, else the page's declared charset,
+    else ``fallback`` (for a fetched page: the server's charset, or windows-1252 as browsers
+    assume for pages that declare none)."""
     try:
         return decode_bytes(data, source=source, encoding=encoding)
     except EncodingError:
-        m = _META_CHARSET_RE.search(data[:4096])
-        if encoding is not None or not m or m.group(1).decode("ascii").lower() in ("utf-8", "utf8"):
+        if encoding is not None:
             raise
-        declared = m.group(1).decode("ascii")
+        m = _META_CHARSET_RE.search(data[:4096])
+        declared = m.group(1).decode("ascii") if m else fallback
+        if declared is None or declared.lower() in ("utf-8", "utf8"):
+            raise
         check_encoding(declared, source=source)
         return decode_bytes(data, source=source, encoding=declared)
 

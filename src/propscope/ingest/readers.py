@@ -98,9 +98,9 @@ def _jsonl_documents(items: Iterator[Document | IngestFailure], *, source: str) 
 
 
 def _decode_document(data: bytes, *, fmt: str, id: str, source: str,
-                     encoding: str | None) -> Document:
+                     encoding: str | None, fallback: str | None = None) -> Document:
     if fmt == "html":
-        text = decode_html(data, source=source, encoding=encoding)
+        text = decode_html(data, source=source, encoding=encoding, fallback=fallback)
     else:
         text = decode_bytes(data, source=source, encoding=encoding, strip_bom=fmt != "txt")
     require_text(text, source=source)
@@ -108,8 +108,11 @@ def _decode_document(data: bytes, *, fmt: str, id: str, source: str,
 
 
 def read_bytes(data: bytes, *, name: str, max_bytes: int = _MAX_BYTES,
-               encoding: str | None = None) -> list[Document]:
+               encoding: str | None = None, fallback: str | None = None) -> list[Document]:
     """Read an upload: the format comes from ``name``'s extension (``txt`` when unknown).
+
+    ``fallback`` decodes an HTML page that is not UTF-8 and declares no charset of its own
+    (``ingest.html.decode_html``); ``encoding`` overrides every guess.
 
     Raises:
         InputError: and its subclasses, as ``read_path``.
@@ -120,7 +123,8 @@ def read_bytes(data: bytes, *, name: str, max_bytes: int = _MAX_BYTES,
         items = iter_jsonl(io.BytesIO(data), source=name, stem=stem, max_bytes=max_bytes,
                            encoding=encoding)
         return _jsonl_documents(items, source=name)
-    return [_decode_document(data, fmt=fmt, id=stem, source=name, encoding=encoding)]
+    return [_decode_document(data, fmt=fmt, id=stem, source=name, encoding=encoding,
+                             fallback=fallback)]
 
 
 def read_path(path: str | Path, *, max_bytes: int = _MAX_BYTES,

@@ -111,6 +111,7 @@ class FetchedPage:
     name: str
     data: bytes
     requested: str = ""
+    charset: str | None = None  # as the server's Content-Type header names it
 
 
 def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -181,7 +182,10 @@ def read_page(page: FetchedPage, *, max_bytes: int) -> list[Document]:
     After a redirect the URL asked for is kept in ``doc.extra[REQUESTED_URL]``."""
     from propscope import ingest
 
-    docs = ingest.read_bytes(page.data, name=page.name, max_bytes=max_bytes)
+    # A page that is not UTF-8 and names no charset is read as browsers read it: in the
+    # server's charset, else windows-1252 (the web's legacy default).
+    docs = ingest.read_bytes(page.data, name=page.name, max_bytes=max_bytes,
+                             fallback=page.charset or "cp1252")
     host = (urlsplit(page.url).hostname or "").removeprefix("www.") or None
     for doc in docs:
         doc.source = page.url
@@ -302,6 +306,20 @@ def check_url(url: str) -> str:
     return parts.geturl()
 
 
+def _charset(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, if Python knows the codec."""
+    import codecs
+
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and (name := value.strip().strip('"\'')):
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                return None
+    return None
+
+
 def _file_name(url: str, content_type: str, wanted: Wanted, data: bytes) -> str:
     media = content_type.split(";")[0].strip().lower()
     ext = wanted.types.get(media)
@@ -371,7 +389,8 @@ async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> Fe
                         raise HTTPError(415, f"{url} sent a compressed body "
                                              f"({headers['content-encoding']}) although none was asked.")
                     name = _file_name(url, headers.get("content-type", ""), wanted, data)
-                    return FetchedPage(url=url, name=name, data=data, requested=requested)
+                    return FetchedPage(url=url, name=name, data=data, requested=requested,
+                                       charset=_charset(headers.get("content-type", "")))
                 raise HTTPError(502, f"Gave up fetching after {MAX_REDIRECTS} redirects (last: {url}).")
     except TimeoutError as exc:
         raise HTTPError(504, f"Fetching {url} took longer than {config.fetch_timeout:g} s "
