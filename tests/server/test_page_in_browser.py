@@ -126,6 +126,24 @@ def test_pasted_article_is_highlighted_with_the_models_techniques(browser, serve
     assert evidence and any(f"\u201c{w}\u201d" in t for t in tips for w in evidence), tips
 
 
+def test_highlights_stay_on_their_words_after_emoji(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    # Offsets count characters; the page's strings count UTF-16 units, two per emoji: every
+    # mark after "\U0001F600" was one character off before the page converted them.
+    text = "\U0001F600 \U0001F1FA\U0001F1F8 Breaking news \U0001F4F0\n\n" + ARTICLE
+    analysis_id = _analyse_text(browser, server, text)
+    record = httpx.get(f"{server.url}/api/analyses/{analysis_id}").json()
+    assert record["spans"]
+    # Each span's text, put together from the marks that carry its number, in page order.
+    pieces = browser.execute_script(
+        "return [...document.querySelectorAll('#article mark.hl')]"
+        ".map(m => [m.dataset.spans.split(' ').map(Number), m.textContent])")
+    shown: dict[int, str] = {}
+    for numbers, piece in pieces:
+        for n in numbers:
+            shown[n] = shown.get(n, "") + piece
+    assert shown == {n: s["text"] for n, s in enumerate(record["spans"], 1)}
+
+
 def test_slider_hides_weaker_spans_live(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys

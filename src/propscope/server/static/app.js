@@ -135,10 +135,27 @@ function refresh() {
   renderCounts(spans);
 }
 
+// The API counts offsets in characters, as Python does (code points); JavaScript strings
+// index UTF-16 units, in which an emoji or another character beyond U+FFFF takes two. The
+// offsets the page cuts the text by are converted once, here.
+function utf16Index(text) {
+  if (!/[\uD800-\uDFFF]/.test(text)) return (i) => i;
+  const at = [];
+  let unit = 0;
+  for (const ch of text) {
+    at.push(unit);
+    unit += ch.length;
+  }
+  at.push(unit);
+  return (i) => at[Math.min(i, at.length - 1)];
+}
+
 function show(record, id) {
-  state.record = record;
+  const to = utf16Index(record.text || "");
+  const moved = (r) => ({ ...r, start: to(r.start), end: to(r.end) });
+  state.record = { ...record, boilerplate: (record.boilerplate || []).map(moved) };
   state.id = id;
-  state.spans = (record.spans || []).map((s, i) => ({ ...s, n: i + 1 }));
+  state.spans = (record.spans || []).map((s, i) => ({ ...moved(s), n: i + 1 }));
   state.hidden.clear();
   renderMeta(record);
   selectSensitivity(recordSensitivity(record));
