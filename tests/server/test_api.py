@@ -174,6 +174,18 @@ def test_health_and_version_name_the_loaded_model(api: httpx.Client) -> None:
     ({"files": {"other": ("a.txt", b"hello")}}, 422, "'file' field"),
     ({"files": {"file": ("two.jsonl", b'{"text": "a b c"}\n{"text": "d e f"}\n')}}, 422, "batch"),
     ({"json": {"text": "word " * 50_000}}, 413, "200,000-byte limit"),
+    ({"json": {"text": "x", "metadata": []}}, 422, "'metadata' must be an object, got list"),
+    ({"json": {"text": "x", "metadata": False}}, 422, "'metadata' must be an object, got bool"),
+    ({"json": {"text": "x", "format": ""}}, 422, "'format' must be one of"),
+    # Parsed by json.loads but refused before any analysis (500s before).
+    ({"content": b'{"text": "Hello \\ud800 world."}', "headers": {"Content-Type": "application/json"}},
+     400, "\\ud800 is half of a surrogate pair"),
+    ({"content": b'{"text": "Hello.", "metadata": {"title": "\\udfff"}}',
+      "headers": {"Content-Type": "application/json"}}, 400, "half of a surrogate pair"),
+    ({"content": b'{"text": "a", "metadata": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+      "headers": {"Content-Type": "application/json"}}, 400, "nested too deeply"),
+    ({"content": b'{"text": "a", "id": ' + b"9" * 5000 + b"}",
+      "headers": {"Content-Type": "application/json"}}, 400, "not valid JSON"),
 ])
 def test_bad_requests_get_a_json_error_with_the_right_status(
         api: httpx.Client, kwargs: dict[str, object], status: int, fragment: str) -> None:

@@ -65,10 +65,14 @@ def parse_item(obj: Any, where: str) -> Item:
     text, url = _opt_str(obj, "text", where), _opt_str(obj, "url", where)
     if (text is None) == (url is None):
         raise _invalid(where, "give exactly one of 'text' (the article) or 'url' (a page to fetch).")
-    fmt = _opt_str(obj, "format", where) or "txt"
+    # null stands for a field left out; any other value must have the field's type ("" is
+    # no format, [] or false no metadata object).
+    fmt = _opt_str(obj, "format", where)
+    fmt = "txt" if fmt is None else fmt
     if fmt not in FORMATS:
         raise _invalid(where, f"'format' must be one of {list(FORMATS)}, got {fmt!r}.")
-    meta = obj.get("metadata") or {}
+    meta = obj.get("metadata")
+    meta = {} if meta is None else meta
     if not isinstance(meta, dict):
         raise _invalid(where, f"'metadata' must be an object, got {type(meta).__name__}.")
     bad = sorted(set(meta) - set(METADATA_FIELDS))
@@ -84,9 +88,21 @@ async def read_json(request: Request) -> Any:
     """The request body parsed as JSON; 400 when it is not valid JSON."""
     body = await request.body()
     try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        parsed = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:  # ValueError: JSONDecodeError, or an
+        # integer of more than 4,300 digits
         raise HTTPError(400, f"Request body is not valid JSON: {exc}.") from exc
+    except RecursionError as exc:
+        raise HTTPError(400, "Request body is not valid JSON: nested too deeply.") from exc
+    try:
+        # An escaped lone surrogate ("\ud800") parses but is no character: refused here, not
+        # after the analysis, when the answer could not be encoded (a 500 before).
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start:exc.end].encode("unicode_escape").decode("ascii")
+        raise HTTPError(400, f"Request body is not valid JSON text: the string escape {bad} is "
+                             "half of a surrogate pair, not a character.") from exc
+    return parsed
 
 
 def media_type(request: Request) -> str:
