@@ -57,6 +57,7 @@ class _Pages(http.server.BaseHTTPRequestHandler):
                           f"to discuss the budget and heard three witnesses.</p></article>"
                           f"</body></html>".encode(), {}),
         "/article.txt": (200, "text/plain; charset=utf-8", ARTICLE.encode(), {}),
+        "/art%C3%ADculo.html": (200, "text/html; charset=utf-8", LEGACY.decode("latin-1").encode(), {}),
         # Legacy pages that are not UTF-8: one names its charset only in the HTTP header, one
         # names none anywhere (browsers read both as windows-1252).
         "/legacy-header.html": (200, "text/html; charset=ISO-8859-1", LEGACY, {}),
@@ -65,6 +66,9 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + bytes(64), {}),
         "/missing": (404, "text/plain", b"not here", {}),
         "/to-article": (302, "text/plain", b"", {"Location": "/article.html"}),
+        # The header's UTF-8 bytes (http.server writes header values as latin-1).
+        "/to-art%C3%ADculo": (302, "text/plain", b"",
+                              {"Location": "/artículo.html".encode().decode("latin-1")}),
         "/to-metadata": (302, "text/plain", b"", {"Location": "http://169.254.169.254/latest/"}),
         "/to-file": (302, "text/plain", b"", {"Location": "file:///etc/passwd"}),
         # Feeds list stories by relative links, resolved against the feed's URL.

@@ -91,6 +91,38 @@ def test_check_url_refuses_non_http_urls(url: str) -> None:
         check_url(url)
 
 
+@pytest.mark.parametrize(("url", "sent"), [
+    ("http://bücher.example/", "http://xn--bcher-kva.example/"),
+    ("https://example.org/café?q=ü&x=%20", "https://example.org/caf%C3%A9?q=%C3%BC&x=%20"),
+    ("http://user@BÜCHER.example:8080/a b", "http://user@xn--bcher-kva.example:8080/a%20b"),
+    ("http://example.org/plain?ascii=1", "http://example.org/plain?ascii=1"),
+])
+def test_check_url_sends_international_urls_in_ascii(url: str, sent: str) -> None:
+    assert check_url(url) == sent
+
+
+@pytest.mark.parametrize(("url", "fragment"), [
+    ("http://127.0.0.1:99999/", "Port out of range"), ("http://127.0.0.1:abc/", "Port could not be cast"),
+    ("http://[::1/", "Invalid IPv6 URL"),
+])
+def test_malformed_urls_are_refused_not_crashed_on(server: Server, url: str, fragment: str) -> None:
+    with pytest.raises(FetchRefused, match=fragment):
+        check_url(url)
+    r = httpx.post(server.url + "/api/analyze", json={"url": url}, timeout=30)
+    assert r.status_code == 422, r.text  # a 500 before
+    assert fragment in r.json()["error"]["message"]
+
+
+def test_a_non_ascii_path_is_fetched_percent_encoded(server: Server, pages: str) -> None:
+    r = httpx.post(server.url + "/api/analyze", json={"url": pages + "/artículo.html"}, timeout=60)
+    assert r.status_code == 200, r.text  # a 500 (TypeError) before
+    assert r.json()["source"] == pages + "/art%C3%ADculo.html"
+    # A redirect to a non-ASCII path, its Location header sent as UTF-8 bytes.
+    r = httpx.post(server.url + "/api/analyze", json={"url": pages + "/to-artículo"}, timeout=60)
+    assert r.status_code == 200, r.text
+    assert r.json()["source"] == pages + "/art%C3%ADculo.html"
+
+
 @pytest.mark.parametrize(("host", "allowed"), [
     ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.1", False), ("192.168.0.1", False),
     ("169.254.169.254", False), ("100.64.0.1", False), ("::1", False), ("fe80::1", False),

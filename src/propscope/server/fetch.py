@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import anyio
 import httpcore
@@ -294,8 +294,17 @@ def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig,
 
 
 def check_url(url: str) -> str:
-    """Return ``url`` if it is an absolute http(s) URL with a host, else raise ``FetchRefused``."""
-    parts = urlsplit(url.strip())
+    """Return ``url`` if it is an absolute http(s) URL with a host, else raise ``FetchRefused``.
+
+    A URL with non-ASCII characters is returned as it is sent: its host in IDNA
+    (``bücher.example`` -> ``xn--bcher-kva.example``), its path and query percent-encoded as
+    UTF-8 (escapes already there are kept).
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # raises on a port that is no number in 0-65535
+    except ValueError as exc:  # also "Invalid IPv6 URL"
+        raise FetchRefused(f"Cannot fetch {url!r}: {exc}.") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchRefused(
             f"Cannot fetch {url!r}: only http:// and https:// URLs are fetched, got scheme "
@@ -303,7 +312,26 @@ def check_url(url: str) -> str:
         )
     if not parts.hostname:
         raise FetchRefused(f"Cannot fetch {url!r}: the URL has no host name.")
-    return parts.geturl()
+    if parts.geturl().isascii():
+        return parts.geturl()
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise FetchRefused(f"Cannot fetch {url!r}: {parts.hostname!r} is not a valid "
+                           "internationalised host name.") from None
+    user = parts.netloc.rpartition("@")[0]
+    netloc = (f"{quote(user, safe=':%')}@" if user else "") + host + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe="/%:@!$&'()*+,;=~"),
+                       quote(parts.query, safe="/?%:@!$&'()*+,;=~"), ""))
+
+
+def _header_text(value: str) -> str:
+    """A header read as latin-1 (as HTTP defines it), re-read as UTF-8 where its bytes are
+    UTF-8: servers send non-ASCII redirect targets that way."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _charset(content_type: str) -> str | None:
@@ -377,7 +405,7 @@ async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> Fe
                     status, headers, data = await _get(pool, url, config.fetch_max_bytes,
                                                        config.fetch_timeout, wanted.accept)
                     if 300 <= status < 400 and "location" in headers:
-                        url = check_url(urljoin(url, headers["location"]))
+                        url = check_url(urljoin(url, _header_text(headers["location"])))
                         continue
                     if status >= 400:
                         said = f"{url} answered HTTP {status}; nothing to analyse."
