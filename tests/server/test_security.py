@@ -118,6 +118,16 @@ def test_page_login_with_token_query_sets_cookie_and_drops_token_from_url(strict
         assert browser.get("/api/health").status_code == 200
 
 
+@pytest.mark.parametrize("path", ["//evil.example/", "/%2F%2Fevil.example", "/%5Cevil.example/"])
+def test_the_token_redirect_stays_on_this_server(strict_server: Server, path: str) -> None:
+    # "//evil.example/?token=..." redirected to //evil.example/: another site, to a browser.
+    url = httpx.URL(strict_server.url + "/").copy_with(raw_path=f"{path}?token={TOKEN}".encode())
+    r = httpx.get(url)
+    assert r.status_code == 303
+    location = r.headers["location"]
+    assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+
+
 def test_login_form(strict_server: Server) -> None:
     with httpx.Client(base_url=strict_server.url) as browser:
         assert browser.get("/login").status_code == 200
@@ -149,6 +159,13 @@ def test_cross_origin_post_is_refused(server: Server) -> None:
     same = httpx.post(server.url + "/api/analyze", json={"text": ARTICLE}, timeout=60,
                       headers={"Origin": server.url})
     assert same.status_code == 200
+    # A sandboxed frame on any site posts with "Origin: null": refused, except on /login,
+    # whose form (under the pages' no-referrer policy) sends it too.
+    sandboxed = httpx.post(server.url + "/api/analyses", json={"text": ARTICLE},
+                           headers={"Origin": "null"})
+    assert sandboxed.status_code == 403
+    login = httpx.post(server.url + "/login", data={"token": "x"}, headers={"Origin": "null"})
+    assert login.status_code != 403
 
 
 def test_rate_limit_is_per_client_and_says_when_to_retry(strict_server: Server) -> None:

@@ -107,7 +107,10 @@ class HostGuard:
                                       "localhost / 127.0.0.1.")(scope, receive, send)
             return
         origin = headers.get("origin")
-        if (scope["method"] not in ("GET", "HEAD", "OPTIONS") and origin and origin != "null"
+        # "null" is what the login form's own post sends (the pages' Referrer-Policy is
+        # no-referrer), but also what a sandboxed frame on any site sends: taken on /login only.
+        null_ok = origin == "null" and scope.get("path") == "/login"
+        if (scope["method"] not in ("GET", "HEAD", "OPTIONS") and origin and not null_ok
                 and urlsplit(origin).netloc.lower() != host.lower()):
             await error_response(403, f"Cross-origin request from {origin} refused.")(
                 scope, receive, send)
@@ -158,7 +161,10 @@ class TokenAuth:
                 headers={"WWW-Authenticate": 'Bearer realm="propscope"'})
         elif given is not None and token_matches(given, self.token):
             rest = urlencode([(k, v) for k, v in query if k != "token"])
-            response = RedirectResponse(path + ("?" + rest if rest else ""), status_code=303)
+            # One leading slash: "//evil.example/" (or "/\\evil.example/") would send the
+            # browser to another site.
+            here = "/" + path.lstrip("/\\")
+            response = RedirectResponse(here + ("?" + rest if rest else ""), status_code=303)
             set_session_cookie(response, self.token)
         else:
             response = RedirectResponse("/login" + ("?failed=1" if given is not None else ""),
