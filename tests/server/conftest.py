@@ -71,6 +71,7 @@ class _Pages(http.server.BaseHTTPRequestHandler):
                               {"Location": "/artículo.html".encode().decode("latin-1")}),
         "/to-metadata": (302, "text/plain", b"", {"Location": "http://169.254.169.254/latest/"}),
         "/to-file": (302, "text/plain", b"", {"Location": "file:///etc/passwd"}),
+        "/to-nowhere": (302, "text/html", b"<p>Moved somewhere.</p>", {}),
         # Feeds list stories by relative links, resolved against the feed's URL.
         "/feed.xml": (200, "application/rss+xml", b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Test news</title>

@@ -51,6 +51,7 @@ def test_follows_a_redirect_to_an_allowed_page(server: Server, pages: str) -> No
     ("/missing", 502, "HTTP 404"),
     ("/to-metadata", 422, "169.254.169.254"),
     ("/to-file", 422, "scheme 'file'"),
+    ("/to-nowhere", 502, "HTTP 302 without saying where to"),
 ])
 def test_fetch_failures_have_clear_statuses(server: Server, pages: str, path: str, status: int,
                                             fragment: str) -> None:

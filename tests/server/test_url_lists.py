@@ -131,7 +131,7 @@ def test_corpus_ingest_of_a_url_list_skips_stored_pages_without_fetching_them(
     db = tmp_path / "c.duckdb"
     argv = ["corpus", "ingest", "--urls", str(links), "--db", str(db), "--workers", "1",
             "--no-progress"]
-    assert main(argv) == 0
+    assert main(argv) == 1  # two inputs failed
     assert "added 6, already stored 0, failed 2" in said(capsys)
     with duckdb.connect(str(db), read_only=True) as con:
         assert sorted(r[0] for r in con.execute("SELECT source FROM articles").fetchall()) == sorted(stories)
@@ -267,7 +267,7 @@ def test_corpus_ingest_follows_a_feed_and_a_rerun_fetches_only_the_feed(
     db = tmp_path / "c.duckdb"
     argv = ["corpus", "ingest", "--feed", f"{pages}/feed.xml", "--feed", str(saved), "--db", str(db),
             "--workers", "1", "--no-progress"]
-    assert main(argv) == 0
+    assert main(argv) == 1  # one input failed
     assert "added 3, already stored 0, failed 1" in said(capsys)
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("SELECT source, author, published FROM articles ORDER BY source").fetchall()
@@ -275,7 +275,7 @@ def test_corpus_ingest_follows_a_feed_and_a_rerun_fetches_only_the_feed(
                     (f"{pages}/story/41", "Ann Feed", "2026-11-30T09:15:00+00:00"),
                     (f"{pages}/story/44", None, None)]
     page_log.hits.clear()
-    assert main(argv) == 0
+    assert main(argv) == 1
     assert "added 0, already stored 3, failed 1" in said(capsys)
     assert page_log.hits == ["/feed.xml"]
 

@@ -407,6 +407,9 @@ async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> Fe
                     if 300 <= status < 400 and "location" in headers:
                         url = check_url(urljoin(url, _header_text(headers["location"])))
                         continue
+                    if 300 <= status < 400:  # its body is no page (it was read as one before)
+                        raise HTTPError(502, f"{url} answered HTTP {status} without saying where "
+                                             "to (no Location header); nothing to analyse.")
                     if status >= 400:
                         said = f"{url} answered HTTP {status}; nothing to analyse."
                         if status in TRANSIENT:
