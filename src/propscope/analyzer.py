@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from propscope.config import AnalyzerConfig
 from propscope.document import Document, Metadata
 from propscope.errors import InputError, InputTooLargeError, ModelError
+from propscope.ingest.decode import size_text
 from propscope.models.base import ModelComponent, PersuasionModel, load_model, resolve_model_path
 from propscope.models.sensitivity import resolve_sensitivity
 from propscope.pipeline import Pipeline, create_component
@@ -76,7 +77,7 @@ class Analyzer:
         size = len(doc.text.encode("utf-8", "surrogatepass"))
         if size > self.config.max_bytes:
             raise InputTooLargeError(
-                f"text is {size / 1e6:.1f} MB, above the {self.config.max_bytes / 1e6:.1f} MB "
+                f"text is {size_text(size)}, above the {size_text(self.config.max_bytes)} "
                 "limit; split it or raise the limit (--max-bytes / PROPSCOPE_MAX_BYTES).",
                 source=doc.source or doc.id,
             )

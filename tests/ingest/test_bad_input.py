@@ -95,6 +95,13 @@ def test_a_file_above_the_limit_is_refused_before_reading(tmp_path: Path) -> Non
     assert str(p) in message and "above the 10.0 MB limit" in message and "--max-bytes" in message
 
 
+def test_a_small_limit_is_stated_in_bytes() -> None:
+    # "input is 0.0 MB (4616 bytes), above the 0.0 MB limit" said nothing.
+    with pytest.raises(InputTooLargeError) as exc:
+        read_bytes(b"x" * 4616, name="upload.txt", max_bytes=1000)
+    assert "input is 4,616 bytes, above the 1,000 bytes limit" in str(exc.value)
+
+
 def test_max_bytes_is_honoured(tmp_path: Path) -> None:
     p = _write(tmp_path, "a.txt", b"x" * 101)
     with pytest.raises(InputTooLargeError):
