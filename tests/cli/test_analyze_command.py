@@ -154,6 +154,15 @@ def test_json_with_a_folder_of_several_articles_is_refused(folder: Path, tmp_pat
     assert not out.exists()
 
 
+def test_html_into_an_existing_plain_file_is_a_usage_error(article: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes"
+    notes.write_text("mine\n")
+    assert main(["analyze", str(article), "--format", "html", "-o", str(notes)]) == 2
+    assert "is a file; --format html writes a folder of reports" in capsys.readouterr().err
+    assert notes.read_text() == "mine\n"  # was "[Errno 17] File exists" after the analysis
+
+
 @pytest.mark.parametrize(("inputs", "output", "tty", "expected"), [
     (["a.txt"], None, True, "text"),
     (["a.txt"], None, False, "text"),

@@ -89,6 +89,17 @@ def test_jsonl_export_is_the_json_contract(filled: CorpusStore, tmp_path: Path) 
     assert all(to_dict(from_dict(r)) == r for r in records)
 
 
+def test_jsonl_export_to_standard_output(filled: CorpusStore, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert export(filled, "jsonl", "-") == []
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    assert not (tmp_path / "-").exists()  # no file named "-"
+    with pytest.raises(ExportError, match="only jsonl can go to standard output"):
+        export(filled, "csv", "-")
+
+
 def test_exports_and_reports_are_readable_by_others_and_leave_no_temporary_files(
         filled: CorpusStore, tmp_path: Path, plain_open_mode: int) -> None:
     import stat

@@ -119,7 +119,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q = add("export", "export tables (parquet/csv) or analysis records (jsonl)", run_export)
     q.add_argument("--format", choices=("parquet", "csv", "jsonl"), required=True)
     q.add_argument("-o", "--output", required=True,
-                   help="folder (parquet, csv: one file per table) or file (jsonl)")
+                   help="folder (parquet, csv: one file per table) or file (jsonl; - for "
+                        "standard output)")
 
 
 def _console() -> Any:

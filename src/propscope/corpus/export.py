@@ -6,6 +6,7 @@ Every file is written atomically (``render/files.py``).
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import duckdb
@@ -35,11 +36,19 @@ def export(store: CorpusStore, fmt: str, out: str | Path) -> list[Path]:
     Args:
         store: the corpus.
         fmt: ``parquet`` or ``csv`` (``out`` is a folder receiving one file per table), or
-            ``jsonl`` (``out`` is a file of JSON contract records, text included, one per line).
+            ``jsonl`` (``out`` is a file of JSON contract records, text included, one per line;
+            ``-`` writes them to standard output).
     """
-    out = Path(out)
     if fmt not in FORMATS:
         raise ExportError(f"Unknown export format {fmt!r}; choose from {', '.join(FORMATS)}.")
+    if str(out) == "-":  # standard output, as for analyze -o -
+        if fmt != "jsonl":
+            raise ExportError(f"--format {fmt} writes one file per table into a folder; only "
+                              "jsonl can go to standard output (-o -).")
+        for rec in store.records():
+            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        return []
+    out = Path(out)
     try:
         if fmt == "jsonl":
             with atomic_open(out) as fh:
