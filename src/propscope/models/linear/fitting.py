@@ -41,7 +41,7 @@ from propscope.models.linear.embeddings import (
     without_shape,
 )
 from propscope.models.linear.features import TextVectorizer
-from propscope.models.linear.heads import LinearHead, fit_multiclass, fit_ovr, logit
+from propscope.models.linear.heads import LinearHead, fit_multiclass, fit_ovr, fit_ovr_nb, logit
 from propscope.models.linear.spans import RunLayout, coverage
 from propscope.models.linear.style import GenreSupport, StyleScaler, genre_matrix
 from propscope.models.linear.units import Units, build_units, unit_labels
@@ -340,6 +340,9 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     f_fold = doc_fold_all[with_frames]
 
     def fit_frames(idx: np.ndarray) -> LinearHead:
+        if m.frames_nb > 0:
+            return fit_ovr_nb(xf[idx], yf[idx], FRAMES, c=m.c_document, seed=seed,
+                              scaled=vec.dim, power=m.frames_nb)
         return fit_ovr(xf[idx], yf[idx], FRAMES, c=m.c_document, seed=seed)
 
     oof_f = _oof(fit_frames, lambda h, te: h.proba(xf[te]), f_fold, n_folds, yf.shape)

@@ -61,6 +61,9 @@ class LinearModel(FittedModel):
         c_sentence: inverse regularisation of the sentence-level span detectors.
         c_token: inverse regularisation of token classifiers.
         c_document: inverse regularisation of the frame classifiers.
+        frames_nb: power of the naive-Bayes log-count ratio scaling each frame's TF-IDF
+            columns before its fit (``heads.fit_ovr_nb``; 3-fold CV frames micro-F1 69.6 -> 70.4
+            at 0.5); 0 fits the raw columns, as before 0.6.0 of hybrid-v1.
         c_genre: inverse regularisation of the genre classifier.
         static_dim: width of the word vectors distilled from all-MiniLM-L6-v2 at training
             (``embeddings.py``; 0 switches them off and training then needs no torch).
@@ -98,7 +101,8 @@ class LinearModel(FittedModel):
                  max_word_features: int = 30000, max_char_features: int = 0,
                  hash_bits: int = 17, c_paragraph: float = 4.0, c_sentence: float = 1.0,
                  c_token: float = 0.3,
-                 c_document: float = 4.0, c_genre: float = 1.0, style_weight: float = 0.4,
+                 c_document: float = 4.0, frames_nb: float = 0.5, c_genre: float = 1.0,
+                 style_weight: float = 0.4,
                  static_dim: int = 64, static_weight: float = 0.5, static_frames_weight: float = 0.5,
                  static_span_weight: float = 0.0,
                  static_encoder_words: bool = True, shape_weight: float = 0.3, token_gap: int = 1,
@@ -114,6 +118,7 @@ class LinearModel(FittedModel):
         self.c_sentence = c_sentence
         self.c_token = c_token
         self.c_document = c_document
+        self.frames_nb = frames_nb
         self.c_genre = c_genre
         self.style_weight = style_weight
         self.static_dim = static_dim
