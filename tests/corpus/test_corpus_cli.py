@@ -81,6 +81,9 @@ def test_search_json_and_exit_code_when_nothing_matches(db: str, capsys: pytest.
     [hit] = json.loads(capsys.readouterr().out)
     assert hit["outlet"] == "Coast News" and hit["spans"][0]["text"] == "smother the mussel beds"
     assert main(["corpus", "search", "zeppelin", "--db", db]) == 1
+    capsys.readouterr()
+    assert main(["corpus", "search", "zeppelin", "--db", db, "--format", "json"]) == 1  # as the table
+    assert json.loads(capsys.readouterr().out) == []
 
 
 def test_report_and_export_write_files(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

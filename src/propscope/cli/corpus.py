@@ -101,7 +101,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="bootstrap resamples for the intervals (default: %(default)s)")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
-    q = add("search", "find articles and spans by words, technique, outlet and date", run_search)
+    q = add("search", "find articles and spans by words, technique, outlet and date (exit code 1 "
+            "when nothing matches, as grep)", run_search)
     q.add_argument("query", nargs="?", default="", help='words (all must occur); "quoted phrases"')
     q.add_argument("--technique", help="only articles with this technique (e.g. Loaded_Language)")
     q.add_argument("--category", help="only articles with a technique of this category")
@@ -335,9 +336,10 @@ def run_search(args: argparse.Namespace) -> int:
     with CorpusStore(args.db, read_only=True) as store:
         hits = search(store, args.query, technique=args.technique, category=args.category,
                       outlet=args.outlet, since=args.since, until=args.until, limit=args.limit)
+    # Exit 1 when nothing matched, in either format (as grep does), so scripts can test it.
     if args.format == "json":
         print(_dump([dataclasses.asdict(h) for h in hits]))
-        return 0
+        return 0 if hits else 1
     table = Table(title=f"{len(hits)} articles")
     for col in ("score", "outlet / date", "article", "spans"):
         table.add_column(col, overflow="fold")
