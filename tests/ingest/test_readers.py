@@ -174,7 +174,7 @@ def test_read_text_rejects_an_unknown_format() -> None:
 
 @pytest.mark.parametrize(("name", "fmt"), [
     ("a.txt", "txt"), ("a.MD", "md"), ("a.markdown", "md"), ("a.htm", "html"),
-    ("a.jsonl", "jsonl"), ("a.csv", "txt"), ("noext", "txt"),
+    ("a.jsonl", "jsonl"), ("a.NDJSON", "jsonl"), ("a.csv", "txt"), ("noext", "txt"),
 ])
 def test_format_of(name: str, fmt: str) -> None:
     assert format_of(name) == fmt
@@ -185,12 +185,14 @@ def test_directories_are_walked_sorted_skipping_hidden_and_unsupported(tmp_path:
     _write(tmp_path, "a.md", "A *text*")
     _write(tmp_path, "sub/c.txt", "C text")
     _write(tmp_path, "sub/d.jsonl", '{"text": "D text"}\n')
+    _write(tmp_path, "sub/e.ndjson", '{"text": "E text"}\n')  # what -o x.ndjson writes
     _write(tmp_path, ".hidden.txt", "hidden")
     _write(tmp_path, ".git/e.txt", "hidden too")
     _write(tmp_path, "notes.csv", "not read")
     items = list(iter_documents([str(tmp_path)]))
     assert all(isinstance(i, Document) for i in items)
-    assert [i.text for i in items if isinstance(i, Document)] == ["A text", "B text", "C text", "D text"]
+    assert [i.text for i in items if isinstance(i, Document)] == ["A text", "B text", "C text", "D text",
+                                                                  "E text"]
 
 
 def test_iter_documents_keeps_argument_order_and_reads_named_files(tmp_path: Path) -> None:

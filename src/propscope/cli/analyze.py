@@ -31,7 +31,7 @@ SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html
 DESCRIPTION = """\
 Find persuasion techniques (character spans and paragraph labels), genre and frames in
 news articles. INPUT is a text, markdown, HTML or JSONL file (one {"text": ...} record per
-line), a folder (its .txt/.md/.html/.jsonl files, recursively), an http(s):// URL (the page
+line), a folder (its .txt/.md/.html/.jsonl/.ndjson files, recursively), an http(s):// URL (the page
 is fetched as the web page fetches it: public hosts only, within PROPSCOPE_FETCH_TIMEOUT
 and PROPSCOPE_FETCH_MAX_BYTES, 10 s and 5 MB by default), or - for standard input; give as
 many as you like. --urls FILE adds the pages listed in FILE, one URL per line, and

@@ -80,8 +80,10 @@ class Inputs:
     @property
     def several(self) -> bool:
         """Whether these inputs can hold more than one article."""
+        from propscope.ingest.readers import format_of
+
         return bool(self.url_lists or self.feeds) or len(self.args) > 1 or any(
-            p != "-" and not is_url(p) and (Path(p).is_dir() or Path(p).suffix.lower() == ".jsonl")
+            p != "-" and not is_url(p) and (Path(p).is_dir() or format_of(p) == "jsonl")
             for p in self.args)
 
     @property

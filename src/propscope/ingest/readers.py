@@ -1,7 +1,7 @@
 """Reading files, uploads, pasted text and whole directories into Documents.
 
 The format follows the file extension: ``.txt`` (verbatim), ``.md``/``.markdown``
-(converted to plain text), ``.html``/``.htm`` (main text extracted), ``.jsonl`` (one
+(converted to plain text), ``.html``/``.htm`` (main text extracted), ``.jsonl`` / ``.ndjson`` (one
 Document per record). Nothing here downloads anything.
 
 ``.txt`` is read exactly as the file says, so character offsets match the file: UTF-8, no
@@ -39,7 +39,7 @@ from propscope.ingest.markdown import markdown_to_text
 from propscope.ingest.metadata import guess_metadata
 
 EXTENSIONS: dict[str, str] = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html",
-                              ".htm": "html", ".jsonl": "jsonl"}
+                              ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 TEXT_FORMATS = ("txt", "md", "html")
 _MAX_BYTES = AnalyzerConfig().max_bytes
 STDIN = "-"
@@ -260,7 +260,7 @@ def estimate_inputs(paths: Sequence[str | Path]) -> int:
         for f in files:
             if not f.is_file():
                 continue
-            if f.suffix.lower() == ".jsonl":
+            if format_of(f.name) == "jsonl":
                 with f.open("rb") as fh:
                     total += sum(1 for line in fh if line.strip())
             else:
