@@ -220,9 +220,6 @@ def run(args: argparse.Namespace) -> int:
                             "or use --format html/semeval to fill a folder.")
     if target and fmt == "semeval" and target.is_file():
         return _usage_error(f"-o {target} is a file; --format semeval writes a folder of files.")
-    if target and fmt == "html" and target.is_file() and target.suffix.lower() not in (".html", ".htm"):
-        return _usage_error(f"-o {target} is a file; --format html writes a folder of reports, or "
-                            "one report to a name ending in .html.")
     env = from_env()
     config = env.analyzer
     if args.max_bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 
@@ -30,6 +31,12 @@ def _sql_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def _write_records(store: CorpusStore, fh: TextIO) -> None:
+    """Every stored analysis as a JSON contract record, one per line."""
+    for rec in store.records():
+        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
 def export(store: CorpusStore, fmt: str, out: str | Path) -> list[Path]:
     """Write the corpus to ``out`` and return the files written.
 
@@ -45,15 +52,13 @@ def export(store: CorpusStore, fmt: str, out: str | Path) -> list[Path]:
         if fmt != "jsonl":
             raise ExportError(f"--format {fmt} writes one file per table into a folder; only "
                               "jsonl can go to standard output (-o -).")
-        for rec in store.records():
-            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        _write_records(store, sys.stdout)
         return []
     out = Path(out)
     try:
         if fmt == "jsonl":
             with atomic_open(out) as fh:
-                for rec in store.records():
-                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                _write_records(store, fh)
             return [out]
         if out.exists() and not out.is_dir():
             raise ExportError(f"{out} is a file; --format {fmt} writes one file per table into "

@@ -48,18 +48,19 @@ _WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def size_text(n: int) -> str:
+def size_text(n: int, *, exact: bool = False) -> str:
     """``n`` bytes for a message: MB to one decimal, bytes below a tenth of a MB (where
-    "0.0 MB" would say nothing)."""
-    return f"{n / MB:.1f} MB" if n >= MB // 10 else f"{n:,} bytes"
+    "0.0 MB" would say nothing); ``exact`` adds the byte count to a size shown in MB."""
+    if n < MB // 10:
+        return f"{n:,} bytes"
+    return f"{n / MB:.1f} MB" + (f" ({n:,} bytes)" if exact else "")
 
 
 def check_size(size: int, *, max_bytes: int, source: str) -> None:
     """Raise ``InputTooLargeError`` when ``size`` bytes exceed ``max_bytes``."""
     if size > max_bytes:
         raise InputTooLargeError(
-            f"input is {size_text(size)}{f' ({size:,} bytes)' if size >= MB // 10 else ''}, "
-            f"above the {size_text(max_bytes)} limit; split it "
+            f"input is {size_text(size, exact=True)}, above the {size_text(max_bytes)} limit; split it "
             "into smaller files or raise the limit (--max-bytes / PROPSCOPE_MAX_BYTES).",
             source=source,
         )

@@ -154,6 +154,9 @@ class HtmlOutput:
         # The reports earlier runs left in the folder, by file name (read before any work,
         # so a foreign index.json stops the run before it analyses anything).
         self.earlier: dict[str, IndexEntry] = {}
+        if not self.single and path.is_file():
+            raise OutputError(f"-o {path} is a file; --format html writes a folder of reports, or "
+                              "one report to a name ending in .html.")
         if not self.single:
             try:
                 self.earlier = {e.file: e for e in load_entries(self.path / LEDGER_NAME)}

@@ -419,9 +419,9 @@ async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> Fe
                     if headers.get("content-encoding", "identity").lower() != "identity":
                         raise HTTPError(415, f"{url} sent a compressed body "
                                              f"({headers['content-encoding']}) although none was asked.")
-                    name = _file_name(url, headers.get("content-type", ""), wanted, data)
-                    return FetchedPage(url=url, name=name, data=data, requested=requested,
-                                       charset=_charset(headers.get("content-type", "")))
+                    ctype = headers.get("content-type", "")
+                    return FetchedPage(url=url, name=_file_name(url, ctype, wanted, data), data=data,
+                                       requested=requested, charset=_charset(ctype))
                 raise HTTPError(502, f"Gave up fetching after {MAX_REDIRECTS} redirects (last: {url}).")
     except TimeoutError as exc:
         raise HTTPError(504, f"Fetching {url} took longer than {config.fetch_timeout:g} s "
