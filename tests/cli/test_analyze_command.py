@@ -191,6 +191,19 @@ def test_real_process_reads_stdin() -> None:
     assert record["source"] == "-"
 
 
+def test_real_process_reads_json_lines_from_a_pipe() -> None:
+    # A pipe can only be peeked, not sought back: the records must still all come, in order,
+    # and a bad one must fail alone. The second record is longer than the pipe's buffer.
+    long = ARTICLE + " " + "The council met again on Tuesday. " * 400
+    lines = [json.dumps({"text": ARTICLE, "id": "first"}), "{not json", json.dumps({"text": long})]
+    proc = run_script("analyze", "-", "--format", "jsonl", "--no-text", stdin="\n".join(lines) + "\n")
+    assert proc.returncode == 1
+    records = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["first", "stdin-3"]
+    assert [r["source"] for r in records] == ["-:1", "-:3"]
+    assert "-: line 2: not valid JSON" in proc.stderr
+
+
 def test_real_process_folder_exit_code_and_plain_default(folder: Path) -> None:
     proc = run_script("analyze", str(folder))  # piped: jsonl by default
     assert proc.returncode == 1

@@ -214,6 +214,21 @@ def test_dash_reads_standard_input(monkeypatch: pytest.MonkeyPatch, data: bytes,
     assert (doc.id, doc.source) == ("stdin", "-")
 
 
+def test_json_lines_on_standard_input_are_one_document_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b'\xef\xbb\xbf{"text": "First.", "id": "a"}\n\n{"text": "Second."}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    docs = list(iter_documents(["-"]))
+    assert [(d.id, d.text, d.source) for d in docs if isinstance(d, Document)] == [
+        ("a", "First.", "-:1"), ("stdin-3", "Second.", "-:3")]
+
+
+@pytest.mark.parametrize("data", [b"{braces} open this text.\nA second line.\n", b"{}x\n", b'["text"]\n'])
+def test_text_starting_with_a_brace_stays_one_text(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    [doc] = list(iter_documents(["-"]))
+    assert isinstance(doc, Document) and doc.text == data.decode() and doc.id == "stdin"
+
+
 def test_empty_standard_input_is_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
     [item] = list(iter_documents(["-"]))

@@ -33,8 +33,9 @@ Find persuasion techniques (character spans and paragraph labels), genre and fra
 news articles. INPUT is a text, markdown, HTML or JSONL file (one {"text": ...} record per
 line), a folder (its .txt/.md/.html/.jsonl/.ndjson files, recursively), an http(s):// URL (the page
 is fetched as the web page fetches it: public hosts only, within PROPSCOPE_FETCH_TIMEOUT
-and PROPSCOPE_FETCH_MAX_BYTES, 10 s and 5 MB by default), or - for standard input; give as
-many as you like. --urls FILE adds the pages listed in FILE, one URL per line, and
+and PROPSCOPE_FETCH_MAX_BYTES, 10 s and 5 MB by default), or - for standard input (one
+text or page, or JSON lines when it starts with a {"text": ...} record); give as many as
+you like. --urls FILE adds the pages listed in FILE, one URL per line, and
 --feed SOURCE the pages an RSS or Atom feed or a sitemap lists, or every feed of an OPML
 list (a URL or a saved file; a sitemap index with --feed-since DAY); runs of URLs are
 fetched PROPSCOPE_FETCH_CONCURRENCY (default 4) at a time, written in the order given.
@@ -70,6 +71,7 @@ Examples:
   propscope analyze article.txt -o report.html      one self-contained HTML report
   propscope analyze a.txt b.md --format html -o reports/
   cat article.txt | propscope analyze -              read standard input
+  jq -c '{text: .body}' dump.json | propscope analyze -   JSON lines piped in, one per article
   propscope analyze https://example.org/story.html   fetch a page and analyse it
   propscope analyze --urls links.txt -o pages.jsonl  every page listed in links.txt
   propscope analyze --feed https://example.org/rss --format html -o today/

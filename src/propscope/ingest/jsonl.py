@@ -41,6 +41,39 @@ def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | Non
             yield lineno, chunk
 
 
+def peek_head(stream: IO[bytes]) -> bytes:
+    """Up to ``SNIFF_BYTES`` first bytes of ``stream``, left unread in it.
+
+    A file is read and sought back; a pipe (standard input) can only be peeked, which gives
+    what its buffer holds; a stream that can do neither gives ``b""``.
+    """
+    if stream.seekable():
+        pos = stream.tell()
+        head = stream.read(SNIFF_BYTES)
+        stream.seek(pos)
+        return head
+    peek = getattr(stream, "peek", None)
+    return peek(SNIFF_BYTES)[:SNIFF_BYTES] if peek is not None else b""
+
+
+def starts_with_object(head: bytes) -> bool:
+    """Whether ``head`` (a stream's first bytes) opens with a line holding one JSON object.
+
+    A first line that runs past ``head`` counts when it starts with ``{``; a text that merely
+    starts with a brace, but whose first line is no JSON object, does not.
+    """
+    head = head.removeprefix(UTF8_BOM.encode()).lstrip()
+    if not head.startswith(b"{"):
+        return False
+    line, newline, _ = head.partition(b"\n")
+    if not newline:  # the line goes on past what can be seen (a pipe shows its buffer only)
+        return True
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:  # JSONDecodeError, or bytes that are no UTF-8
+        return False
+
+
 def _type_name(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
             type(None): "null"}.get(type(value), "a number")
@@ -100,9 +133,7 @@ def iter_jsonl(stream: IO[bytes], *, source: str, stem: str, max_bytes: int,
     if encoding is not None:
         check_encoding(encoding, source=source)
     else:
-        head = stream.read(SNIFF_BYTES)
-        check_binary(head, source=source)
-        stream.seek(0)
+        check_binary(peek_head(stream), source=source)
     produced = 0
     for lineno, raw in _lines(stream, max_bytes):
         produced += 1

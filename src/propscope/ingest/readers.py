@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from propscope.ingest.decode import (
 )
 from propscope.ingest.failure import IngestFailure
 from propscope.ingest.html import decode_html, html_to_text
-from propscope.ingest.jsonl import iter_jsonl
+from propscope.ingest.jsonl import iter_jsonl, peek_head, starts_with_object
 from propscope.ingest.markdown import markdown_to_text
 from propscope.ingest.metadata import guess_metadata
 
@@ -178,6 +179,13 @@ def _read_one(path: Path, *, source: str, max_bytes: int,
 
 def _read_stdin(*, max_bytes: int, encoding: str | None) -> Iterator[Document | IngestFailure]:
     try:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is not None and starts_with_object(peek_head(stream)):
+            # JSON lines piped in (jq ... | propscope analyze -): one article per record, streamed
+            # with the limit per record, as from a .jsonl file. No article starts with "{".
+            yield from iter_jsonl(stream, source=STDIN, stem="stdin", max_bytes=max_bytes,
+                                  encoding=encoding)
+            return
         data = read_stdin_bytes(max_bytes=max_bytes)
         # Piped pages are common (curl ... | propscope analyze -): recognise an HTML document.
         head = data[:512].lstrip().lower()
