@@ -16,6 +16,7 @@ from propscope.config import AnalyzerConfig
 from propscope.document import Document, Metadata
 from propscope.errors import InputError, InputTooLargeError, ModelError
 from propscope.ingest.decode import size_text
+from propscope.ingest.metadata import guess_metadata
 from propscope.models.base import ModelComponent, PersuasionModel, load_model, resolve_model_path
 from propscope.models.sensitivity import resolve_sensitivity
 from propscope.pipeline import Pipeline, create_component
@@ -86,7 +87,14 @@ class Analyzer:
 
     def analyze(self, text: str, *, id: str = "document", source: str | None = None,
                 metadata: Metadata | None = None) -> Document:
-        """Analyse one text and return the annotated Document."""
+        """Analyse one text and return the annotated Document.
+
+        Without ``metadata``, what the text itself states (title, byline, dateline) is read
+        from it as for a ``.txt`` file (``ingest.metadata.guess_metadata``), so the same text
+        gets the same title from the CLI, the HTTP API and here; ``Metadata()`` gives none.
+        """
+        if metadata is None and text.strip():
+            metadata = guess_metadata(text)
         return self.analyze_document(Document(text, id=id, source=source, metadata=metadata))
 
     def analyze_document(self, doc: Document) -> Document:

@@ -130,3 +130,14 @@ def test_recorded_rates_apply_only_at_the_calibrated_thresholds() -> None:
     quality = ModelQuality(model="m 1", scored_by="3-fold cross-validation", articles=10, techniques={})
     assert quality.matches(ModelInfo("m", "1", "data"))
     assert not quality.matches(ModelInfo("m", "1", "data", sensitivity=0.5))
+
+
+def test_analyze_reads_the_texts_own_metadata_as_the_readers_do(analyzer: Analyzer) -> None:
+    from propscope.document import Metadata
+    from propscope.ingest.readers import read_text
+
+    text = "The Harbour Deal\n\nBy Jane Doe\n\n" + TEXT.split("\n\n", 1)[1]
+    doc = analyzer.analyze(text)
+    assert (doc.metadata.title, doc.metadata.author) == ("The Harbour Deal", "Jane Doe")
+    assert doc.metadata == read_text(text).metadata
+    assert analyzer.analyze(text, metadata=Metadata()).metadata.title is None
