@@ -83,6 +83,32 @@ def test_unknown_encoding_is_named(tmp_path: Path) -> None:
         read_path(p, encoding="klingon")
 
 
+@pytest.mark.parametrize("codec", ["rot13", "base64", "undefined", "punycode", "klingon"])
+def test_an_encoding_no_text_is_in_is_refused_clearly(tmp_path: Path, codec: str) -> None:
+    # rot13 and base64 are bytes-to-bytes codecs (LookupError on decode), "undefined" and
+    # punycode raise the bare UnicodeError: each must be an InputError, not a traceback.
+    p = _write(tmp_path, "a.txt", b"Plain words, nothing more.")
+    with pytest.raises(InputError, match=codec):
+        read_path(p, encoding=codec)
+    with pytest.raises(InputError, match=codec):
+        read_path(_write(tmp_path, "a.jsonl", b'{"text": "x"}\n'), encoding=codec)
+
+
+@pytest.mark.parametrize("charset", ["rot13", "undefined", "punycode", "klingon", "cp1252"])
+def test_a_page_declaring_a_hostile_charset_fails_alone(tmp_path: Path, charset: str) -> None:
+    page = (f'<html><head><meta charset="{charset}"></head><body><p>Caf\xe9 owners spoke to '
+            'the council on Monday.</p></body></html>').encode("latin-1")
+    _write(tmp_path, "a.html", page)
+    _write(tmp_path, "b.txt", b"The next file still comes.")
+    items = list(iter_documents([str(tmp_path)]))
+    assert isinstance(items[1], Document) and items[1].text == "The next file still comes."
+    if charset == "cp1252":  # a charset text is in: the page decodes by it
+        assert isinstance(items[0], Document) and "Café owners" in items[0].text
+        return
+    assert isinstance(items[0], IngestFailure)
+    assert "UTF-8" in items[0].message and "Traceback" not in items[0].message
+
+
 def test_a_file_above_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
     p = tmp_path / "huge.txt"
     with p.open("wb") as f:

@@ -67,6 +67,21 @@ def test_upload_id_field_overrides_the_file_name(api: httpx.Client) -> None:
     assert r.json()["id"] == "mine"
 
 
+def test_upload_encoding_field_decodes_a_legacy_file_and_errors_name_it(api: httpx.Client) -> None:
+    legacy = "Café owners say the “plan” is a disgrace.\n".encode("cp1252")
+    r = api.post("/api/analyze", files={"file": ("a.txt", legacy)})
+    assert r.status_code == 422
+    message = r.json()["error"]["message"]
+    assert "encoding=cp1252" in message and "--encoding" not in message
+    r = api.post("/api/analyze", files={"file": ("a.txt", legacy)}, data={"encoding": "cp1252"})
+    assert r.status_code == 200, r.text
+    assert r.json()["text"].startswith("Café owners say the “plan”")
+    for bad in ("rot13", "klingon", " "):
+        r = api.post("/api/analyze", files={"file": ("a.txt", legacy)}, data={"encoding": bad})
+        assert r.status_code == 422, (bad, r.text)
+        assert "encoding" in r.json()["error"]["message"]
+
+
 def test_batch_analyses_each_document_in_order(api: httpx.Client) -> None:
     texts = [ARTICLE, "The council approved the budget on Monday after a short debate.\n"]
     r = api.post("/api/analyze/batch", json={"documents": [{"text": t, "id": f"d{i}"}

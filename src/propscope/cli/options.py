@@ -80,13 +80,12 @@ def share(value: str) -> float:
 
 def encoding(value: str) -> str:
     """An argparse type: a text encoding Python knows, by its canonical name."""
-    import codecs
+    from propscope.ingest.decode import text_codec
 
-    try:
-        return codecs.lookup(value).name
-    except LookupError:
-        raise argparse.ArgumentTypeError(
-            f"unknown encoding {value!r}; try utf-8, latin-1 or cp1252") from None
+    name = text_codec(value)
+    if name is None:
+        raise argparse.ArgumentTypeError(f"unknown encoding {value!r}; try utf-8, latin-1 or cp1252")
+    return name
 
 
 def add_web_inputs(parser: argparse.ArgumentParser) -> None:

@@ -181,13 +181,21 @@ def describe_utf8_error(data: bytes, error: UnicodeDecodeError, *, first_line: i
             f"--encoding {guess}.")
 
 
-def check_encoding(encoding: str, *, source: str) -> None:
-    """Raise ``InputError`` when ``encoding`` is not a codec Python knows."""
+def text_codec(name: str) -> str | None:
+    """The canonical name of the text encoding ``name``; ``None`` if Python knows none by that
+    name or it is a bytes-to-bytes codec (``rot13``, ``base64``, ``zlib``) that no text is in."""
     try:
-        codecs.lookup(encoding)
+        info = codecs.lookup(name)
     except LookupError:
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
+
+
+def check_encoding(encoding: str, *, source: str) -> None:
+    """Raise ``InputError`` when ``encoding`` is not a text encoding Python knows."""
+    if text_codec(encoding) is None:
         raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as "
-                         "utf-8, cp1252 or latin-1.", source=source) from None
+                         "utf-8, cp1252 or latin-1.", source=source)
 
 
 def decode_bytes(data: bytes, *, source: str, encoding: str | None = None,
@@ -214,6 +222,9 @@ def decode_bytes(data: bytes, *, source: str, encoding: str | None = None,
         except UnicodeDecodeError as e:
             raise EncodingError(f"is not valid {encoding}: {e.reason} at byte offset {e.start}; "
                                 "check the --encoding value.", source=source) from None
+        except UnicodeError as e:  # punycode, "undefined" and others raise the bare class
+            raise EncodingError(f"cannot be decoded as {encoding} ({e}); check the --encoding "
+                                "value.", source=source) from None
         if "\x00" in text or _control_ratio(text[:SNIFF_BYTES]) > _MAX_CONTROL_RATIO:
             raise BinaryInputError(f"decoded as {encoding}, it is mostly control characters: "
                                    "binary data or the wrong --encoding.", source=source)

@@ -11,7 +11,7 @@ import re
 
 from propscope.document import Metadata
 from propscope.errors import EmptyInputError, EncodingError
-from propscope.ingest.decode import check_encoding, decode_bytes
+from propscope.ingest.decode import decode_bytes, text_codec
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
                "table", "blockquote", "pre", "section", "article", "header", "footer", "aside",
@@ -32,11 +32,18 @@ def decode_html(data: bytes, *, source: str, encoding: str | None = None,
         if encoding is not None:
             raise
         m = _META_CHARSET_RE.search(data[:4096])
-        declared = m.group(1).decode("ascii") if m else fallback
-        if declared is None or declared.lower() in ("utf-8", "utf8"):
+        declared = m.group(1).decode("ascii") if m else None
+        # A charset no text is in (unknown, or rot13 and the like) is ignored, as browsers do.
+        codec = text_codec(declared) if declared else None
+        codec = codec or (text_codec(fallback) if fallback else None)
+        if codec is None or codec == "utf-8":
             raise
-        check_encoding(declared, source=source)
-        return decode_bytes(data, source=source, encoding=declared)
+        try:
+            return decode_bytes(data, source=source, encoding=codec)
+        except EncodingError:
+            said = f"the {declared} it declares" if declared else codec
+            raise EncodingError(f"is neither UTF-8 nor {said}; pass --encoding with the page's "
+                                "real encoding.", source=source) from None
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -143,9 +143,11 @@ def iter_jsonl(stream: IO[bytes], *, source: str, stem: str, max_bytes: int,
             continue
         try:
             line = raw.decode(codec)
-        except UnicodeDecodeError as e:
-            problem = (describe_utf8_error(raw, e, first_line=lineno) if encoding is None
-                       else f"is not valid {encoding}: {e.reason}; check the --encoding value.")
+        except UnicodeError as e:  # a UnicodeDecodeError, or the bare class (punycode)
+            problem = (describe_utf8_error(raw, e, first_line=lineno)
+                       if encoding is None and isinstance(e, UnicodeDecodeError)
+                       else f"is not valid {encoding}: {getattr(e, 'reason', e)}; check the "
+                       "--encoding value.")
             yield IngestFailure(source, f"line {lineno}: record {problem}", line=lineno)
             continue
         if lineno == 1:

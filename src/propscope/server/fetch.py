@@ -335,16 +335,13 @@ def _header_text(value: str) -> str:
 
 
 def _charset(content_type: str) -> str | None:
-    """The ``charset`` parameter of a Content-Type header, if Python knows the codec."""
-    import codecs
+    """The ``charset`` parameter of a Content-Type header, if Python knows it as a text codec."""
+    from propscope.ingest.decode import text_codec
 
     for param in content_type.split(";")[1:]:
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset" and (name := value.strip().strip('"\'')):
-            try:
-                return codecs.lookup(name).name
-            except LookupError:
-                return None
+            return text_codec(name)
     return None
 
 

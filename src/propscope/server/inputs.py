@@ -9,6 +9,7 @@ fetched pages all go through ``propscope.ingest``; nothing here extracts text it
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import PurePosixPath
@@ -21,7 +22,7 @@ from starlette.requests import Request
 
 from propscope.config import ServerConfig
 from propscope.document import Document, Metadata
-from propscope.errors import PropscopeError
+from propscope.errors import InputError, PropscopeError
 from propscope.server.errors import HTTPError, status_for
 from propscope.server.fetch import fetch_url, read_page
 
@@ -138,7 +139,22 @@ async def _item_documents(item: Item, config: ServerConfig, max_bytes: int) -> l
     return [_apply_metadata(d, item) for d in docs]
 
 
-async def _upload_documents(upload: UploadFile, doc_id: str | None, max_bytes: int) -> list[Document]:
+# Ingestion's advice names the CLI option; an upload sets the same thing in a form field.
+_CLI_ENCODING = [(re.compile(r"pass --encoding ([\w-]+)"), r"send the form field encoding=\1"),
+                 (re.compile(r"pass --encoding"), "send an 'encoding' form field"),
+                 (re.compile(r"--encoding"), "'encoding' field")]
+
+
+def _upload_advice(exc: InputError) -> InputError:
+    """``exc`` with its ``--encoding`` advice told as the upload's form field."""
+    message = str(exc)
+    for pattern, repl in _CLI_ENCODING:
+        message = pattern.sub(repl, message)
+    return type(exc)(message)
+
+
+async def _upload_documents(upload: UploadFile, doc_id: str | None, encoding: str | None,
+                            max_bytes: int) -> list[Document]:
     from propscope import ingest
 
     name = PurePosixPath(upload.filename or "upload.txt").name
@@ -146,7 +162,11 @@ async def _upload_documents(upload: UploadFile, doc_id: str | None, max_bytes: i
         raise HTTPError(415, f"{name}: files of this type are not read; upload one of "
                              f"{', '.join(UPLOAD_EXTENSIONS)}.")
     data = await upload.read()
-    docs = await to_thread.run_sync(partial(ingest.read_bytes, data, name=name, max_bytes=max_bytes))
+    try:
+        docs = await to_thread.run_sync(partial(ingest.read_bytes, data, name=name,
+                                                max_bytes=max_bytes, encoding=encoding))
+    except InputError as exc:
+        raise _upload_advice(exc) from exc
     if doc_id:
         for d in docs:
             d.id = doc_id
@@ -194,10 +214,12 @@ async def documents(request: Request, config: ServerConfig, max_bytes: int, *,
         if not uploads:
             raise _invalid("body", "multipart request has no 'file' field holding an uploaded file.")
         _check_count(len(uploads), limit)
-        doc_id = form.get("id")
+        doc_id, encoding = form.get("id"), form.get("encoding")
+        if encoding is not None and not (isinstance(encoding, str) and encoding.strip()):
+            raise _invalid("encoding", "expected a codec name such as cp1252 or latin-1.")
         for upload in uploads:
             docs.extend(await _upload_documents(upload, doc_id if isinstance(doc_id, str) else None,
-                                                max_bytes))
+                                                encoding.strip() if encoding else None, max_bytes))
     else:
         raise _wrong_type(request)
     if not batch and len(docs) != 1:

@@ -60,7 +60,10 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                              additionalProperties=False),
         "Upload": _obj({"file": {**_STR, "contentMediaType": "application/octet-stream",
                                  "description": "A .txt, .md or .html article."},
-                        "id": _STR}, required=["file"]),
+                        "id": _STR,
+                        "encoding": {**_STR, "description": "The file's text encoding when it "
+                                     "is not UTF-8 (a Python codec name such as cp1252)."}},
+                       required=["file"]),
         "Model": model,
         "Analysis": _obj({
             "id": _STR, "source": _NSTR, "text": _STR,
