@@ -93,6 +93,8 @@ def test_sitemaps_use_news_dates_but_not_lastmod_and_indexes_list_their_sitemaps
     (b"<html><body><a href='/a'>a</a></body></html>", "its root element is <html>"),
     (b"<rss><channel><item>", "the XML is malformed"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "the XML is malformed"),
+    (b'<?xml version="1.0" encoding="rot13"?><rss><channel></channel></rss>', "declares an encoding"),
+    (b'<?xml version="1.0" encoding="undefined"?><rss><channel></channel></rss>', "declares an encoding"),
     # A billion laughs, and an external entity that would read a local file.
     (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
      b"<rss><channel><item><title>&b;</title></item></channel></rss>", "refused"),

@@ -218,6 +218,9 @@ def parse_feed(data: bytes, *, source: str, base: str | None = None) -> Feed:
     except ParseError as exc:
         raise FeedError(f"not a feed or sitemap: the XML is malformed ({exc}).",
                         source=source) from exc
+    except (LookupError, UnicodeError) as exc:  # <?xml encoding="rot13"?>, "undefined", ...
+        raise FeedError(f"not a feed or sitemap: the XML declares an encoding no text can be "
+                        f"read in ({exc}).", source=source) from exc
     kind = KINDS.get(_local(root.tag))
     if kind is None:
         found = _local(root.tag) or "nothing"
