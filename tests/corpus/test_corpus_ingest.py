@@ -60,6 +60,13 @@ def test_bad_inputs_are_reported_and_skipped_and_reruns_add_nothing(
         again = ingest_paths(store, [str(batch)], engine, chunk_size=2, max_bytes=1 << 20)
         assert (again.added, again.skipped) == (0, 4)
         assert store.count() == 4
+        assert store.count_rows("failures") == 3  # each input's latest failure, not one per run
+
+        (batch / "empty.txt").write_text(ARTICLES["chess"] + "\nA fixed file.\n", encoding="utf-8")
+        fixed = ingest_paths(store, [str(batch)], engine, chunk_size=2, max_bytes=1 << 20)
+        assert (fixed.added, fixed.failed) == (1, 2)
+        assert sorted(Path(r[0]).name for r in store.query("SELECT source FROM failures")) == [
+            "feed.jsonl:2", "image.txt"]
 
 
 def test_an_article_that_fails_analysis_costs_only_itself(tmp_path: Path, model_name: str) -> None:

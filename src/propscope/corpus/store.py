@@ -300,6 +300,11 @@ class CorpusStore:
                     self.con.register("_batch", rows)
                     self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")
                     self.con.unregister("_batch")
+            # The failures table holds each input's latest failure: a re-run replaces it, and
+            # an input that now went in (a fixed file, a page that answered) leaves it.
+            settled = {f.source for f in failures} | {a.doc.source for a in batch if a.doc.source}
+            if settled:
+                self.con.executemany("DELETE FROM failures WHERE source = ?", [(s,) for s in settled])
             if failures:
                 self.con.executemany("INSERT INTO failures VALUES (?, ?, ?)",
                                      [(f.source, f.message, now) for f in failures])
