@@ -140,12 +140,25 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
 
 
 @pytest.mark.parametrize("bad", [["--min-score", "1.5"], ["--max-bytes", "0"], ["--encoding", "nope"],
+                                 ["--encoding", "rot13"],
                                  ["--format", "xml"], ["--sensitivity", "loud"],
                                  ["--sensitivity", "5"]])
 def test_bad_option_values_exit_2(bad: list[str], article: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["analyze", str(article), *bad])
     assert exc.value.code == 2
+
+
+def test_auto_encoding_reads_a_folder_of_mixed_encodings_in_one_run(tmp_path: Path) -> None:
+    d = tmp_path / "mixed"
+    d.mkdir()
+    (d / "new.txt").write_text("Café owners are angry.\n", encoding="utf-8")
+    (d / "old.txt").write_bytes("Café “owners” are angry.\n".encode("cp1252"))
+    out = tmp_path / "out.jsonl"
+    assert main(["analyze", str(d), "-o", str(out), "--quiet"]) == 1  # old.txt is no UTF-8
+    assert main(["analyze", str(d), "-o", str(out), "--quiet", "--encoding", "AUTO"]) == 0
+    texts = [json.loads(x)["text"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert texts == ["Café owners are angry.\n", "Café “owners” are angry.\n"]
 
 
 def test_json_with_a_folder_of_several_articles_is_refused(folder: Path, tmp_path: Path) -> None:

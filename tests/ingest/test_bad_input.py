@@ -83,6 +83,32 @@ def test_unknown_encoding_is_named(tmp_path: Path) -> None:
         read_path(p, encoding="klingon")
 
 
+@pytest.mark.parametrize(("name", "data", "text"), [
+    ("new.txt", "Café “plan”".encode(), "Café “plan”"),
+    ("old.txt", "Café “plan”".encode("cp1252"), "Café “plan”"),
+    ("old-latin.txt", "Caf\xe9 \x81".encode("latin-1"), "Caf\xe9 \x81"),  # 0x81: no cp1252
+    ("wide.txt", "Wide café".encode("utf-16"), "Wide café"),
+    ("greek.html", '<html><head><meta charset="iso-8859-7"></head><body><p>αβγ δέκα</p></body></html>'
+     .encode("iso-8859-7"), "αβγ δέκα"),  # the page's own charset before the guess
+    ("plain.html", "<html><body><p>Café “plan”</p></body></html>".encode("cp1252"), "Café “plan”"),
+])
+def test_auto_encoding_reads_each_file_by_what_it_is(tmp_path: Path, name: str, data: bytes,
+                                                      text: str) -> None:
+    [doc] = read_path(_write(tmp_path, name, data), encoding="auto")
+    assert doc.text.strip() == text
+
+
+def test_auto_encoding_decodes_each_jsonl_record_on_its_own_and_still_refuses_binary(
+        tmp_path: Path) -> None:
+    mixed = '{"text": "Café one"}\n'.encode("cp1252") + '{"text": "Café “two”"}\n'.encode()
+    docs = read_path(_write(tmp_path, "m.jsonl", mixed), encoding="auto")
+    assert [d.text for d in docs] == ["Café one", "Café “two”"]
+    with pytest.raises(BinaryInputError):
+        read_path(_write(tmp_path, "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00"), encoding="auto")
+    with pytest.raises(BinaryInputError):
+        read_path(_write(tmp_path, "nul.txt", b"text\x00\x00\x00\xe9"), encoding="auto")
+
+
 @pytest.mark.parametrize("codec", ["rot13", "base64", "undefined", "punycode", "klingon"])
 def test_an_encoding_no_text_is_in_is_refused_clearly(tmp_path: Path, codec: str) -> None:
     # rot13 and base64 are bytes-to-bytes codecs (LookupError on decode), "undefined" and

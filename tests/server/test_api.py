@@ -76,6 +76,8 @@ def test_upload_encoding_field_decodes_a_legacy_file_and_errors_name_it(api: htt
     r = api.post("/api/analyze", files={"file": ("a.txt", legacy)}, data={"encoding": "cp1252"})
     assert r.status_code == 200, r.text
     assert r.json()["text"].startswith("Café owners say the “plan”")
+    r = api.post("/api/analyze", files={"file": ("a.txt", legacy)}, data={"encoding": "auto"})
+    assert r.status_code == 200 and r.json()["text"].startswith("Café owners")
     for bad in ("rot13", "klingon", " "):
         r = api.post("/api/analyze", files={"file": ("a.txt", legacy)}, data={"encoding": bad})
         assert r.status_code == 422, (bad, r.text)

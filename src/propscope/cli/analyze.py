@@ -116,7 +116,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "analysing a text takes about 1 GB of memory per MB of text (a 700-word "
                         "article: 4 KB)")
     p.add_argument("--encoding", type=encoding, metavar="ENC",
-                   help="decode input files with ENC instead of detecting it (utf-8, cp1252...)")
+                   help="decode input files with ENC instead of UTF-8 (cp1252, latin-1, utf-16...); "
+                        "auto: UTF-8 where valid, else a UTF-16 byte order mark or cp1252, "
+                        "file by file (for folders mixing old and new files)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or final count")
     p.set_defaults(func=run)
 

@@ -71,7 +71,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="largest input accepted, in bytes (analysing a text takes about 1 GB "
                         "of memory per MB of text, in each worker)")
     add_sensitivity(q, cfg.analyzer.sensitivity)
-    q.add_argument("--encoding", type=encoding, default=None, help="input encoding (default: detected)")
+    q.add_argument("--encoding", type=encoding, default=None,
+                   help="input encoding instead of UTF-8 (auto: UTF-8 where valid, else a guess, "
+                        "file by file)")
     q.add_argument("--no-progress", action="store_true",
                    help="print one line per commit instead of a progress bar")
 

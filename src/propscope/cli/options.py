@@ -79,12 +79,12 @@ def share(value: str) -> float:
 
 
 def encoding(value: str) -> str:
-    """An argparse type: a text encoding Python knows, by its canonical name."""
-    from propscope.ingest.decode import text_codec
+    """An argparse type: ``auto`` or a text encoding Python knows, by its canonical name."""
+    from propscope.ingest.decode import AUTO, text_codec
 
-    name = text_codec(value)
+    name = AUTO if value.strip().lower() == AUTO else text_codec(value)
     if name is None:
-        raise argparse.ArgumentTypeError(f"unknown encoding {value!r}; try utf-8, latin-1 or cp1252")
+        raise argparse.ArgumentTypeError(f"unknown encoding {value!r}; try auto, utf-8, latin-1 or cp1252")
     return name
 
 

@@ -23,6 +23,7 @@ from propscope.errors import (
 )
 
 UTF8_BOM = "\ufeff"
+AUTO = "auto"  # the encoding value that means: UTF-8 if valid, else a guess (resolve_auto)
 
 # Control bytes that never occur in text files (tab, newlines, form feed and ESC excluded).
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
@@ -178,7 +179,7 @@ def describe_utf8_error(data: bytes, error: UnicodeDecodeError, *, first_line: i
     bad = data[error.start:error.start + 1].hex().upper()
     return (f"is not valid UTF-8: byte 0x{bad} at line {line}, column {col} (byte offset "
             f"{error.start}). It looks like {guess} text; re-save it as UTF-8 or pass "
-            f"--encoding {guess}.")
+            f"--encoding {guess} (or --encoding auto, to guess file by file).")
 
 
 def text_codec(name: str) -> str | None:
@@ -191,9 +192,28 @@ def text_codec(name: str) -> str | None:
     return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
+def resolve_auto(data: bytes, *, source: str) -> str | None:
+    """What ``encoding="auto"`` decodes ``data`` with: ``None`` (UTF-8, the default path) when
+    the bytes are UTF-8, UTF-16/32 when a byte order mark says so, else the legacy guess
+    (``cp1252``, or ``latin-1``), so a folder mixing old and new files reads in one run.
+
+    Raises:
+        BinaryInputError: the bytes are binary data (checked before any guess).
+    """
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    check_binary(data, source=source)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return guess_legacy_encoding(data)
+    return None
+
+
 def check_encoding(encoding: str, *, source: str) -> None:
-    """Raise ``InputError`` when ``encoding`` is not a text encoding Python knows."""
-    if text_codec(encoding) is None:
+    """Raise ``InputError`` when ``encoding`` is neither ``auto`` nor a text encoding Python knows."""
+    if encoding != AUTO and text_codec(encoding) is None:
         raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as "
                          "utf-8, cp1252 or latin-1.", source=source)
 
@@ -205,7 +225,8 @@ def decode_bytes(data: bytes, *, source: str, encoding: str | None = None,
     Args:
         data: the raw bytes.
         source: the input's name, used in error messages.
-        encoding: decode with this codec instead of UTF-8 (e.g. ``cp1252``).
+        encoding: decode with this codec instead of UTF-8 (e.g. ``cp1252``); ``"auto"``:
+            UTF-8 when valid, else as ``resolve_auto`` guesses.
         strip_bom: drop a leading UTF-8 byte order mark. Pass ``False`` to keep it as the
             character U+FEFF, so offsets count it like tools that read the file as UTF-8.
 
@@ -215,6 +236,8 @@ def decode_bytes(data: bytes, *, source: str, encoding: str | None = None,
             guesses the likely encoding and names the ``--encoding`` option.
         InputError: ``encoding`` is not a known codec.
     """
+    if encoding == AUTO:
+        encoding = resolve_auto(data, source=source)
     if encoding is not None:
         check_encoding(encoding, source=source)
         try:

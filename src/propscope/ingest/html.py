@@ -11,7 +11,7 @@ import re
 
 from propscope.document import Metadata
 from propscope.errors import EmptyInputError, EncodingError
-from propscope.ingest.decode import decode_bytes, text_codec
+from propscope.ingest.decode import AUTO, decode_bytes, resolve_auto, text_codec
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
                "table", "blockquote", "pre", "section", "article", "header", "footer", "aside",
@@ -25,7 +25,14 @@ def decode_html(data: bytes, *, source: str, encoding: str | None = None,
                 fallback: str | None = None) -> str:
     """Decode an HTML page: the given encoding, else UTF-8, else the page's declared charset,
     else ``fallback`` (for a fetched page: the server's charset, or windows-1252 as browsers
-    assume for pages that declare none)."""
+    assume for pages that declare none). ``encoding="auto"`` is UTF-8, else the declared
+    charset, else ``fallback`` or the legacy guess."""
+    if encoding == AUTO:
+        guess = resolve_auto(data, source=source)
+        if guess is None or guess.startswith("utf-"):  # UTF-8, or UTF-16/32 by their mark
+            encoding = guess
+        else:  # a charset the page states still comes before the guess
+            encoding, fallback = None, fallback or guess
     try:
         return decode_bytes(data, source=source, encoding=encoding)
     except EncodingError:

@@ -15,11 +15,13 @@ from typing import IO, Any
 from propscope.document import Document
 from propscope.errors import EmptyInputError, InputError
 from propscope.ingest.decode import (
+    AUTO,
     SNIFF_BYTES,
     UTF8_BOM,
     check_binary,
     check_encoding,
     describe_utf8_error,
+    guess_legacy_encoding,
 )
 from propscope.ingest.failure import IngestFailure
 from propscope.ingest.metadata import guess_metadata
@@ -72,6 +74,15 @@ def starts_with_object(head: bytes) -> bool:
         return isinstance(json.loads(line), dict)
     except ValueError:  # JSONDecodeError, or bytes that are no UTF-8
         return False
+
+
+def _decode_line(raw: bytes, codec: str) -> str:
+    if codec != AUTO:
+        return raw.decode(codec)
+    try:  # "auto": each record on its own, UTF-8 when valid, else the legacy guess
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode(guess_legacy_encoding(raw))
 
 
 def _type_name(value: Any) -> str:
@@ -132,7 +143,7 @@ def iter_jsonl(stream: IO[bytes], *, source: str, stem: str, max_bytes: int,
     codec = encoding or "utf-8"
     if encoding is not None:
         check_encoding(encoding, source=source)
-    else:
+    if encoding is None or encoding == AUTO:
         check_binary(peek_head(stream), source=source)
     produced = 0
     for lineno, raw in _lines(stream, max_bytes):
@@ -142,7 +153,7 @@ def iter_jsonl(stream: IO[bytes], *, source: str, stem: str, max_bytes: int,
                                 "limit; split it or raise the limit (--max-bytes).", line=lineno)
             continue
         try:
-            line = raw.decode(codec)
+            line = _decode_line(raw, codec)
         except UnicodeError as e:  # a UnicodeDecodeError, or the bare class (punycode)
             problem = (describe_utf8_error(raw, e, first_line=lineno)
                        if encoding is None and isinstance(e, UnicodeDecodeError)

@@ -141,6 +141,7 @@ async def _item_documents(item: Item, config: ServerConfig, max_bytes: int) -> l
 
 # Ingestion's advice names the CLI option; an upload sets the same thing in a form field.
 _CLI_ENCODING = [(re.compile(r"pass --encoding ([\w-]+)"), r"send the form field encoding=\1"),
+                 (re.compile(r"--encoding auto, to guess file by file"), "encoding=auto, to guess"),
                  (re.compile(r"pass --encoding"), "send an 'encoding' form field"),
                  (re.compile(r"--encoding"), "'encoding' field")]
 
