@@ -124,6 +124,7 @@ _ERRORS = {
     "415": "The content type, the file type or the fetched page's type is not accepted.",
     "422": "The request is well-formed but a field is invalid (named in the message).",
     "429": "The configured per-client rate limit was reached; see Retry-After.",
+    "500": "An unexpected error; the message names its type and the server log has the details.",
     "502": "The page at `url` could not be fetched.",
     "503": "The model could not be loaded.",
     "504": "Fetching the page at `url` took too long.",
@@ -156,14 +157,13 @@ def _analysis_op(summary: str, request: str, ok: dict[str, Any], *, upload: str)
             JSON: {"schema": _ref(request)},
             "multipart/form-data": {"schema": _ref(upload)},
         }},
-        "responses": {**ok, **_errors(400, 401, 403, 413, 415, 422, 429, 502, 503, 504)},
+        "responses": {**ok, **_errors(400, 401, 403, 413, 415, 422, 429, 500, 502, 503, 504)},
     }
 
 
 def openapi_schema(config: ServerConfig) -> dict[str, Any]:
     """The OpenAPI 3.1 document for a server running with ``config``."""
-    get = {"401": {"$ref": "#/components/responses/E401"},
-           "429": {"$ref": "#/components/responses/E429"}}
+    get = _errors(401, 429, 500)
     batch_upload = _obj({"file": {"type": "array", "minItems": 1, "maxItems": config.max_batch,
                                   "items": {**_STR, "contentMediaType": "application/octet-stream"}}},
                         required=["file"])
