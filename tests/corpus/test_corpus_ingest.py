@@ -80,6 +80,18 @@ def test_an_article_that_fails_analysis_costs_only_itself(tmp_path: Path, model_
         assert sorted(r[0] for r in store.query("SELECT doc_id FROM articles")) == ["ok1", "ok2"]
 
 
+def test_a_text_repeated_in_one_run_is_told_apart_from_one_stored_before(
+        tmp_path: Path, model_name: str) -> None:
+    docs = [Document(ARTICLES["rail"], id="a"), Document(ARTICLES["rail"], id="copy"),
+            Document(ARTICLES["chess"], id="b")]
+    with CorpusStore(tmp_path / "c.duckdb") as store:
+        engine = LocalEngine(AnalysisSpec(model_name), task_size=3)
+        first = ingest(store, docs, engine)
+        assert (first.added, first.repeated, first.skipped, first.processed) == (2, 1, 0, 3)
+        again = ingest(store, docs, engine)
+        assert (again.added, again.repeated, again.skipped) == (0, 0, 3)
+
+
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "propscope.cli.main", "corpus", *args]
 

@@ -307,7 +307,7 @@ def test_two_urls_of_one_text_in_one_run_are_both_remembered(
     argv = ["corpus", "ingest", f"{pages}/story/53", f"{pages}/go/53", "--db", str(tmp_path / "c.duckdb"),
             "--workers", "1", "--no-progress"]
     assert main(argv) == 0
-    assert "added 1, already stored 1, failed 0" in said(capsys)
+    assert "added 1, already stored 0, repeated in this run 1, failed 0" in said(capsys)
     page_log.hits.clear()
     assert main(argv) == 0
     assert page_log.hits == []

@@ -181,9 +181,10 @@ def run_ingest(args: argparse.Namespace) -> int:
         r = report
         total = progress.tasks[0].total
         progress.update(task, completed=r.processed, total=max(total or 0, r.processed) or None,
-                        note=f"{r.rate:.1f}/s, {r.skipped} known, {r.failed} failed")
+                        note=f"{r.rate:.1f}/s, {r.skipped + r.repeated} known, {r.failed} failed")
         if committed and not bar:
-            print(f"committed {r.added} articles ({r.skipped} already stored, {r.failed} failed, "
+            print(f"committed {r.added} articles ({r.skipped} already stored, {r.repeated} repeated, "
+                  f"{r.failed} failed, "
                   f"{r.rate:.1f} articles/s)", file=sys.stderr, flush=True)
 
     with CorpusStore(args.db) as store, progress:
@@ -207,7 +208,9 @@ def run_ingest(args: argparse.Namespace) -> int:
         console.print(f"[yellow]skipped[/] {f.source}: {f.message}", markup=True, highlight=False)
     if report.failed > len(report.failures):
         console.print(f"… and {report.failed - len(report.failures)} more (table `failures`).")
-    console.print(f"added {report.added}, already stored {report.skipped}, failed {report.failed} "
+    repeated = f", repeated in this run {report.repeated}" if report.repeated else ""
+    console.print(f"added {report.added}, already stored {report.skipped}{repeated}, "
+                  f"failed {report.failed} "
                   f"in {report.seconds:.1f}s ({report.rate:.1f} articles/s); {total} articles in "
                   f"{args.db}", highlight=False)
     if others and report.added:

@@ -28,7 +28,8 @@ class IngestReport:
 
     Attributes:
         added: articles analysed and committed.
-        skipped: inputs already stored (or repeated within this run).
+        skipped: inputs whose text (or page) the store held before this run.
+        repeated: inputs whose text came earlier in this run (a copy, a page under two URLs).
         failed: inputs that could not be read or analysed.
         committed_chunks: transactions committed.
         failures: the first failures (source and reason), for display.
@@ -36,6 +37,7 @@ class IngestReport:
 
     added: int = 0
     skipped: int = 0
+    repeated: int = 0
     failed: int = 0
     committed_chunks: int = 0
     seconds: float = 0.0
@@ -44,7 +46,7 @@ class IngestReport:
     @property
     def processed(self) -> int:
         """Inputs dealt with so far, whatever became of them."""
-        return self.added + self.skipped + self.failed
+        return self.added + self.skipped + self.repeated + self.failed
 
     @property
     def rate(self) -> float:
@@ -100,9 +102,10 @@ class _Run:
                     # remember the URL, or every re-run over the same feed fetches it again.
                     if key in stored:
                         self.aliases += [(url, key) for url in fetched_from(doc)]
+                        self.report.skipped += 1
                     else:  # remembered once its twin is committed
                         self.twins.setdefault(key, []).extend(fetched_from(doc))
-                    self.report.skipped += 1
+                        self.report.repeated += 1
                     continue
                 self.docs[key] = doc
                 yield key, doc
