@@ -135,6 +135,23 @@ def test_a_page_declaring_a_hostile_charset_fails_alone(tmp_path: Path, charset:
     assert "UTF-8" in items[0].message and "Traceback" not in items[0].message
 
 
+def test_jsonl_lines_no_writer_could_write_back_fail_alone(tmp_path: Path) -> None:
+    # Each of these parsed (or blew the stack) and then ended the whole run in a traceback.
+    deep = "[" * 100_000 + "]" * 100_000
+    lines = ['{"text": "a lone \\ud800 surrogate"}', '{"text": "deep", "x": ' + deep + "}",
+             '{"text": "big", "n": ' + "9" * 5000 + "}", '{"text": "open string', '{"text": "Kept."}']
+    p = _write(tmp_path, "odd.jsonl", ("\n".join(lines) + "\n").encode())
+    items = list(iter_documents([str(p)]))
+    assert [i.text for i in items if isinstance(i, Document)] == ["Kept."]
+    messages = [i.message for i in items if isinstance(i, IngestFailure)]
+    assert messages == [
+        "line 1: the string escape \\ud800 is half of a surrogate pair, not a character.",
+        "line 2: not valid JSON: nested too deeply.",
+        "line 3: not valid JSON for propscope: a number of more than 4,300 digits.",
+        'line 4: not valid JSON (Unterminated string starting at column 10); each line must hold '
+        'one JSON object such as {"text": "..."}.']
+
+
 def test_a_file_above_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
     p = tmp_path / "huge.txt"
     with p.open("wb") as f:

@@ -76,6 +76,19 @@ def starts_with_object(head: bytes) -> bool:
         return False
 
 
+def lone_surrogate(value: Any) -> str | None:
+    """The first escaped lone surrogate (``"\\ud800"``) in parsed JSON, as its escape; ``None``.
+
+    Such an escape parses but is no character, so nothing can write it out again as UTF-8:
+    refused on the way in rather than found when the analysis is written.
+    """
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.object[exc.start:exc.end].encode("unicode_escape").decode("ascii")
+    return None
+
+
 def _decode_line(raw: bytes, codec: str) -> str:
     if codec != AUTO:
         return raw.decode(codec)
@@ -102,10 +115,18 @@ def parse_record(line: str, *, lineno: int, source: str, stem: str) -> Document:
         return InputError(f"line {lineno}: {problem}", source=source)
 
     try:
-        record = json.loads(line)
+        # Without its line break: a string left open would be reported as holding it.
+        record = json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as e:
-        raise fail(f"not valid JSON ({e.msg} at column {e.colno}); each line must hold one JSON "
-                   "object such as {\"text\": \"...\"}.") from None
+        # Some messages end in "at" ("Unterminated string starting at"): one "at" only.
+        raise fail(f"not valid JSON ({e.msg.removesuffix(' at')} at column {e.colno}); each line "
+                   "must hold one JSON object such as {\"text\": \"...\"}.") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise fail("not valid JSON for propscope: a number of more than 4,300 digits.") from None
+    except RecursionError:
+        raise fail("not valid JSON: nested too deeply.") from None
+    if (bad := lone_surrogate(record)) is not None:
+        raise fail(f"the string escape {bad} is half of a surrogate pair, not a character.")
     if not isinstance(record, dict):
         raise fail(f"expected a JSON object with a \"text\" field, got {_type_name(record)}.")
     text = record.get("text")

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from propscope.config import ServerConfig
 from propscope.document import Document, Metadata
 from propscope.errors import InputError, PropscopeError
+from propscope.ingest.jsonl import lone_surrogate
 from propscope.server.errors import HTTPError, status_for
 from propscope.server.fetch import fetch_url, read_page
 
@@ -95,14 +96,11 @@ async def read_json(request: Request) -> Any:
         raise HTTPError(400, f"Request body is not valid JSON: {exc}.") from exc
     except RecursionError as exc:
         raise HTTPError(400, "Request body is not valid JSON: nested too deeply.") from exc
-    try:
-        # An escaped lone surrogate ("\ud800") parses but is no character: refused here, not
-        # after the analysis, when the answer could not be encoded (a 500 before).
-        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        bad = exc.object[exc.start:exc.end].encode("unicode_escape").decode("ascii")
+    # An escaped lone surrogate ("\ud800") parses but is no character: refused here, not
+    # after the analysis, when the answer could not be encoded (a 500 before).
+    if (bad := lone_surrogate(parsed)) is not None:
         raise HTTPError(400, f"Request body is not valid JSON text: the string escape {bad} is "
-                             "half of a surrogate pair, not a character.") from exc
+                             "half of a surrogate pair, not a character.")
     return parsed
 
 
