@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -234,3 +235,16 @@ def test_empty_standard_input_is_a_failure(monkeypatch: pytest.MonkeyPatch) -> N
     [item] = list(iter_documents(["-"]))
     assert isinstance(item, IngestFailure)
     assert item.source == "-" and "empty" in item.message
+
+
+def test_a_file_name_that_is_no_utf8_is_shown_escaped_and_reads(tmp_path: Path) -> None:
+    try:
+        (tmp_path / os.fsdecode(b"bad\xff\xfename.txt")).write_text("Bad bytes name.", encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses such names")
+    (tmp_path / "good.txt").write_text("Good.", encoding="utf-8")
+    docs = [d for d in iter_documents([str(tmp_path)]) if isinstance(d, Document)]
+    assert [d.id for d in docs] == ["bad\\xff\\xfename", "good"]
+    assert docs[0].source == str(tmp_path / "bad\\xff\\xfename.txt")
+    for d in docs:  # every writer encodes UTF-8 strictly: the name must survive that
+        (d.id + str(d.source)).encode("utf-8")

@@ -182,6 +182,12 @@ def describe_utf8_error(data: bytes, error: UnicodeDecodeError, *, first_line: i
             f"--encoding {guess} (or --encoding auto, to guess file by file).")
 
 
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as text every output can hold: a file name's bytes that are no UTF-8 (kept by
+    Python as lone surrogates, which no UTF-8 writer accepts) become ``\\xff`` escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def text_codec(name: str) -> str | None:
     """The canonical name of the text encoding ``name``; ``None`` if Python knows none by that
     name or it is a bytes-to-bytes codec (``rot13``, ``base64``, ``zlib``) that no text is in."""

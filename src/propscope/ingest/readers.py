@@ -31,6 +31,7 @@ from propscope.ingest.decode import (
     read_file_bytes,
     read_stdin_bytes,
     require_text,
+    shown_path,
     stat_regular,
 )
 from propscope.ingest.failure import IngestFailure
@@ -145,13 +146,13 @@ def read_path(path: str | Path, *, max_bytes: int = _MAX_BYTES,
             bad lines (all listed).
     """
     p = Path(path)
-    source = str(path)
+    source = shown_path(path)
     fmt = format_of(p.name)
     if fmt == "jsonl":
         return _jsonl_documents(_iter_jsonl_file(p, source=source, max_bytes=max_bytes,
                                                  encoding=encoding), source=source)
     data = read_file_bytes(p, max_bytes=max_bytes, source=source)
-    return [_decode_document(data, fmt=fmt, id=p.stem, source=source, encoding=encoding)]
+    return [_decode_document(data, fmt=fmt, id=shown_path(p.stem), source=source, encoding=encoding)]
 
 
 def _iter_jsonl_file(path: Path, *, source: str, max_bytes: int,
@@ -159,7 +160,7 @@ def _iter_jsonl_file(path: Path, *, source: str, max_bytes: int,
     stat_regular(path, source=source)
     try:
         with path.open("rb") as f:
-            yield from iter_jsonl(f, source=source, stem=path.stem, max_bytes=max_bytes,
+            yield from iter_jsonl(f, source=source, stem=shown_path(path.stem), max_bytes=max_bytes,
                                   encoding=encoding)
     except OSError as e:
         raise InputError(f"cannot read the file: {e.strerror or e}; check its permissions.",
@@ -205,7 +206,7 @@ def _walk(root: Path) -> Iterator[Path | IngestFailure]:
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError as e:
-        yield IngestFailure(str(root), f"cannot list the directory: {e.strerror or e}.")
+        yield IngestFailure(shown_path(root), f"cannot list the directory: {e.strerror or e}.")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -217,12 +218,12 @@ def _walk(root: Path) -> Iterator[Path | IngestFailure]:
             try:
                 mode = entry.stat().st_mode
             except OSError:
-                yield IngestFailure(str(path), "a broken symbolic link; fix or remove it.")
+                yield IngestFailure(shown_path(path), "a broken symbolic link; fix or remove it.")
                 continue
             if stat.S_ISREG(mode):
                 yield path
             elif not stat.S_ISDIR(mode):
-                yield IngestFailure(str(path), f"is {file_kind(mode)}, not a regular file; skipped.")
+                yield IngestFailure(shown_path(path), f"is {file_kind(mode)}, not a regular file; skipped.")
 
 
 def iter_documents(paths: Sequence[str], *, max_bytes: int = _MAX_BYTES,
@@ -241,7 +242,7 @@ def iter_documents(paths: Sequence[str], *, max_bytes: int = _MAX_BYTES,
             continue
         path = Path(arg)
         if not path.is_dir():
-            yield from _read_one(path, source=arg, max_bytes=max_bytes, encoding=encoding)
+            yield from _read_one(path, source=shown_path(arg), max_bytes=max_bytes, encoding=encoding)
             continue
         found = False
         for item in _walk(path):
@@ -249,10 +250,11 @@ def iter_documents(paths: Sequence[str], *, max_bytes: int = _MAX_BYTES,
             if isinstance(item, IngestFailure):
                 yield item
             else:
-                yield from _read_one(item, source=str(item), max_bytes=max_bytes, encoding=encoding)
+                yield from _read_one(item, source=shown_path(item), max_bytes=max_bytes,
+                                     encoding=encoding)
         if not found:
             kinds = ", ".join(sorted(EXTENSIONS))
-            yield IngestFailure(arg, f"directory holds no readable files ({kinds}).")
+            yield IngestFailure(shown_path(arg), f"directory holds no readable files ({kinds}).")
 
 
 def estimate_inputs(paths: Sequence[str | Path]) -> int:
