@@ -161,6 +161,26 @@ def test_auto_encoding_reads_a_folder_of_mixed_encodings_in_one_run(tmp_path: Pa
     assert texts == ["Café owners are angry.\n", "Café “owners” are angry.\n"]
 
 
+def test_output_that_is_an_input_is_refused_and_the_input_kept(article: Path) -> None:
+    before = article.read_bytes()
+    assert main(["analyze", str(article), "-o", str(article), "--quiet"]) == 2
+    assert article.read_bytes() == before
+
+
+@pytest.mark.parametrize(("fmt", "out"), [("jsonl", "out.jsonl"), ("html", "reports")])
+def test_output_inside_the_input_folder_is_not_read_back(tmp_path: Path, fmt: str, out: str) -> None:
+    d = tmp_path / "news"
+    d.mkdir()
+    (d / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (d / "b.txt").write_text("The council met on Tuesday.\n", encoding="utf-8")
+    for _ in range(2):  # a daily run over the same folder
+        assert main(["analyze", str(d), "--format", fmt, "-o", str(d / out), "--quiet"]) == 0
+    if fmt == "jsonl":
+        assert [json.loads(x)["id"] for x in (d / out).read_text(encoding="utf-8").splitlines()] == ["a", "b"]
+    else:
+        assert sorted(p.name for p in (d / out).iterdir()) == ["a.html", "b.html", "index.html", "index.json"]
+
+
 def test_json_with_a_folder_of_several_articles_is_refused(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "one.json"
     assert main(["analyze", str(folder), "-o", str(out), "--quiet"]) == 2

@@ -9,12 +9,13 @@ error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from propscope.cli.inputs import Inputs, inputs_from
+from propscope.cli.inputs import Inputs, inputs_from, is_url
 from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, encoding
 from propscope.render.outputs import FORMATS
 
@@ -128,6 +129,16 @@ def _usage_error(message: str) -> int:
     return 2
 
 
+def _same_as_an_input(target: Path, args: Sequence[str]) -> str | None:
+    """The INPUT that is the file ``target`` names, if one is."""
+    if not target.is_file():
+        return None
+    for arg in args:
+        if arg != "-" and not is_url(arg) and Path(arg).is_file() and os.path.samefile(arg, target):
+            return arg
+    return None
+
+
 def choose_format(args: argparse.Namespace, *, stdout_is_tty: bool) -> str:
     """The output format: explicit, else from -o's extension, else by inputs and terminal."""
     if args.format:
@@ -224,6 +235,9 @@ def run(args: argparse.Namespace) -> int:
                             "or use --format html/semeval to fill a folder.")
     if target and fmt == "semeval" and target.is_file():
         return _usage_error(f"-o {target} is a file; --format semeval writes a folder of files.")
+    if target and (same := _same_as_an_input(target, inputs.args)):
+        return _usage_error(f"-o {target} is also the input {same}; writing there would replace "
+                            "the article with its analysis. Give another -o.")
     env = from_env()
     config = env.analyzer
     if args.max_bytes:
@@ -253,8 +267,11 @@ def run(args: argparse.Namespace) -> int:
             report(str(exc) if named else f"{doc.source or doc.id}: {exc}")
 
         def documents() -> Iterator[Document]:
+            # The run's own output, when inside a folder it reads, is no article (a daily
+            # `analyze news/ -o news/out.jsonl` read yesterday's records back).
             for item in inputs.read(max_bytes=config.max_bytes, server=env.server,
-                                    encoding=args.encoding, note=None if args.quiet else say):
+                                    encoding=args.encoding, note=None if args.quiet else say,
+                                    skip=[target] if target else []):
                 if isinstance(item, Document):
                     yield item
                 else:  # "FILE: problem" (FILE: line N: ... for a JSONL record), "URL: problem"

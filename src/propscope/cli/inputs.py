@@ -106,7 +106,7 @@ class Inputs:
 
     def read(self, *, max_bytes: int, server: ServerConfig, encoding: str | None = None,
              known: Callable[[str], bool] | None = None,
-             note: Callable[[str], None] | None = None) -> Iterator[Item]:
+             note: Callable[[str], None] | None = None, skip: Sequence[Path] = ()) -> Iterator[Item]:
         """Documents, failures and (for URLs ``known`` says are stored) skips, in input order.
 
         Args:
@@ -117,6 +117,7 @@ class Inputs:
             note: told what was left out on purpose (older feed entries), as
                 ``"SOURCE: what"``; not a failure. Also told, when the run stops early
                 (Ctrl-C), how many fetches it still waits for.
+            skip: files and folders that folder walks leave out (the run's own output).
         """
         from propscope.ingest import iter_documents
         from propscope.ingest.feeds import FeedEntry, apply_entry
@@ -153,7 +154,7 @@ class Inputs:
                         yield got
             else:
                 yield from iter_documents([str(path) for _, path in group], max_bytes=max_bytes,
-                                          encoding=encoding)
+                                          encoding=encoding, skip=skip)
 
     def _entries(self, server: ServerConfig, max_bytes: int, note: Callable[[str], None],
                  ) -> Iterator[tuple[str, str | IngestFailure | FeedEntry]]:

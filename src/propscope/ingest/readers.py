@@ -196,8 +196,9 @@ def _read_stdin(*, max_bytes: int, encoding: str | None) -> Iterator[Document | 
         yield IngestFailure.from_error(e, source=STDIN)
 
 
-def _walk(root: Path) -> Iterator[Path | IngestFailure]:
-    """Supported files under ``root``, depth first, sorted by name; hidden entries skipped.
+def _walk(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[Path | IngestFailure]:
+    """Supported files under ``root``, depth first, sorted by name; hidden entries skipped,
+    and so are the files and folders whose real paths are in ``skip``.
 
     Symbolic links to directories are not followed (a link cycle would never end); links
     to files are, and a broken one or a special file (FIFO, socket) with a supported
@@ -209,11 +210,11 @@ def _walk(root: Path) -> Iterator[Path | IngestFailure]:
         yield IngestFailure(shown_path(root), f"cannot list the directory: {e.strerror or e}.")
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or (skip and os.path.realpath(entry.path) in skip):
             continue
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(path)
+            yield from _walk(path, skip)
         elif path.suffix.lower() in EXTENSIONS:
             try:
                 mode = entry.stat().st_mode
@@ -227,7 +228,8 @@ def _walk(root: Path) -> Iterator[Path | IngestFailure]:
 
 
 def iter_documents(paths: Sequence[str], *, max_bytes: int = _MAX_BYTES,
-                   encoding: str | None = None) -> Iterator[Document | IngestFailure]:
+                   encoding: str | None = None,
+                   skip: Sequence[str | Path] = ()) -> Iterator[Document | IngestFailure]:
     """Documents from files, directories and ``-`` (standard input), lazily and in order.
 
     Directories are walked recursively in name order, reading only supported extensions
@@ -235,7 +237,11 @@ def iter_documents(paths: Sequence[str], *, max_bytes: int = _MAX_BYTES,
     files and folders. A file given by name is read whatever its extension (as ``txt`` when
     unknown). Never raises for a bad input: an ``IngestFailure`` naming it and the problem
     takes its place (one per bad JSONL line, the good records still come).
+
+    ``skip``: files and folders a walk leaves out (a run's own output inside a folder it
+    reads, so the next run does not read it back as articles).
     """
+    skipped = frozenset(os.path.realpath(p) for p in skip)
     for arg in paths:
         if arg == STDIN:
             yield from _read_stdin(max_bytes=max_bytes, encoding=encoding)
@@ -245,7 +251,7 @@ def iter_documents(paths: Sequence[str], *, max_bytes: int = _MAX_BYTES,
             yield from _read_one(path, source=shown_path(arg), max_bytes=max_bytes, encoding=encoding)
             continue
         found = False
-        for item in _walk(path):
+        for item in _walk(path, skipped):
             found = True
             if isinstance(item, IngestFailure):
                 yield item
