@@ -7,10 +7,13 @@ the README's settings table.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from propscope.errors import SettingError
 
 ENV_PREFIX = "PROPSCOPE_"
 MB = 1024 * 1024
@@ -76,12 +79,19 @@ class Config:
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
 
 
-def _coerce(value: str, typ: object) -> object:
+def _coerce(key: str, value: str, typ: object) -> object:
     t = str(typ)
-    if "int" in t:
-        return int(value)
-    if "float" in t:
-        return float(value)
+    try:
+        if "int" in t:
+            return int(value)
+        if "float" in t:
+            x = float(value)
+            if not math.isfinite(x):
+                raise ValueError(value)
+            return x
+    except ValueError:
+        kind = "a whole number" if "int" in t else "a finite number"
+        raise SettingError(f"{key} must be {kind}, got {value!r}.") from None
     if "tuple" in t:
         return tuple(v.strip() for v in value.split(",") if v.strip())
     return value
@@ -101,7 +111,7 @@ def from_env(environ: dict[str, str] | None = None) -> Config:
         for f in fields(cls):
             key = ENV_PREFIX + f.name.upper()
             if key in env and env[key] != "":
-                kwargs[f.name] = _coerce(env[key], f.type)
+                kwargs[f.name] = _coerce(key, env[key], f.type)
         sections[sec.name] = cls(**kwargs)
     return Config(**sections)  # type: ignore[arg-type]
 

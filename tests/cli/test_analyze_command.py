@@ -140,7 +140,7 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
 
 
 @pytest.mark.parametrize("bad", [["--min-score", "1.5"], ["--max-bytes", "0"], ["--encoding", "nope"],
-                                 ["--encoding", "rot13"],
+                                 ["--encoding", "rot13"], ["--max-bytes", "99999999999999999999999"],
                                  ["--format", "xml"], ["--sensitivity", "loud"],
                                  ["--sensitivity", "5"]])
 def test_bad_option_values_exit_2(bad: list[str], article: Path) -> None:

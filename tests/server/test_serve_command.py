@@ -55,3 +55,31 @@ def test_sensitivity_option_overrides_the_environment(monkeypatch: pytest.Monkey
     assert build_config(args).analyzer.sensitivity == "broad"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["serve", "--sensitivity", "everything"])
+
+
+@pytest.mark.parametrize("argv", [["--fetch-timeout", "nan"], ["--fetch-timeout", "-5"],
+                                  ["--fetch-timeout", "inf"], ["--port", "99999"], ["--port", "-1"],
+                                  ["--threads", "0"], ["--max-batch", "99999999999999999999"]])
+def test_impossible_option_values_are_usage_errors(argv: list[str]) -> None:
+    # --fetch-timeout nan started a server whose every fetch was a 500; --port 99999 a traceback.
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["serve", *argv])
+    assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(("env", "said"), [
+    ({"PROPSCOPE_MAX_BYTES": "abc"}, "PROPSCOPE_MAX_BYTES must be a whole number, got 'abc'"),
+    ({"PROPSCOPE_FETCH_TIMEOUT": "nan"}, "PROPSCOPE_FETCH_TIMEOUT must be a finite number"),
+    ({"PROPSCOPE_FETCH_TIMEOUT": "-5"}, "fetch_timeout must be above 0 seconds, got -5.0"),
+    ({"PROPSCOPE_PORT": "70000"}, "port must be from 0 to 65535, got 70000"),
+])
+def test_bad_environment_values_are_named_without_a_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str],
+        said: str) -> None:
+    from propscope.cli.main import main
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert main(["serve"]) in (1, 2)
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err

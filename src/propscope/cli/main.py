@@ -48,7 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``propscope`` script; returns the process exit code."""
-    parser = build_parser()
+    from propscope.errors import SettingError
+
+    try:
+        parser = build_parser()  # some defaults come from PROPSCOPE_* variables
+    except SettingError as exc:
+        print(f"propscope: error: {exc}", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from datetime import date
 
@@ -50,21 +51,39 @@ def day_text(value: str) -> str:
     return _day(value).isoformat()
 
 
-def at_least(least: int, unit: str = "") -> Callable[[str], int]:
-    """An argparse type: a whole number of at least ``least`` (``unit`` names what it counts)."""
+# The largest count any option takes: past it, limits overflow C integers (a pool's workers,
+# a read's size, islice) or DuckDB's BIGINT, and would take longer than anyone waits anyway.
+MOST = 2**31 - 1
+
+
+def at_least(least: int, unit: str = "", most: int = MOST) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``least`` to ``most`` (``unit`` names what it
+    counts)."""
 
     def parse(value: str) -> int:
         try:
             n = int(value)
         except ValueError:
             n = least - 1
-        if n < least:
+        if not least <= n <= most:
             what = f" {unit}" if unit else ""
-            raise argparse.ArgumentTypeError(f"expected a whole number{what} of at least {least}, "
+            bound = f"at least {least}" if n < least else f"at most {most:,}"
+            raise argparse.ArgumentTypeError(f"expected a whole number{what} of {bound}, "
                                              f"got {value!r}")
         return n
 
     return parse
+
+
+def seconds(value: str) -> float:
+    """An argparse type: a finite number of seconds above 0."""
+    try:
+        x = float(value)
+    except ValueError:
+        x = -1.0
+    if not (math.isfinite(x) and x > 0):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}")
+    return x
 
 
 def share(value: str) -> float:

@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 import sys
 
-from propscope.cli.options import add_sensitivity
+from propscope.cli.options import add_sensitivity, at_least, seconds
 from propscope.config import AnalyzerConfig, ServerConfig
 
 
@@ -31,21 +31,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         formatter_class=argparse.RawDescriptionHelpFormatter)
     s, a = ServerConfig, AnalyzerConfig
     p.add_argument("--host", help=_help(s, "host"))
-    p.add_argument("--port", type=int, help=_help(s, "port"))
+    p.add_argument("--port", type=at_least(0, "(a TCP port)", 65535), help=_help(s, "port"))
     p.add_argument("--token", help=_help(s, "token") + " Prefer the environment variable: "
                    "command lines are visible to other users of the machine.")
     p.add_argument("--model", help=_help(a, "model"))
     add_sensitivity(p)
-    p.add_argument("--max-body-bytes", type=int, help=_help(s, "max_body_bytes"))
-    p.add_argument("--max-batch", type=int, help=_help(s, "max_batch"))
-    p.add_argument("--rate-limit", type=int, help=_help(s, "rate_limit"))
-    p.add_argument("--fetch-timeout", type=float, help=_help(s, "fetch_timeout"))
-    p.add_argument("--fetch-max-bytes", type=int, help=_help(s, "fetch_max_bytes"))
+    p.add_argument("--max-body-bytes", type=at_least(1, "of bytes"), help=_help(s, "max_body_bytes"))
+    p.add_argument("--max-batch", type=at_least(1, "of documents"), help=_help(s, "max_batch"))
+    p.add_argument("--rate-limit", type=at_least(0, "of requests"), help=_help(s, "rate_limit"))
+    p.add_argument("--fetch-timeout", type=seconds, help=_help(s, "fetch_timeout"))
+    p.add_argument("--fetch-max-bytes", type=at_least(1, "of bytes"), help=_help(s, "fetch_max_bytes"))
     p.add_argument("--allow-fetch-host", action="append", dest="fetch_allow_hosts", metavar="HOST",
                    help=_help(s, "fetch_allow_hosts") + " Repeat for several hosts.")
     p.add_argument("--store", help=_help(s, "store"))
     p.add_argument("--corpus-db", metavar="PATH", help=_help(s, "corpus_db"))
-    p.add_argument("--threads", type=int, dest="analysis_threads", metavar="N",
+    p.add_argument("--threads", type=at_least(1, "of threads"), dest="analysis_threads", metavar="N",
                    help=_help(s, "analysis_threads"))
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"],

@@ -41,10 +41,20 @@ def check_config(config: Config) -> None:
         raise ServerConfigError(
             f"Refusing to listen on {server.host}: any address other than loopback needs an API "
             "token. Set one with --token or PROPSCOPE_TOKEN, or bind to 127.0.0.1.")
-    for name in ("max_body_bytes", "max_batch", "fetch_max_bytes", "analysis_threads"):
+    for name in ("max_body_bytes", "max_batch", "fetch_max_bytes", "analysis_threads",
+                 "fetch_concurrency"):
         if getattr(server, name) < 1:
             raise ServerConfigError(f"Server setting {name} must be at least 1, got "
                                     f"{getattr(server, name)}.")
+    # From the environment these come unchecked: a timeout of -5 s failed every fetch.
+    if not server.fetch_timeout > 0:
+        raise ServerConfigError(f"Server setting fetch_timeout must be above 0 seconds, got "
+                                f"{server.fetch_timeout}.")
+    if not 0 <= server.port <= 65535:
+        raise ServerConfigError(f"Server setting port must be from 0 to 65535, got {server.port}.")
+    if server.rate_limit < 0:
+        raise ServerConfigError(f"Server setting rate_limit must be 0 (off) or more, got "
+                                f"{server.rate_limit}.")
 
 
 def _message(request: Request, status: int, message: str,
