@@ -54,3 +54,26 @@ def test_corpus_page_renders_the_report(tmp_path: Path, analyzer: Analyzer) -> N
     assert "default-src 'none'" in r.headers["content-security-policy"]
     assert "<script>alert(1)" not in r.text and "<b>Outlet</b>" not in r.text
     assert 'href="/corpus"' in home.text
+
+
+def test_corpus_page_while_an_ingest_holds_the_file_is_a_503_that_says_wait(
+        tmp_path: Path, analyzer: Analyzer) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "c.duckdb"
+    with CorpusStore(db):
+        pass
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; "
+                               "c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+                               "time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with _client(tmp_path, analyzer, str(db)) as client:
+            r = client.get("/corpus", headers={"accept": "application/json"})
+    finally:
+        holder.kill()
+        holder.wait()
+    assert r.status_code == 503 and r.headers["retry-after"] == "60"
+    message = r.json()["error"]["message"]
+    assert "being updated" in message and str(tmp_path) not in message and "PID" not in message

@@ -7,6 +7,7 @@ never become markup.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from propscope.serialize import from_dict, to_json
 from propscope.server.errors import HTTPError
 from propscope.server.security import set_session_cookie, token_matches
 from propscope.server.state import state_of
+
+log = logging.getLogger("propscope.server")
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(env=jinja2.Environment(
@@ -131,7 +134,18 @@ async def corpus(request: Request) -> Response:
                              "and start the server with `propscope serve --corpus-db FILE`.")
     if not Path(db).expanduser().is_file():
         raise HTTPError(404, f"The corpus file {db} does not exist.")
-    body = await anyio.to_thread.run_sync(_corpus_report, str(Path(db).expanduser()))
+    from propscope.corpus.store import StoreError
+
+    try:
+        body = await anyio.to_thread.run_sync(_corpus_report, str(Path(db).expanduser()))
+    except StoreError as exc:
+        # An ingest holds the file while it writes (the daily workflow): a wait, not a fault.
+        # The details (paths, the other process's id) go to the log, not to the browser.
+        log.warning("Corpus report unavailable: %s", exc)
+        if "Could not set lock" in str(exc):
+            raise HTTPError(503, "The corpus is being updated by another process; try again in "
+                                 "a minute.", headers={"Retry-After": "60"}) from exc
+        raise HTTPError(503, "The corpus database cannot be read; the server log says why.") from exc
     return Response(body, media_type="text/html; charset=utf-8",
                     headers={"Content-Security-Policy": CORPUS_CSP})
 
