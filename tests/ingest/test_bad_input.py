@@ -237,6 +237,8 @@ def test_iter_documents_never_raises_and_names_each_bad_file(tmp_path: Path) -> 
     _write(tmp_path, "empty.txt", b"")
     _write(tmp_path, "binary.txt", b"\x00\x01\x02")
     (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "loop1.txt").symlink_to(tmp_path / "loop2.txt")
+    (tmp_path / "loop2.txt").symlink_to(tmp_path / "loop1.txt")
     os.mkfifo(tmp_path / "pipe.txt")
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(tmp_path / "sock.md"))
@@ -244,6 +246,7 @@ def test_iter_documents_never_raises_and_names_each_bad_file(tmp_path: Path) -> 
     by_source = {i.source: i for i in items}
     assert isinstance(by_source[str(good)], Document)
     expected = {"empty.txt": "empty", "binary.txt": "binary", "dangling.txt": "broken symbolic link",
+                "loop1.txt": "symbolic link loop", "loop2.txt": "symbolic link loop",
                 "pipe.txt": "named pipe (FIFO)", "sock.md": "socket", "missing.txt": "no such file"}
     for name, problem in expected.items():
         failure = by_source[str(tmp_path / name)]

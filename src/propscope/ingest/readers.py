@@ -14,6 +14,7 @@ text held in ``Document.text``.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -218,8 +219,10 @@ def _walk(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[Path | Ing
         elif path.suffix.lower() in EXTENSIONS:
             try:
                 mode = entry.stat().st_mode
-            except OSError:
-                yield IngestFailure(shown_path(path), "a broken symbolic link; fix or remove it.")
+            except OSError as e:
+                what = ("a symbolic link loop" if e.errno == errno.ELOOP
+                        else "a broken symbolic link")
+                yield IngestFailure(shown_path(path), f"{what}; fix or remove it.")
                 continue
             if stat.S_ISREG(mode):
                 yield path
