@@ -144,6 +144,14 @@ def test_unknown_analysis_is_404(api: httpx.Client, path: str) -> None:
     assert r.json()["error"]["status"] == 404
 
 
+@pytest.mark.parametrize("path", ["/api/analyses/" + "f" * 5000, "/nothing/" + "x" * 5000])
+def test_a_404_does_not_echo_a_long_id_or_path_whole(api: httpx.Client, path: str) -> None:
+    r = api.get(path, headers={"accept": "application/json"})
+    assert r.status_code == 404
+    message = r.json()["error"]["message"]
+    assert len(message) < 300 and "…" in message
+
+
 def test_techniques_lists_the_taxonomy(api: httpx.Client) -> None:
     body = api.get("/api/techniques").json()
     assert [t["name"] for t in body["techniques"]] == list(TECHNIQUES)

@@ -22,7 +22,7 @@ from propscope.models.quality import ModelQuality, add_quality
 from propscope.models.sensitivity import resolve_sensitivity
 from propscope.render.summary import GENRE_RULE
 from propscope.serialize import SCHEMA_VERSION, model_to_dict, to_dict
-from propscope.server.errors import HTTPError
+from propscope.server.errors import HTTPError, clipped
 from propscope.server.inputs import documents
 from propscope.server.openapi import openapi_schema
 from propscope.server.state import state_of
@@ -78,7 +78,7 @@ async def get_analysis(request: Request) -> JSONResponse:
     """GET /api/analyses/{id}: a kept analysis."""
     record = state_of(request).store.get(request.path_params["analysis_id"])
     if record is None:
-        raise HTTPError(404, f"No analysis with id {request.path_params['analysis_id']!r}.")
+        raise HTTPError(404, f"No analysis with id {clipped(request.path_params['analysis_id'])!r}.")
     return JSONResponse(record)
 
 

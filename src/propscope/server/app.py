@@ -20,7 +20,7 @@ from propscope.analyzer import Analyzer
 from propscope.config import Config
 from propscope.errors import ModelError, PropscopeError
 from propscope.server import api, pages
-from propscope.server.errors import HTTPError, ServerConfigError, error_response, status_for
+from propscope.server.errors import HTTPError, ServerConfigError, clipped, error_response, status_for
 from propscope.server.security import (
     BodyLimit,
     HostGuard,
@@ -77,9 +77,10 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     detail = exc.detail
     if exc.status_code == 404:
-        detail = f"Nothing at {request.url.path}; the API is under /api/ (see /api/openapi.json)."
+        detail = (f"Nothing at {clipped(request.url.path)}; the API is under /api/ (see "
+                  "/api/openapi.json).")
     elif exc.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}."
+        detail = f"{request.method} is not allowed on {clipped(request.url.path)}."
     return _message(request, exc.status_code, str(detail), dict(exc.headers or {}))
 
 

@@ -47,6 +47,12 @@ def status_for(exc: PropscopeError) -> int:
     return 500
 
 
+def clipped(value: str, limit: int = 60) -> str:
+    """``value`` cut to ``limit`` characters and an ellipsis: a client's text echoed in a
+    message (an id, a path) is evidence, not a payload to send back whole."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 def error_body(status: int, message: str) -> dict[str, dict[str, object]]:
     """The JSON error object, the only shape of error the API returns."""
     return {"error": {"status": status, "message": message}}

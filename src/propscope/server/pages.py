@@ -22,7 +22,7 @@ from starlette.templating import Jinja2Templates
 from propscope import __version__
 from propscope.models.sensitivity import LEVEL_TEXT, LEVELS, resolve_sensitivity
 from propscope.serialize import from_dict, to_json
-from propscope.server.errors import HTTPError
+from propscope.server.errors import HTTPError, clipped
 from propscope.server.security import set_session_cookie, token_matches
 from propscope.server.state import state_of
 
@@ -73,7 +73,7 @@ def _record(request: Request) -> dict[str, object]:
     analysis_id = request.path_params["analysis_id"]
     record = state_of(request).store.get(analysis_id)
     if record is None:
-        raise HTTPError(404, f"No analysis with id {analysis_id!r}; it may have been made on "
+        raise HTTPError(404, f"No analysis with id {clipped(analysis_id)!r}; it may have been made on "
                              "another server or its store folder was cleared.")
     return record
 
