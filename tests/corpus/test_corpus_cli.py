@@ -14,20 +14,6 @@ from propscope.cli.main import main
 from propscope.corpus.store import CorpusStore
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    path = tmp_path / "c.duckdb"
-    with CorpusStore(path) as store:
-        store_docs(store, [
-            annotated(ARTICLES["harbour"], id="h", outlet="Coast News", published="2021-04-03",
-                      spans=(("smother the mussel beds", "Loaded_Language"),), genre="reporting"),
-            annotated(ARTICLES["harbour"].replace("Tuesday", "Monday"), id="h2", outlet="Echo",
-                      published="2021-04-09", genre="opinion"),
-            annotated(ARTICLES["rail"], id="r", outlet="Echo", published="2021-05-01"),
-        ])
-    return str(path)
-
-
 def test_reuse_prints_and_saves_the_pairs(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["corpus", "reuse", "--db", db, "--format", "json"]) == 0
     [pair] = json.loads(capsys.readouterr().out)

@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, day_text, encoding, share
@@ -46,7 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     def add(name: str, help: str, func: Any) -> argparse.ArgumentParser:
         q = cmds.add_parser(name, help=help, description=help)
-        q.add_argument("--db", default=c.db, help=f"corpus database file (default: {c.db})")
+        q.add_argument("--db", type=db_file, default=c.db,
+                       help=f"corpus database file (default: {c.db})")
         q.set_defaults(func=func)
         return q
 
@@ -77,7 +79,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--no-progress", action="store_true",
                    help="print one line per commit instead of a progress bar")
 
-    q = add("reuse", "find republications and near-copies across outlets", run_reuse)
+    q = add("reuse", "find republications and near-copies across outlets; the pairs are saved in "
+            "the store for `corpus report`, except in a store this user cannot write (they are "
+            "then shown but not saved, and the report finds them again)", run_reuse)
     q.add_argument("--threshold", type=share, default=c.reuse_threshold,
                    help="least exact Jaccard similarity (default: %(default)s)")
     q.add_argument("--shingle-size", type=at_least(1), default=c.shingle_size,
@@ -86,7 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="MinHash permutations (default: %(default)s)")
     q.add_argument("--same-outlet", action="store_true", help="also pair articles of one outlet")
     q.add_argument("--limit", type=at_least(1), default=50,
-                   help="pairs shown; all are saved in the store (default: %(default)s)")
+                   help="pairs shown; all are saved in a writable store (default: %(default)s)")
     q.add_argument("--passages", type=at_least(0), default=1,
                    help="shared passages shown per pair (default: %(default)s)")
     q.add_argument("--format", choices=("table", "json"), default="table", help="(default: %(default)s)")
@@ -104,7 +108,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     q = add("search", "find articles and spans by words, technique, outlet and date (exit code 1 "
-            "when nothing matches, as grep)", run_search)
+            "when nothing matches, 2 for an error such as an unknown technique, as grep)",
+            run_search)
     q.add_argument("query", nargs="?", default="", help='words (all must occur); "quoted phrases"')
     q.add_argument("--technique", help="only articles with this technique (e.g. Loaded_Language)")
     q.add_argument("--category", help="only articles with a technique of this category")
@@ -124,6 +129,41 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("-o", "--output", required=True,
                    help="folder (parquet, csv: one file per table) or file (jsonl; - for "
                         "standard output)")
+
+
+def db_file(value: str) -> str:
+    """An argparse type for ``--db``: a file path. DuckDB takes ``""`` (as from an unset
+    ``--db "$DB"``) and ``:memory:`` for a database dropped at exit, so an ingest into one
+    would report success and keep nothing."""
+    if not value.strip() or value.startswith(":memory:"):
+        raise argparse.ArgumentTypeError(f"expected a database file path, got {value!r}; an "
+                                         "in-memory database keeps nothing after the command")
+    return value
+
+
+def _error(message: str, *, code: int = 2) -> int:
+    """Print ``message`` as propscope's errors are printed and return ``code`` (2: usage)."""
+    print(f"propscope: error: {message}", file=sys.stderr)
+    return code
+
+
+def _overwrites(output: str, db: str) -> bool:
+    """Whether writing ``output`` would replace the database ``db``, also through a link."""
+    out, base = Path(output), Path(db)
+    try:
+        return out.resolve() == base.resolve() or (out.exists() and base.exists()
+                                                   and out.samefile(base))
+    except (OSError, RuntimeError):  # a link loop: it cannot be the database either
+        return False
+
+
+# Longest cell text in a terminal table: a 100,000-character title would fill hundreds of
+# lines for one hit. JSON output keeps every value whole.
+CELL_CHARS = 200
+
+
+def _clip(text: str, limit: int = CELL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _console() -> Any:
@@ -167,8 +207,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
     inputs = inputs_from(args, args.paths)
     if problem := inputs.problem():
-        print(f"propscope: error: {problem}", file=sys.stderr)
-        return 2
+        return _error(problem)
     console = _console()
     engine = _engine(args)
     bar = not args.no_progress and console.is_terminal
@@ -236,12 +275,19 @@ def run_reuse(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from propscope.corpus.reuse import find_reuse, save_pairs, shared_passages
-    from propscope.corpus.store import CorpusStore
+    from propscope.corpus.store import CorpusStore, write_problem
 
-    with CorpusStore(args.db) as store:
+    # Saving the pairs is a convenience for `corpus report`, which finds them itself when
+    # none are saved; so a store this user cannot write is read, not refused. A missing file
+    # is opened read-only too, which says to ingest first instead of creating an empty one.
+    unsaved = write_problem(args.db)
+    with CorpusStore(args.db, read_only=bool(unsaved) or not Path(args.db).is_file()) as store:
         pairs = find_reuse(store, threshold=args.threshold, shingle_size=args.shingle_size,
                            num_perm=args.num_perm, same_outlet=args.same_outlet)
-        save_pairs(store, pairs)
+        if unsaved:
+            print(f"note: the pairs are not saved in {args.db}: {unsaved}.", file=sys.stderr)
+        else:
+            save_pairs(store, pairs)
         shown = pairs[: args.limit]
         passages = [shared_passages(store, p.a, p.b, limit=args.passages) if args.passages else []
                     for p in shown]
@@ -262,8 +308,8 @@ def run_reuse(args: argparse.Namespace) -> int:
     for col in ("first / original", "copy", "jaccard", "est.", "order", "shared passage"):
         table.add_column(col, overflow="fold")
     for p, ps in zip(shown, passages, strict=True):
-        table.add_row(f"{p.outlet_a or '?'}\n{p.title_a or p.a}\n{p.published_a or ''}",
-                      f"{p.outlet_b or '?'}\n{p.title_b or p.b}\n{p.published_b or ''}",
+        table.add_row(f"{_clip(p.outlet_a or '?')}\n{_clip(p.title_a or p.a)}\n{p.published_a or ''}",
+                      f"{_clip(p.outlet_b or '?')}\n{_clip(p.title_b or p.b)}\n{p.published_b or ''}",
                       f"{p.jaccard:.2f}", f"{p.estimated:.2f}", p.reason,
                       "\n".join(f"“{x.text[:160]}”" for x in ps))
     _console_out(table)
@@ -316,7 +362,7 @@ def run_profile(args: argparse.Namespace) -> int:
                 continue
             v = getattr(r, value)
             fmt = "{:.1%}" if value == "share" else "{:.2f}"
-            cells = [*r.group, str(prof.groups[r.group]), r.label, fmt.format(v),
+            cells = [*map(_clip, r.group), str(prof.groups[r.group]), r.label, fmt.format(v),
                      f"{fmt.format(r.low)}–{fmt.format(r.high)}", str(r.count)]
             if expected and isinstance(r, Rate):
                 cells += [fmt.format(r.expected) if r.expected is not None else "–",
@@ -337,10 +383,14 @@ def run_search(args: argparse.Namespace) -> int:
 
     from propscope.corpus.search import search
     from propscope.corpus.store import CorpusStore
+    from propscope.errors import PropscopeError
 
-    with CorpusStore(args.db, read_only=True) as store:
-        hits = search(store, args.query, technique=args.technique, category=args.category,
-                      outlet=args.outlet, since=args.since, until=args.until, limit=args.limit)
+    try:
+        with CorpusStore(args.db, read_only=True) as store:
+            hits = search(store, args.query, technique=args.technique, category=args.category,
+                          outlet=args.outlet, since=args.since, until=args.until, limit=args.limit)
+    except PropscopeError as exc:  # not 1, which says "nothing matched" (grep's codes)
+        return _error(str(exc))
     # Exit 1 when nothing matched, in either format (as grep does), so scripts can test it.
     if args.format == "json":
         print(_dump([dataclasses.asdict(h) for h in hits]))
@@ -349,8 +399,8 @@ def run_search(args: argparse.Namespace) -> int:
     for col in ("score", "outlet / date", "article", "spans"):
         table.add_column(col, overflow="fold")
     for h in hits:
-        table.add_row(f"{h.score:.2f}", f"{h.outlet or '?'}\n{h.published or ''}",
-                      f"{h.title or h.source or h.article_id}\n{h.snippet}",
+        table.add_row(f"{h.score:.2f}", f"{_clip(h.outlet or '?')}\n{h.published or ''}",
+                      f"{_clip(h.title or h.source or h.article_id)}\n{h.snippet}",
                       "\n".join(f"{s.technique}: “{s.text[:80]}”" for s in h.spans))
     _console_out(table)
     return 0 if hits else 1
@@ -360,6 +410,8 @@ def run_report(args: argparse.Namespace) -> int:
     from propscope.corpus.report import write_report
     from propscope.corpus.store import CorpusStore
 
+    if _overwrites(args.output, args.db):
+        return _error(f"-o {args.output} is the corpus database (--db); give another file.")
     with CorpusStore(args.db, read_only=True) as store:
         out = write_report(store, args.output, title=args.title, max_outlets=args.max_outlets)
     print(f"wrote {out}", file=sys.stderr)
@@ -370,6 +422,8 @@ def run_export(args: argparse.Namespace) -> int:
     from propscope.corpus.export import export
     from propscope.corpus.store import CorpusStore
 
+    if args.output != "-" and _overwrites(args.output, args.db):
+        return _error(f"-o {args.output} is the corpus database (--db); give another path.")
     with CorpusStore(args.db, read_only=True) as store:
         written = export(store, args.format, args.output)
     for path in written:

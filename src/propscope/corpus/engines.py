@@ -172,6 +172,28 @@ class LocalEngine:
             pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _check_address(address: str) -> None:
+    """Raise ``EngineError`` unless ``address`` is one a Dask client can connect to.
+
+    ``distributed.Client`` raises ``ValueError`` for an unknown scheme or a missing port, and
+    the half-built client then blocks the interpreter's exit for ever; so the address is
+    parsed first, with distributed's own parser.
+    """
+    try:
+        from distributed.comm.addressing import get_address_host_port, parse_address
+        from distributed.comm.registry import get_backend
+    except ImportError:  # pragma: no cover - a declared dependency; run() says what to install
+        return
+    try:
+        scheme, _ = parse_address(address)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):  # host:port ones; inproc:// has no port
+            get_address_host_port(address)
+    except ValueError as exc:
+        raise EngineError(f"{address!r} is not a Dask scheduler address ({exc}); give one such "
+                          "as tcp://10.0.0.5:8786.") from exc
+
+
 @dataclass
 class DaskEngine:
     """Analyses on an existing Dask cluster; results come back here to be stored.
@@ -187,6 +209,9 @@ class DaskEngine:
     scheduler: str
     task_size: int = 32
     connect_timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        _check_address(self.scheduler)
 
     def run(self, items: Iterable[Item]) -> Iterator[list[Outcome]]:
         try:

@@ -15,16 +15,22 @@ from typing import Any
 
 import numpy as np
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
 from propscope import __version__
 from propscope.corpus import plots
 from propscope.corpus.profile import MIN_BOOTSTRAP, UNKNOWN, Profile, compute_profile
 from propscope.corpus.reuse import ReusePair, find_reuse, load_pairs, shared_passages
 from propscope.corpus.store import CorpusStore
+from propscope.errors import PropscopeError
 from propscope.models.sensitivity import levels_text
 from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+class ReportError(PropscopeError, OSError):
+    """The report file cannot be written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +42,17 @@ class PairView:
     passage_words: int
 
 
+def _printable(value: Any) -> Any:
+    """Every value the template prints, before escaping: corpus strings lose their control
+    characters (a NUL from an outlet name is not allowed in HTML)."""
+    if isinstance(value, Markup):
+        return Markup(plots.printable(value))
+    return plots.printable(value) if isinstance(value, str) else value
+
+
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-                      lstrip_blocks=True)
+                      lstrip_blocks=True, finalize=_printable)
     env.filters["num"] = lambda v, d=1: f"{v:,.{d}f}"
     return env
 
@@ -153,7 +167,19 @@ def render_report(store: CorpusStore, *, title: str = "propscope corpus report",
 
 
 def write_report(store: CorpusStore, path: str | Path, **kwargs: Any) -> Path:
-    """Render the report and write it to ``path`` (UTF-8, atomically)."""
+    """Render the report and write it to ``path`` (UTF-8, atomically).
+
+    Raises:
+        ReportError: ``path`` is a folder or cannot be written.
+    """
     from propscope.render.files import atomic_write
 
-    return atomic_write(path, render_report(store, **kwargs))
+    target = Path(path)
+    if target.is_dir():  # checked first: rendering the charts takes a while
+        raise ReportError(f"{target} is a folder; the report is one HTML file: give -o a file "
+                          f"path such as {target / 'report.html'}.")
+    html = render_report(store, **kwargs)
+    try:
+        return atomic_write(target, html)
+    except OSError as exc:
+        raise ReportError(f"Cannot write the report to {target}: {exc.strerror or exc}") from exc

@@ -96,7 +96,12 @@ def search(store: CorpusStore, query: str = "", *, technique: str | None = None,
     phrases = [p.strip() for p in _PHRASE_RE.findall(query) if p.strip()]
     terms = sorted(set(tokenize(query)))
     if not terms and not (technique or category or outlet or since or until):
-        raise QueryError("Give search words or at least one filter (--technique, --outlet, --since).")
+        filters = "(--technique, --outlet, --since)"
+        if query.strip():  # words were given, but only symbols or emoji: say so, not "give words"
+            raise QueryError(f"The query {query!r} holds no searchable word (words are letters "
+                             f"and digits; symbols and emoji are not indexed); give a word or a "
+                             f"filter {filters}.")
+        raise QueryError(f"Give search words or at least one filter {filters}.")
     tech = _technique(technique) if technique else None
     if category and category not in CATEGORIES:
         raise QueryError(f"Unknown category {category!r}; choose from {', '.join(CATEGORIES)}.")

@@ -11,8 +11,10 @@ interrupted ingest leaves only whole, committed batches behind.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -216,6 +218,33 @@ def _rows(batch: Sequence[StoredArticle]) -> dict[str, pa.Table]:
             "fetched_urls": _arrow(fetched, _FETCHED_SCHEMA)}
 
 
+def _open_problem(path: str, exc: duckdb.Error) -> str:
+    """Why ``duckdb.connect(path)`` failed, with the fix: waiting helps only a lock conflict."""
+    text = str(exc).rstrip(".!")  # DuckDB ends some messages with "!"; ours end the sentence
+    if "Could not set lock" in text:  # another process holds the file open for writing
+        return (f"Cannot open corpus database {path}: {text}. If another propscope process is "
+                "ingesting into it, wait for it to finish.")
+    return f"Cannot open corpus database {path}: {text}."
+
+
+def write_problem(path: str | Path) -> str | None:
+    """Why an existing corpus file cannot be written, or ``None`` if it can (or is new).
+
+    DuckDB opens a read-only file for writing without complaint and fails only at the first
+    commit, after an ingest has done all its analysis; and it writes a ``.wal`` file next to
+    the database, so the folder must be writable too.
+    """
+    file = Path(path)
+    if not file.is_file():
+        return None  # a new file: connecting says whether it can be created
+    if not os.access(file, os.W_OK):
+        return "the file is read-only"
+    if not os.access(file.parent, os.W_OK):
+        return (f"its folder {file.parent} is read-only (DuckDB writes a {file.name}.wal file "
+                "next to it)")
+    return None
+
+
 class CorpusStore:
     """A DuckDB corpus file (created on first use).
 
@@ -224,30 +253,43 @@ class CorpusStore:
         read_only: open without taking the write lock (queries, reports); the file must exist.
 
     DuckDB lets one process write a file at a time: a read-only open fails while an ingest
-    is running on the same file.
+    is running on the same file. A writable open refuses a file it cannot write, and an
+    existing DuckDB file that holds tables but is not a corpus (another program's data).
     """
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = str(path)
-        if read_only and self.path != ":memory:" and not Path(self.path).is_file():
+        memory = self.path in ("", ":memory:")  # DuckDB's names for a database kept in memory
+        if not memory and Path(self.path).is_dir():
+            raise StoreError(f"{self.path} is a folder, not a corpus database file; give --db a "
+                             "file path (such as corpus.duckdb).")
+        if read_only and not memory and not Path(self.path).is_file():
             raise StoreError(f"No corpus database at {self.path}; create one with "
                              f"`propscope corpus ingest PATHS --db {self.path}`.")
+        if not read_only and not memory and (problem := write_problem(self.path)):
+            raise StoreError(f"Cannot write to corpus database {self.path}: {problem}.")
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(f"Cannot open corpus database {self.path}: {exc}. If another "
-                             "propscope process is ingesting into it, wait for it to finish.") from exc
+            raise StoreError(_open_problem(self.path, exc)) from exc
+        # A file with tables must already be a corpus: creating ours among another
+        # program's tables would change its database (and fail on a clashing name).
+        if read_only or self._has_tables():
+            self._check_schema()
         if not read_only:
             self.con.execute(_SCHEMA)
             self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                              [SCHEMA_VERSION])
-        self._check_schema()
+
+    def _has_tables(self) -> bool:
+        row = self.con.execute("SELECT count(*) FROM information_schema.tables").fetchone()
+        return bool(row and row[0])
 
     def _check_schema(self) -> None:
         try:
             row = self.con.execute(
                 "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        except duckdb.CatalogException:
+        except (duckdb.CatalogException, duckdb.BinderException):  # no meta, or another's meta
             row = None
         if row is None or row[0] != SCHEMA_VERSION:
             self.close()
@@ -311,8 +353,12 @@ class CorpusStore:
             if aliases:
                 self.con.executemany("INSERT INTO fetched_urls VALUES (?, ?)", list(aliases))
             self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.TransactionException):  # a failed COMMIT ended it
+                self.con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.IOException | duckdb.TransactionException):
+                # The disk or the file system, not a bug: say so without a traceback.
+                raise StoreError(f"Cannot write to corpus database {self.path}: {exc}") from exc
             raise
 
     def count(self) -> int:
