@@ -178,3 +178,14 @@ def test_a_genre_chosen_below_the_top_score_is_explained(doc: Document) -> None:
     assert "is chosen although" not in render_html(doc)  # opinion 0.7: the label is the top score
     doc.genre = Genre("reporting", {"opinion": 0.54, "reporting": 0.46, "satire": 0.0})
     assert "reporting is chosen although opinion scores higher" in render_html(doc)
+
+
+def test_control_characters_from_the_input_reach_no_html(make_doc) -> None:  # type: ignore[no-untyped-def]
+    # A JSONL record may carry "\u0000" or ESC; HTML allows neither. Each becomes one "�", so
+    # the highlight still covers the same characters.
+    text = "Nul\x00 here and a disgraceful\x1b scam."
+    doc = make_doc(text, [("disgraceful\x1b scam", "Loaded_Language", 0.9)],
+                   metadata=Metadata(outlet="Out\x00let", title="T\x07itle"))
+    page = render_html(doc)
+    assert not any(c in page for c in "\x00\x1b\x07")
+    assert "Out\ufffdlet" in page and "disgraceful\ufffd scam" in page

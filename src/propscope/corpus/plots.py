@@ -11,29 +11,16 @@ from __future__ import annotations
 import base64
 import io
 import math
-import re
 
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
+from propscope.render.printable import printable
 from propscope.taxonomy import CATEGORIES
 
 GENRE_COLORS = {"opinion": "#e07a5f", "reporting": "#3d8bd4", "satire": "#81b29a"}
 # C0 and C1 control characters other than tab and line breaks.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters (NUL, ESC...) shown as U+FFFD "�".
-
-    Outlet and author names come from the input and may hold them: fonts have no glyph for
-    them (matplotlib warns) and HTML does not allow them, but dropping them could make two
-    names look the same.
-    """
-    return _CONTROL_RE.sub("\ufffd", text)
-
-
 def label(text: str, width: int = 28) -> str:
     """A label safe for matplotlib (no mathtext from ``$``, no control characters), shortened
     to ``width``."""

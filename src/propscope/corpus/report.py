@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup
 
 from propscope import __version__
 from propscope.corpus import plots
@@ -24,6 +23,7 @@ from propscope.corpus.reuse import ReusePair, find_reuse, load_pairs, shared_pas
 from propscope.corpus.store import CorpusStore
 from propscope.errors import PropscopeError
 from propscope.models.sensitivity import levels_text
+from propscope.render.printable import finalize
 from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -42,17 +42,9 @@ class PairView:
     passage_words: int
 
 
-def _printable(value: Any) -> Any:
-    """Every value the template prints, before escaping: corpus strings lose their control
-    characters (a NUL from an outlet name is not allowed in HTML)."""
-    if isinstance(value, Markup):
-        return Markup(plots.printable(value))
-    return plots.printable(value) if isinstance(value, str) else value
-
-
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-                      lstrip_blocks=True, finalize=_printable)
+                      lstrip_blocks=True, finalize=finalize)
     env.filters["num"] = lambda v, d=1: f"{v:,.{d}f}"
     return env
 

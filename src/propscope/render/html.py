@@ -19,6 +19,7 @@ import jinja2
 from propscope import __version__
 from propscope.document import Document
 from propscope.models.sensitivity import describe_sensitivity
+from propscope.render.printable import finalize
 from propscope.render.segments import document_lines, span_refs
 from propscope.render.summary import explain, summarize
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
@@ -38,6 +39,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize,  # no NUL or ESC from an input in the report's HTML
     )
     env.globals.update(
         explain=explain,

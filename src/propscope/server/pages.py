@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 
 from propscope import __version__
 from propscope.models.sensitivity import LEVEL_TEXT, LEVELS, resolve_sensitivity
+from propscope.render.printable import finalize
 from propscope.serialize import from_dict, to_json
 from propscope.server.errors import HTTPError, clipped
 from propscope.server.security import set_session_cookie, token_matches
@@ -31,7 +32,7 @@ log = logging.getLogger("propscope.server")
 HERE = Path(__file__).parent
 templates = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True))
+    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=finalize))
 
 
 def _sensitivity_options(configured: str) -> list[dict[str, object]]:
