@@ -8,12 +8,17 @@ near-copies), ``profile`` (technique rates, genre and frame mix per outlet/autho
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from propscope.cli.corpus_queries import (
+    run_export,
+    run_profile,
+    run_report,
+    run_reuse,
+    run_search,
+    usage_error,
+)
 from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, day_text, encoding, share
 from propscope.config import from_env
 
@@ -141,39 +146,10 @@ def db_file(value: str) -> str:
     return value
 
 
-def _error(message: str, *, code: int = 2) -> int:
-    """Print ``message`` as propscope's errors are printed and return ``code`` (2: usage)."""
-    print(f"propscope: error: {message}", file=sys.stderr)
-    return code
-
-
-def _overwrites(output: str, db: str) -> bool:
-    """Whether writing ``output`` would replace the database ``db``, also through a link."""
-    out, base = Path(output), Path(db)
-    try:
-        return out.resolve() == base.resolve() or (out.exists() and base.exists()
-                                                   and out.samefile(base))
-    except (OSError, RuntimeError):  # a link loop: it cannot be the database either
-        return False
-
-
-# Longest cell text in a terminal table: a 100,000-character title would fill hundreds of
-# lines for one hit. JSON output keeps every value whole.
-CELL_CHARS = 200
-
-
-def _clip(text: str, limit: int = CELL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)
-
-
-def _dump(rows: Any) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
 
 
 def _engine(args: argparse.Namespace) -> Any:
@@ -207,7 +183,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
     inputs = inputs_from(args, args.paths)
     if problem := inputs.problem():
-        return _error(problem)
+        return usage_error(problem)
     console = _console()
     engine = _engine(args)
     bar = not args.no_progress and console.is_terminal
@@ -270,162 +246,3 @@ def _levels(store: CorpusStore, level: str) -> tuple[str, list[str]]:
     want = resolve_sensitivity(level)
     return sensitivity_name(want), [sensitivity_name(x) for x in store.sensitivities() if x != want]
 
-
-def run_reuse(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
-    from propscope.corpus.reuse import find_reuse, save_pairs, shared_passages
-    from propscope.corpus.store import CorpusStore, write_problem
-
-    # Saving the pairs is a convenience for `corpus report`, which finds them itself when
-    # none are saved; so a store this user cannot write is read, not refused. A missing file
-    # is opened read-only too, which says to ingest first instead of creating an empty one.
-    unsaved = write_problem(args.db)
-    with CorpusStore(args.db, read_only=bool(unsaved) or not Path(args.db).is_file()) as store:
-        pairs = find_reuse(store, threshold=args.threshold, shingle_size=args.shingle_size,
-                           num_perm=args.num_perm, same_outlet=args.same_outlet)
-        if unsaved:
-            print(f"note: the pairs are not saved in {args.db}: {unsaved}.", file=sys.stderr)
-        else:
-            save_pairs(store, pairs)
-        shown = pairs[: args.limit]
-        passages = [shared_passages(store, p.a, p.b, limit=args.passages) if args.passages else []
-                    for p in shown]
-        n_articles = store.count()
-    if args.format == "json":
-        print(_dump([{**dataclasses.asdict(p), "passages": [dataclasses.asdict(x) for x in ps]}
-                     for p, ps in zip(shown, passages, strict=True)]))
-        return 0
-    if not pairs:
-        # An empty table says nothing; say what was compared and which knobs find looser copies.
-        scope = "" if args.same_outlet else ", across outlets"
-        print(f"No reuse pairs among {n_articles} articles at Jaccard ≥ {args.threshold}{scope}. "
-              "A lower --threshold finds looser copies"
-              + ("." if args.same_outlet else "; --same-outlet also pairs one outlet's articles."),
-              file=sys.stderr)
-        return 0
-    table = Table(title=f"{len(pairs)} reuse pairs (showing {len(shown)})")
-    for col in ("first / original", "copy", "jaccard", "est.", "order", "shared passage"):
-        table.add_column(col, overflow="fold")
-    for p, ps in zip(shown, passages, strict=True):
-        table.add_row(f"{_clip(p.outlet_a or '?')}\n{_clip(p.title_a or p.a)}\n{p.published_a or ''}",
-                      f"{_clip(p.outlet_b or '?')}\n{_clip(p.title_b or p.b)}\n{p.published_b or ''}",
-                      f"{p.jaccard:.2f}", f"{p.estimated:.2f}", p.reason,
-                      "\n".join(f"“{x.text[:160]}”" for x in ps))
-    _console_out(table)
-    return 0
-
-
-def _console_out(renderable: Any) -> None:
-    """Print a table to standard output. Piped or redirected output gets a wide page instead of
-    rich's 80 columns, so technique names and outlets reach a file whole, not cut with "…"."""
-    from rich.console import Console
-
-    Console(width=None if sys.stdout.isatty() else 200).print(renderable)
-
-
-def run_profile(args: argparse.Namespace) -> int:
-    import csv
-
-    from rich.table import Table
-
-    from propscope.corpus.profile import Rate, Share, compute_profile
-    from propscope.corpus.store import CorpusStore
-    from propscope.models.sensitivity import levels_text
-
-    by = tuple(dict.fromkeys(args.by or ["outlet"]))
-    with CorpusStore(args.db, read_only=True) as store:
-        prof = compute_profile(store, by=by, n_boot=args.bootstrap, since=args.since,
-                               until=args.until, outlet=args.outlet)
-        levels = levels_text(store.sensitivities())
-    figures: list[Rate | Share] = [*prof.rates, *prof.shares]
-    rows = [{"group": " / ".join(r.group), **{k: v for k, v in dataclasses.asdict(r).items()
-                                              if k != "group"}} for r in figures]
-    if args.format == "json":
-        print(_dump({"by": by, "confidence": prof.confidence, "rows": rows}))
-    elif args.format == "csv":
-        w = csv.DictWriter(sys.stdout, fieldnames=list(dict.fromkeys(k for r in rows for k in r)))
-        w.writeheader()
-        w.writerows(rows)
-    else:
-        value = "share" if args.kind in ("genre", "frame") else "rate"
-        table = Table(title=f"{args.kind} {'share of articles' if value == 'share' else 'per 1,000 words'}"
-                      f" by {' × '.join(by)} (95% interval)")
-        # Expected correct detections (summed calibrated scores) where the scores allow it.
-        expected = value == "rate" and any(
-            isinstance(r, Rate) and r.expected is not None for r in figures)
-        for col in (*by, "articles", args.kind, value, "interval", "n",
-                    *(("≈ right", "interval") if expected else ())):
-            table.add_column(col, overflow="fold")  # wrapped in a narrow terminal, never cut
-        for r in figures:
-            if r.kind != args.kind or not r.count:
-                continue
-            v = getattr(r, value)
-            fmt = "{:.1%}" if value == "share" else "{:.2f}"
-            cells = [*map(_clip, r.group), str(prof.groups[r.group]), r.label, fmt.format(v),
-                     f"{fmt.format(r.low)}–{fmt.format(r.high)}", str(r.count)]
-            if expected and isinstance(r, Rate):
-                cells += [fmt.format(r.expected) if r.expected is not None else "–",
-                          f"{fmt.format(r.expected_low)}–{fmt.format(r.expected_high)}"
-                          if r.expected_low is not None and r.expected_high is not None else ""]
-            table.add_row(*cells)
-        _console_out(table)
-        if expected:
-            print("≈ right: expected correct detections per 1,000 words, the sum of the spans' "
-                  "calibrated scores (most detected spans are not right).", file=sys.stderr)
-        if levels:
-            print(f"Analysed at sensitivity {levels}: span rates depend on the level.", file=sys.stderr)
-    return 0
-
-
-def run_search(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
-    from propscope.corpus.search import search
-    from propscope.corpus.store import CorpusStore
-    from propscope.errors import PropscopeError
-
-    try:
-        with CorpusStore(args.db, read_only=True) as store:
-            hits = search(store, args.query, technique=args.technique, category=args.category,
-                          outlet=args.outlet, since=args.since, until=args.until, limit=args.limit)
-    except PropscopeError as exc:  # not 1, which says "nothing matched" (grep's codes)
-        return _error(str(exc))
-    # Exit 1 when nothing matched, in either format (as grep does), so scripts can test it.
-    if args.format == "json":
-        print(_dump([dataclasses.asdict(h) for h in hits]))
-        return 0 if hits else 1
-    table = Table(title=f"{len(hits)} articles")
-    for col in ("score", "outlet / date", "article", "spans"):
-        table.add_column(col, overflow="fold")
-    for h in hits:
-        table.add_row(f"{h.score:.2f}", f"{_clip(h.outlet or '?')}\n{h.published or ''}",
-                      f"{_clip(h.title or h.source or h.article_id)}\n{h.snippet}",
-                      "\n".join(f"{s.technique}: “{s.text[:80]}”" for s in h.spans))
-    _console_out(table)
-    return 0 if hits else 1
-
-
-def run_report(args: argparse.Namespace) -> int:
-    from propscope.corpus.report import write_report
-    from propscope.corpus.store import CorpusStore
-
-    if _overwrites(args.output, args.db):
-        return _error(f"-o {args.output} is the corpus database (--db); give another file.")
-    with CorpusStore(args.db, read_only=True) as store:
-        out = write_report(store, args.output, title=args.title, max_outlets=args.max_outlets)
-    print(f"wrote {out}", file=sys.stderr)
-    return 0
-
-
-def run_export(args: argparse.Namespace) -> int:
-    from propscope.corpus.export import export
-    from propscope.corpus.store import CorpusStore
-
-    if args.output != "-" and _overwrites(args.output, args.db):
-        return _error(f"-o {args.output} is the corpus database (--db); give another path.")
-    with CorpusStore(args.db, read_only=True) as store:
-        written = export(store, args.format, args.output)
-    for path in written:
-        print(path)
-    return 0
