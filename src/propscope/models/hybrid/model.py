@@ -59,7 +59,8 @@ class HybridModel(LinearModel):
     # last word, and their thresholds chosen with that decoding.
     # 0.6.0: the frame heads fitted on naive-Bayes-scaled TF-IDF columns (``frames_nb``);
     # every other weight as in 0.5.0.
-    def __init__(self, *, name: str = "hybrid-v1", version: str = "0.6.0", tagger_filters: int = 128,
+    # 0.7.0: the paragraph technique heads on naive-Bayes-scaled columns too (``paragraph_nb``).
+    def __init__(self, *, name: str = "hybrid-v1", version: str = "0.7.0", tagger_filters: int = 128,
                  tagger_layers: int = 2,
                  tagger_dropout: float = 0.3, tagger_epochs: int = 6, tagger_lr: float = 2e-3,
                  tagger_paragraph_loss: float = 0.5, tagger_paragraph_weight: float = 0.3,

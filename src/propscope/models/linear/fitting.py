@@ -41,7 +41,7 @@ from propscope.models.linear.embeddings import (
     without_shape,
 )
 from propscope.models.linear.features import TextVectorizer
-from propscope.models.linear.heads import LinearHead, fit_multiclass, fit_ovr, fit_ovr_nb, logit
+from propscope.models.linear.heads import LinearHead, fit_multiclass, fit_ovr, logit
 from propscope.models.linear.spans import RunLayout, coverage
 from propscope.models.linear.style import GenreSupport, StyleScaler, genre_matrix
 from propscope.models.linear.units import Units, build_units, unit_labels
@@ -216,15 +216,18 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
                    for t in tok_t], axis=1) if tok_t else np.zeros((len(units.tok_feats), 0))
     sent_cols, tok_cols = [col[t] for t in sent_t], [col[t] for t in tok_t]
 
-    def fit_par(x: sp.csr_matrix) -> Callable[[np.ndarray], LinearHead]:
-        return lambda idx: fit_ovr(x[idx], yp[idx], techniques, c=m.c_paragraph, seed=seed)
+    def fit_par(x: sp.csr_matrix, nb: float = 0.0) -> Callable[[np.ndarray], LinearHead]:
+        return lambda idx: fit_ovr(x[idx], yp[idx], techniques, c=m.c_paragraph, seed=seed,
+                                   nb_columns=vec.dim, nb_power=nb)
 
     def fit_sent(gs: np.ndarray) -> Callable[[np.ndarray], LinearHead]:
-        return lambda idx: fit_ovr(xs[idx], ys[idx], sent_t, c=m.c_sentence, seed=seed, gates=gs[idx])
+        return lambda idx: fit_ovr(xs[idx], ys[idx], sent_t, c=m.c_sentence, seed=seed, gates=gs[idx],
+                                   nb_columns=vec.dim, nb_power=m.sentence_nb)
 
     def fit_tok(gt: np.ndarray) -> Callable[[np.ndarray], LinearHead]:
         return lambda idx: fit_ovr(xt, yt, tok_t, c=m.c_token, seed=seed, gates=gt,
-                                   rows=_sampled_rows(yt, idx, m.negative_ratio, seed))
+                                   rows=_sampled_rows(yt, idx, m.negative_ratio, seed),
+                                   nb_columns=1 << m.hash_bits, nb_power=m.token_nb)
 
     def out_of_fold(fold: np.ndarray, final: bool, what: str) -> _OutOfFold:
         # A kind built on this one may bring a second scorer; its out-of-fold probabilities
@@ -232,7 +235,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
         blend = m._extra_oof(units, fold, n_folds, yp, techniques, tok_t, static, progress, final=final)
         par_fold = fold[units.par_doc]
         progress(f"paragraph classifier{what}")
-        par = _oof(fit_par(xp), lambda h, te: h.proba(xp[te]), par_fold, n_folds, yp.shape)
+        par = _oof(fit_par(xp, m.paragraph_nb), lambda h, te: h.proba(xp[te]), par_fold, n_folds, yp.shape)
         if blend is not None:
             par = blend.paragraphs(par, techniques)
         gate = par
@@ -255,7 +258,7 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
 
     oof = out_of_fold(doc_fold, final=True, what="")
     everything = np.arange(len(yp))
-    heads: dict[str, LinearHead] = {"paragraph": fit_par(xp)(everything)}
+    heads: dict[str, LinearHead] = {"paragraph": fit_par(xp, m.paragraph_nb)(everything)}
     par_f1 = _set_pooled_thresholds(heads["paragraph"], yp, oof.par)
     gate_head = heads["paragraph"]
     if x_gate is not None:
@@ -340,10 +343,8 @@ def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
     f_fold = doc_fold_all[with_frames]
 
     def fit_frames(idx: np.ndarray) -> LinearHead:
-        if m.frames_nb > 0:
-            return fit_ovr_nb(xf[idx], yf[idx], FRAMES, c=m.c_document, seed=seed,
-                              scaled=vec.dim, power=m.frames_nb)
-        return fit_ovr(xf[idx], yf[idx], FRAMES, c=m.c_document, seed=seed)
+        return fit_ovr(xf[idx], yf[idx], FRAMES, c=m.c_document, seed=seed,
+                       nb_columns=vec.dim, nb_power=m.frames_nb)
 
     oof_f = _oof(fit_frames, lambda h, te: h.proba(xf[te]), f_fold, n_folds, yf.shape)
     heads["frames"] = fit_frames(np.arange(len(yf)))

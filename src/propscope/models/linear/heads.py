@@ -117,51 +117,42 @@ def _fit_binary(x: sp.csr_matrix, y: np.ndarray, c: float, seed: int) -> tuple[n
 
 
 def fit_ovr(x: sp.csr_matrix, y: np.ndarray, labels: Sequence[str], *, c: float, seed: int,
-            gates: np.ndarray | None = None, rows: Sequence[np.ndarray] | None = None) -> LinearHead:
+            gates: np.ndarray | None = None, rows: Sequence[np.ndarray] | None = None,
+            nb_columns: int = 0, nb_power: float = 0.0, nb_alpha: float = 0.1) -> LinearHead:
     """Fit one balanced logistic regression per label column of ``y`` (rows x labels).
 
     With ``gates`` (rows x labels), label ``j`` also sees ``gates[:, j]`` as one extra feature.
     With ``rows``, label ``j`` is trained on the rows ``rows[j]`` only (subsampled negatives).
+
+    With ``nb_power > 0``, label ``j``'s first ``nb_columns`` columns (the TF-IDF block) are
+    multiplied by ``sign(r) * |r| ** nb_power``, ``r = log((p / |p|_1) / (q / |q|_1))`` with
+    ``p`` and ``q`` the column sums over the label's positive and negative training rows plus
+    ``nb_alpha`` (Wang and Manning's NBSVM): words that separate the label are amplified
+    before the regularised fit. The scale is folded into the stored weights
+    (``(x * s) . w = x . (s * w)``), so the head predicts from raw rows like any other.
     """
     coefs, inter, gate = [], [], []
     for j in range(len(labels)):
         r = rows[j] if rows is not None else np.arange(x.shape[0])
         xj = x[r] if rows is not None else x
+        yj = y[r, j].astype(bool)
+        scale = None
+        if nb_power > 0:
+            ratio = _log_count_ratio(xj[:, :nb_columns], yj, nb_alpha)
+            scale = np.ones(x.shape[1], dtype=np.float32)
+            scale[:nb_columns] = np.sign(ratio) * np.abs(ratio) ** nb_power
+            xj = xj @ sp.diags(scale)
         if gates is not None:
             xj = sp.hstack([xj, sp.csr_matrix(gates[r, j:j + 1])], format="csr")
-        w, b = _fit_binary(xj, y[r, j].astype(int), c, seed)
+        w, b = _fit_binary(xj, yj.astype(int), c, seed)
         if gates is not None:
             gate.append(w[-1])
             w = w[:-1]
-        coefs.append(w)
+        coefs.append(w if scale is None else w * scale)
         inter.append(b)
     return LinearHead(list(labels), _as_stored(np.vstack(coefs) if coefs else np.zeros((0, x.shape[1]))),
                       np.array(inter, dtype=np.float32),
                       None if gates is None else np.array(gate, dtype=np.float32))
-
-
-def fit_ovr_nb(x: sp.csr_matrix, y: np.ndarray, labels: Sequence[str], *, c: float, seed: int,
-               scaled: int, power: float, alpha: float = 0.1) -> LinearHead:
-    """``fit_ovr`` on columns scaled per label by their naive-Bayes log-count ratio.
-
-    Label ``j``'s first ``scaled`` columns (the TF-IDF block) are multiplied by
-    ``sign(r) * |r| ** power`` with ``r = log((p / |p|_1) / (q / |q|_1))``, ``p`` and ``q`` the
-    column sums over the label's positive and negative rows plus ``alpha`` (Wang and Manning's
-    NBSVM): words that separate the label are amplified before the regularised fit. The scale
-    is folded into the stored weights (``(x * s) . w = x . (s * w)``), so the head predicts
-    from raw rows like any other.
-    """
-    coefs, inter = [], []
-    for j in range(len(labels)):
-        yj = y[:, j].astype(bool)
-        ratio = _log_count_ratio(x[:, :scaled], yj, alpha)
-        scale = np.ones(x.shape[1], dtype=np.float32)
-        scale[:scaled] = np.sign(ratio) * np.abs(ratio) ** power
-        w, b = _fit_binary(x @ sp.diags(scale), yj.astype(int), c, seed)
-        coefs.append(w * scale)
-        inter.append(b)
-    return LinearHead(list(labels), _as_stored(np.vstack(coefs) if coefs else np.zeros((0, x.shape[1]))),
-                      np.array(inter, dtype=np.float32))
 
 
 def _log_count_ratio(x: sp.csr_matrix, y: np.ndarray, alpha: float) -> np.ndarray:

@@ -62,8 +62,14 @@ class LinearModel(FittedModel):
         c_token: inverse regularisation of token classifiers.
         c_document: inverse regularisation of the frame classifiers.
         frames_nb: power of the naive-Bayes log-count ratio scaling each frame's TF-IDF
-            columns before its fit (``heads.fit_ovr_nb``; 3-fold CV frames micro-F1 69.6 -> 70.4
+            columns before its fit (``heads.fit_ovr``; 3-fold CV frames micro-F1 69.6 -> 70.4
             at 0.5); 0 fits the raw columns, as before 0.6.0 of hybrid-v1.
+        paragraph_nb: the same scaling for the paragraph technique heads (the span detectors'
+            gate keeps the raw columns). 3-fold CV of hybrid-v1, paragraph micro-F1 40.0 -> 40.5
+            (every fold up), newest 10: 40.5 -> 44.0; 0 fits the raw columns, as before 0.7.0.
+        sentence_nb: the same for the sentence-level span detectors' TF-IDF columns (0: off;
+            0.5 measured no gain: linear kind, span-aware 16.07 -> 16.06).
+        token_nb: the same for the token-level span detectors' hashed columns (0: off).
         c_genre: inverse regularisation of the genre classifier.
         static_dim: width of the word vectors distilled from all-MiniLM-L6-v2 at training
             (``embeddings.py``; 0 switches them off and training then needs no torch).
@@ -101,7 +107,8 @@ class LinearModel(FittedModel):
                  max_word_features: int = 30000, max_char_features: int = 0,
                  hash_bits: int = 17, c_paragraph: float = 4.0, c_sentence: float = 1.0,
                  c_token: float = 0.3,
-                 c_document: float = 4.0, frames_nb: float = 0.5, c_genre: float = 1.0,
+                 c_document: float = 4.0, frames_nb: float = 0.5, paragraph_nb: float = 0.5,
+                 sentence_nb: float = 0.0, token_nb: float = 0.0, c_genre: float = 1.0,
                  style_weight: float = 0.4,
                  static_dim: int = 64, static_weight: float = 0.5, static_frames_weight: float = 0.5,
                  static_span_weight: float = 0.0,
@@ -119,6 +126,9 @@ class LinearModel(FittedModel):
         self.c_token = c_token
         self.c_document = c_document
         self.frames_nb = frames_nb
+        self.paragraph_nb = paragraph_nb
+        self.sentence_nb = sentence_nb
+        self.token_nb = token_nb
         self.c_genre = c_genre
         self.style_weight = style_weight
         self.static_dim = static_dim
