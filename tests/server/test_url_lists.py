@@ -438,8 +438,11 @@ def interrupted(argv: list[str], page_log: Any, requests: int) -> tuple[int, str
     has had ``requests`` requests, and return its exit status and standard error."""
     env = {**os.environ, "NO_COLOR": "1", "PROPSCOPE_FETCH_ALLOW_HOSTS": "127.0.0.1",
            "PROPSCOPE_FETCH_TIMEOUT": "5", "PROPSCOPE_FETCH_CONCURRENCY": "2"}
+    # SIGINT's default action restored in the child: a suite started in the background (`make
+    # test &`) hands its children SIGINT ignored, and the interrupt would never land.
     proc = subprocess.Popen([sys.executable, "-m", "propscope.cli.main", *argv], env=env,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while len(page_log.hits) < requests and time.monotonic() < deadline:
         time.sleep(0.05)
