@@ -23,7 +23,7 @@ from propscope.errors import (
 )
 
 UTF8_BOM = "\ufeff"
-AUTO = "auto"  # the encoding value that means: UTF-8 if valid, else a guess (resolve_auto)
+AUTO = "auto"  # the encoding value that means: UTF-8 if valid, else a guess (decode_bytes)
 
 # Control bytes that never occur in text files (tab, newlines, form feed and ESC excluded).
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
@@ -147,10 +147,9 @@ def check_binary(data: bytes, *, source: str) -> None:
         EncodingError: UTF-16/UTF-32 text (a wide byte order mark), with the fix.
         BinaryInputError: a known binary format, NUL bytes or mostly control characters.
     """
-    for bom, name in _WIDE_BOMS:
-        if data.startswith(bom):
-            raise EncodingError(f"is {name.upper()} text, not UTF-8; re-save it as UTF-8 or pass "
-                                f"--encoding {name}.", source=source)
+    if name := wide_codec(data):
+        raise EncodingError(f"is {name.upper()} text, not UTF-8; re-save it as UTF-8 or pass "
+                            f"--encoding {name}.", source=source)
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise BinaryInputError(f"is binary data: {what}.", source=source)
@@ -198,23 +197,9 @@ def text_codec(name: str) -> str | None:
     return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
-def resolve_auto(data: bytes, *, source: str) -> str | None:
-    """What ``encoding="auto"`` decodes ``data`` with: ``None`` (UTF-8, the default path) when
-    the bytes are UTF-8, UTF-16/32 when a byte order mark says so, else the legacy guess
-    (``cp1252``, or ``latin-1``), so a folder mixing old and new files reads in one run.
-
-    Raises:
-        BinaryInputError: the bytes are binary data (checked before any guess).
-    """
-    for bom, name in _WIDE_BOMS:
-        if data.startswith(bom):
-            return name
-    check_binary(data, source=source)
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return guess_legacy_encoding(data)
-    return None
+def wide_codec(data: bytes) -> str | None:
+    """``utf-16`` or ``utf-32`` when ``data`` starts with that encoding's byte order mark."""
+    return next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None)
 
 
 def check_encoding(encoding: str, *, source: str) -> None:
@@ -232,7 +217,8 @@ def decode_bytes(data: bytes, *, source: str, encoding: str | None = None,
         data: the raw bytes.
         source: the input's name, used in error messages.
         encoding: decode with this codec instead of UTF-8 (e.g. ``cp1252``); ``"auto"``:
-            UTF-8 when valid, else as ``resolve_auto`` guesses.
+            UTF-16/32 by a byte order mark, else UTF-8 when valid, else the legacy guess
+            (``guess_legacy_encoding``), so a folder mixing old and new files reads in one run.
         strip_bom: drop a leading UTF-8 byte order mark. Pass ``False`` to keep it as the
             character U+FEFF, so offsets count it like tools that read the file as UTF-8.
 
@@ -243,7 +229,12 @@ def decode_bytes(data: bytes, *, source: str, encoding: str | None = None,
         InputError: ``encoding`` is not a known codec.
     """
     if encoding == AUTO:
-        encoding = resolve_auto(data, source=source)
+        encoding = wide_codec(data)
+        if encoding is None:
+            try:
+                return decode_bytes(data, source=source, strip_bom=strip_bom)
+            except EncodingError:  # no UTF-8 (binary data raised BinaryInputError already)
+                encoding = guess_legacy_encoding(data)
     if encoding is not None:
         check_encoding(encoding, source=source)
         try:

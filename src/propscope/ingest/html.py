@@ -11,7 +11,7 @@ import re
 
 from propscope.document import Metadata
 from propscope.errors import EmptyInputError, EncodingError
-from propscope.ingest.decode import AUTO, decode_bytes, resolve_auto, text_codec
+from propscope.ingest.decode import AUTO, decode_bytes, guess_legacy_encoding, text_codec, wide_codec
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
                "table", "blockquote", "pre", "section", "article", "header", "footer", "aside",
@@ -28,11 +28,10 @@ def decode_html(data: bytes, *, source: str, encoding: str | None = None,
     assume for pages that declare none). ``encoding="auto"`` is UTF-8, else the declared
     charset, else ``fallback`` or the legacy guess."""
     if encoding == AUTO:
-        guess = resolve_auto(data, source=source)
-        if guess is None or guess.startswith("utf-"):  # UTF-8, or UTF-16/32 by their mark
-            encoding = guess
-        else:  # a charset the page states still comes before the guess
-            encoding, fallback = None, fallback or guess
+        # UTF-16/32 by their mark; else UTF-8, else a charset the page states, and only then
+        # the legacy guess (``fallback`` AUTO, made below when it is needed).
+        encoding = wide_codec(data)
+        fallback = fallback or (AUTO if encoding is None else None)
     try:
         return decode_bytes(data, source=source, encoding=encoding)
     except EncodingError:
@@ -42,7 +41,8 @@ def decode_html(data: bytes, *, source: str, encoding: str | None = None,
         declared = m.group(1).decode("ascii") if m else None
         # A charset no text is in (unknown, or rot13 and the like) is ignored, as browsers do.
         codec = text_codec(declared) if declared else None
-        codec = codec or (text_codec(fallback) if fallback else None)
+        if codec is None and fallback:
+            codec = guess_legacy_encoding(data) if fallback == AUTO else text_codec(fallback)
         if codec is None or codec == "utf-8":
             raise
         try:
