@@ -70,6 +70,10 @@ class StoreError(PropscopeError, OSError):
     """The corpus database cannot be opened or is not a propscope corpus."""
 
 
+class StoreLockedError(StoreError):
+    """Another process holds the corpus database open for writing (an ingest): wait, retry."""
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens, the unit of the search index and of reuse shingles."""
     return WORD_RE.findall(text.lower())
@@ -218,13 +222,13 @@ def _rows(batch: Sequence[StoredArticle]) -> dict[str, pa.Table]:
             "fetched_urls": _arrow(fetched, _FETCHED_SCHEMA)}
 
 
-def _open_problem(path: str, exc: duckdb.Error) -> str:
+def _open_error(path: str, exc: duckdb.Error) -> StoreError:
     """Why ``duckdb.connect(path)`` failed, with the fix: waiting helps only a lock conflict."""
     text = str(exc).rstrip(".!")  # DuckDB ends some messages with "!"; ours end the sentence
     if "Could not set lock" in text:  # another process holds the file open for writing
-        return (f"Cannot open corpus database {path}: {text}. If another propscope process is "
-                "ingesting into it, wait for it to finish.")
-    return f"Cannot open corpus database {path}: {text}."
+        return StoreLockedError(f"Cannot open corpus database {path}: {text}. If another "
+                                "propscope process is ingesting into it, wait for it to finish.")
+    return StoreError(f"Cannot open corpus database {path}: {text}.")
 
 
 def write_problem(path: str | Path) -> str | None:
@@ -271,7 +275,7 @@ class CorpusStore:
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(_open_problem(self.path, exc)) from exc
+            raise _open_error(self.path, exc) from exc
         # A file with tables must already be a corpus: creating ours among another
         # program's tables would change its database (and fail on a clashing name).
         if read_only or self._has_tables():

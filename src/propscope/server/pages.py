@@ -135,7 +135,7 @@ async def corpus(request: Request) -> Response:
                              "and start the server with `propscope serve --corpus-db FILE`.")
     if not Path(db).expanduser().is_file():
         raise HTTPError(404, f"The corpus file {db} does not exist.")
-    from propscope.corpus.store import StoreError
+    from propscope.corpus.store import StoreError, StoreLockedError
 
     try:
         body = await anyio.to_thread.run_sync(_corpus_report, str(Path(db).expanduser()))
@@ -143,7 +143,7 @@ async def corpus(request: Request) -> Response:
         # An ingest holds the file while it writes (the daily workflow): a wait, not a fault.
         # The details (paths, the other process's id) go to the log, not to the browser.
         log.warning("Corpus report unavailable: %s", exc)
-        if "Could not set lock" in str(exc):
+        if isinstance(exc, StoreLockedError):
             raise HTTPError(503, "The corpus is being updated by another process; try again in "
                                  "a minute.", headers={"Retry-After": "60"}) from exc
         raise HTTPError(503, "The corpus database cannot be read; the server log says why.") from exc
