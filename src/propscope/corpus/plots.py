@@ -20,7 +20,8 @@ from propscope.render.printable import printable
 from propscope.taxonomy import CATEGORIES
 
 GENRE_COLORS = {"opinion": "#e07a5f", "reporting": "#3d8bd4", "satire": "#81b29a"}
-# C0 and C1 control characters other than tab and line breaks.
+
+
 def label(text: str, width: int = 28) -> str:
     """A label safe for matplotlib (no mathtext from ``$``, no control characters), shortened
     to ``width``."""
