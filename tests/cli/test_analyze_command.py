@@ -167,6 +167,17 @@ def test_output_that_is_an_input_is_refused_and_the_input_kept(article: Path) ->
     assert article.read_bytes() == before
 
 
+@pytest.mark.parametrize("option", ["--urls", "--feed"])
+def test_output_that_is_the_list_of_pages_is_refused_and_the_list_kept(
+        tmp_path: Path, option: str, capsys: pytest.CaptureFixture[str]) -> None:
+    listing = tmp_path / "links.txt"
+    listing.write_text("https://example.org/a\n", encoding="utf-8")
+    before = listing.read_bytes()
+    assert main(["analyze", option, str(listing), "-o", str(listing), "--quiet"]) == 2
+    assert listing.read_bytes() == before
+    assert f"is also the {option} " in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("fmt", "out"), [("jsonl", "out.jsonl"), ("html", "reports")])
 def test_output_inside_the_input_folder_is_not_read_back(tmp_path: Path, fmt: str, out: str) -> None:
     d = tmp_path / "news"

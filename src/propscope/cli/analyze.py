@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,13 +129,17 @@ def _usage_error(message: str) -> int:
     return 2
 
 
-def _same_as_an_input(target: Path, args: Sequence[str]) -> str | None:
-    """The INPUT that is the file ``target`` names, if one is."""
+def _same_as_an_input(target: Path, inputs: Inputs) -> str | None:
+    """What the file ``target`` names already is, if it is an input: an INPUT article, a
+    --urls list or a saved --feed, which writing there would replace."""
     if not target.is_file():
         return None
-    for arg in args:
-        if arg != "-" and not is_url(arg) and Path(arg).is_file() and os.path.samefile(arg, target):
-            return arg
+    for what, names in (("the input", inputs.args), ("the --urls list", inputs.url_lists),
+                        ("the --feed file", inputs.feeds)):
+        for name in names:
+            if (name != "-" and not is_url(name) and Path(name).is_file()
+                    and os.path.samefile(name, target)):
+                return f"{what} {name}"
     return None
 
 
@@ -235,9 +239,9 @@ def run(args: argparse.Namespace) -> int:
                             "or use --format html/semeval to fill a folder.")
     if target and fmt == "semeval" and target.is_file():
         return _usage_error(f"-o {target} is a file; --format semeval writes a folder of files.")
-    if target and (same := _same_as_an_input(target, inputs.args)):
-        return _usage_error(f"-o {target} is also the input {same}; writing there would replace "
-                            "the article with its analysis. Give another -o.")
+    if target and (same := _same_as_an_input(target, inputs)):
+        return _usage_error(f"-o {target} is also {same}; writing there would replace it with "
+                            "the analysis. Give another -o.")
     env = from_env()
     config = env.analyzer
     if args.max_bytes:
