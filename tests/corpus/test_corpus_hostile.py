@@ -292,3 +292,35 @@ def test_control_characters_in_names_reach_neither_charts_nor_html(store: Corpus
     assert "\x00" not in html and "\x1b" not in html
     assert "Coast\ufffdNews\ufffd" in html
     assert plots.label("a\x00b\tc") == "a\ufffdb\tc"
+
+
+@pytest.mark.parametrize("command", [["search", "harbour"], ["reuse"], ["profile"]])
+def test_markup_and_escapes_in_names_are_shown_as_text_in_tables(
+        tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    # An outlet named "[/y] News" made each table a rich MarkupError traceback, and an ESC in a
+    # title reached the terminal as an escape sequence (here: one that retitles the window).
+    path = tmp_path / "names.duckdb"
+    first = annotated(ARTICLES["harbour"], id="h", outlet="[/y] News",
+                      spans=(("smother the mussel beds", "Loaded_Language"),))
+    first.metadata.title = "Harbour \x1b]0;PWNED\x07 [bold]plan"
+    copy = annotated(ARTICLES["harbour"], id="h2", outlet="Echo [/]")
+    with CorpusStore(path) as store:
+        store_docs(store, [first, copy])
+    assert main(["corpus", *command, "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "[/y] News" in out
+    assert "\x1b" not in out and "\x07" not in out
+    if command[0] != "profile":
+        assert "Harbour \ufffd]0;PWNED\ufffd [bold]plan" in out
+
+
+def test_a_skipped_file_is_named_as_it_is_even_if_it_looks_like_markup(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "[bold]empty.txt").write_text("", encoding="utf-8")
+    (folder / "harbour.txt").write_text(ARTICLES["harbour"], encoding="utf-8")
+    db = tmp_path / "[red]c.duckdb"
+    assert main(["corpus", "ingest", str(folder), "--db", str(db), "--no-progress"]) == 1
+    err = " ".join(capsys.readouterr().err.split())  # as one line, however rich wrapped it
+    assert "[bold]empty.txt:" in err and f"articles in {db}" in err

@@ -64,6 +64,15 @@ def test_rich_markup_in_the_article_is_shown_literally(make_doc) -> None:  # typ
     assert "[bold red][1 Not markup 1][/] and [link=http://x]no link[/link]" in out
 
 
+def test_markup_and_control_characters_in_a_span_are_shown_as_text(make_doc) -> None:  # type: ignore[no-untyped-def]
+    # The span table's excerpt was a markup string: "[/]" in a span was a MarkupError, and an
+    # ESC in the article reached the terminal as the start of an escape sequence.
+    text = "Traitors [/] rule \x1b]0;PWNED\x07 us.\n"
+    out = render(make_doc(text, [("Traitors [/] rule", "Name_Calling-Labeling", 0.5)]), colour=True)
+    assert "Traitors [/] rule" in ANSI.sub("", out)
+    assert "\x1b]" not in out and "\x07" not in out and "\ufffd]0;PWNED\ufffd" in out
+
+
 def test_document_without_spans(make_doc) -> None:  # type: ignore[no-untyped-def]
     out = render(make_doc("A calm report.\n", []), colour=False)
     assert "(no technique found)" in out and "(none of 1 paragraphs labelled)" in out

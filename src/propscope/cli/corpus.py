@@ -168,6 +168,7 @@ def _engine(args: argparse.Namespace) -> Any:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -220,19 +221,20 @@ def run_ingest(args: argparse.Namespace) -> int:
         report = ingest(store, items, engine, chunk_size=args.chunk_size, progress=show)
         total = store.count()
     for f in report.failures:
-        console.print(f"[yellow]skipped[/] {f.source}: {f.message}", markup=True, highlight=False)
+        console.print(f"[yellow]skipped[/] {escape(f.source)}: {escape(f.message)}", markup=True,
+                      highlight=False)
     if report.failed > len(report.failures):
         console.print(f"… and {report.failed - len(report.failures)} more (table `failures`).")
     repeated = f", repeated in this run {report.repeated}" if report.repeated else ""
     console.print(f"added {report.added}, already stored {report.skipped}{repeated}, "
                   f"failed {report.failed} "
                   f"in {report.seconds:.1f}s ({report.rate:.1f} articles/s); {total} articles in "
-                  f"{args.db}", highlight=False)
+                  f"{args.db}", markup=False, highlight=False)
     if others and report.added:
         # Profiles compare rates across groups, so a store should hold one sensitivity. Said
         # only when this run added articles: a rerun that stores nothing mixes nothing.
         added = "the new article was" if report.added == 1 else f"the {report.added} new articles were"
-        console.print(f"[yellow]warning[/] {args.db} holds analyses made at sensitivity "
+        console.print(f"[yellow]warning[/] {escape(args.db)} holds analyses made at sensitivity "
                       f"{', '.join(others)}; {added} analysed at {level}, so rates in its profiles "
                       "mix levels (stored articles are not redone). Use a new --db to compare "
                       "levels.", markup=True, highlight=False)

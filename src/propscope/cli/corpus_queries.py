@@ -10,6 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
+
+from propscope.render.printable import printable
+
 
 def usage_error(message: str, *, code: int = 2) -> int:
     """Print ``message`` as propscope's errors are printed and return ``code`` (2: usage)."""
@@ -37,7 +41,11 @@ CELL_CHARS = 200
 
 
 def _clip(text: str, limit: int = CELL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A cell's text: at most ``limit`` characters, control characters shown as "�" (an ESC
+    in a stored title would otherwise reach the terminal as an escape sequence), and rich's
+    markup escaped (an outlet named "[/y] News" made every table a MarkupError traceback)."""
+    text = printable(text)
+    return escape(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def run_reuse(args: argparse.Namespace) -> int:
@@ -80,7 +88,7 @@ def run_reuse(args: argparse.Namespace) -> int:
         table.add_row(f"{_clip(p.outlet_a or '?')}\n{_clip(p.title_a or p.a)}\n{p.published_a or ''}",
                       f"{_clip(p.outlet_b or '?')}\n{_clip(p.title_b or p.b)}\n{p.published_b or ''}",
                       f"{p.jaccard:.2f}", f"{p.estimated:.2f}", p.reason,
-                      "\n".join(f"“{x.text[:160]}”" for x in ps))
+                      "\n".join(f"“{_clip(x.text, 160)}”" for x in ps))
     _console_out(table)
     return 0
 
@@ -169,8 +177,8 @@ def run_search(args: argparse.Namespace) -> int:
         table.add_column(col, overflow="fold")
     for h in hits:
         table.add_row(f"{h.score:.2f}", f"{_clip(h.outlet or '?')}\n{h.published or ''}",
-                      f"{_clip(h.title or h.source or h.article_id)}\n{h.snippet}",
-                      "\n".join(f"{s.technique}: “{s.text[:80]}”" for s in h.spans))
+                      f"{_clip(h.title or h.source or h.article_id)}\n{_clip(h.snippet)}",
+                      "\n".join(f"{s.technique}: “{_clip(s.text, 80)}”" for s in h.spans))
     _console_out(table)
     return 0 if hits else 1
 

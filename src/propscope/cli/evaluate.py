@@ -196,5 +196,5 @@ def run(args: argparse.Namespace) -> int:
             "sensitivity": level,
             **{name: r.to_dict() for name, r in reports.items()},
         })
-        console.print(f"scores written to {args.json}")
+        console.print(f"scores written to {args.json}", markup=False, highlight=False)
     return 0

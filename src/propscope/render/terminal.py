@@ -5,6 +5,8 @@ innermost (shortest) span's and the text is underlined, and each span's first ch
 carries its number as a superscript, which the span table below explains. Without colour
 (output piped to a file, ``NO_COLOR``, a dumb terminal) spans are bracketed ``[3 ... 3]``
 instead and boilerplate lines are marked ``~`` in the gutter, so nothing depends on colour.
+Control characters of the input (an ESC that would start a terminal escape sequence, a NUL)
+are shown as "�", one for one, so a hostile title cannot recolour or retitle the terminal.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rich.text import Text
 
 from propscope.document import Document
 from propscope.models.sensitivity import describe_sensitivity
+from propscope.render.printable import printable
 from propscope.render.segments import Line, Piece, document_lines, span_refs
 from propscope.render.summary import Summary, summarize
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
@@ -51,7 +54,7 @@ def _piece_text(doc: Document, piece: Piece, *, plain: bool, ends: dict[int, tup
         style += _category_style(inner.span.label)
         if len(piece.spans) > 1:
             style += Style(underline=True)
-    out.append(doc.text[piece.start:piece.end], style=style)
+    out.append(printable(doc.text[piece.start:piece.end]), style=style)
     if plain:
         for ref in sorted(piece.spans, key=lambda r: -r.number):
             if ends[ref.number] == where:
@@ -92,12 +95,12 @@ def _legend(*, plain: bool) -> Group:
 
 def _header(doc: Document) -> Text:
     m = doc.metadata
-    head = Text(m.title or doc.id, style="bold")
+    head = Text(printable(m.title or doc.id), style="bold")
     facts = [x for x in (m.outlet, m.author, m.published) if x]
     facts.append(f"source: {doc.source or doc.id}")
-    head.append("\n" + " · ".join(facts), style="dim")
+    head.append(printable("\n" + " · ".join(facts)), style="dim")
     if m.republished_from:
-        head.append(f"\nrepublished from {m.republished_from}", style="dim")
+        head.append(printable(f"\nrepublished from {m.republished_from}"), style="dim")
     if doc.model:
         head.append(f"\nmodel: {doc.model.name} {doc.model.version}", style="dim")
         level = describe_sensitivity(doc.model.sensitivity)
@@ -107,7 +110,7 @@ def _header(doc: Document) -> Text:
 
 
 def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
 
 
@@ -125,7 +128,7 @@ def _spans_table(doc: Document, summary: Summary) -> Table:
     for ref in span_refs(doc):
         span = ref.span
         table.add_row(str(ref.number), Text(TECHNIQUES[span.label].title, style=_category_style(span.label)),
-                      f"{span.score:.2f}", _excerpt(doc.span_text(span)))
+                      f"{span.score:.2f}", Text(_excerpt(doc.span_text(span))))
     return table
 
 
