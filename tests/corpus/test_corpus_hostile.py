@@ -73,8 +73,26 @@ def test_output_that_is_the_database_is_refused(db: str, argv: list[str],
     before = Path(db).read_bytes()
     folder = str(Path(db).parent)
     assert main(["corpus", *(a.format(db=db, folder=folder) for a in argv), "--db", db]) == 2
-    assert "is the corpus database (--db)" in capsys.readouterr().err
+    assert "would replace the corpus database (--db)" in capsys.readouterr().err
     assert Path(db).read_bytes() == before
+
+
+@pytest.mark.parametrize("argv", [
+    ["export", "--format", "csv", "-o", "{folder}"],  # writes {folder}/articles.csv
+    ["export", "--format", "jsonl", "-o", "{db}.wal"],
+    ["report", "-o", "{db}.wal"],
+])
+def test_output_over_the_database_inside_a_folder_or_its_journal_is_refused(
+        tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "articles.csv"  # a store whose name is one of a csv export's files
+    with CorpusStore(db) as store:
+        store_docs(store, [annotated(ARTICLES["harbour"], id="h")])
+    wal = Path(f"{db}.wal")
+    wal.write_bytes(b"journal")  # as a crashed run leaves it, to be replayed on next open
+    before = db.read_bytes()
+    assert main(["corpus", *(a.format(db=db, folder=tmp_path) for a in argv), "--db", str(db)]) == 2
+    assert "would replace the corpus database (--db)" in capsys.readouterr().err
+    assert (db.read_bytes(), wal.read_bytes()) == (before, b"journal")
 
 
 def test_output_linked_to_the_database_is_refused(db: str, tmp_path: Path,

@@ -25,14 +25,18 @@ def dump_json(rows: Any) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
 
 
-def _overwrites(output: str, db: str) -> bool:
-    """Whether writing ``output`` would replace the database ``db``, also through a link."""
-    out, base = Path(output), Path(db)
-    try:
-        return out.resolve() == base.resolve() or (out.exists() and base.exists()
-                                                   and out.samefile(base))
-    except (OSError, RuntimeError):  # a link loop: it cannot be the database either
-        return False
+def _overwrites(outputs: list[Path], db: str) -> bool:
+    """Whether writing any of ``outputs`` would replace the database ``db`` or its write-ahead
+    log (``db.wal``, which holds what a crashed run had not checkpointed), also through a link."""
+    for base in (Path(db), Path(f"{db}.wal")):
+        for out in outputs:
+            try:
+                if out.resolve() == base.resolve() or (out.exists() and base.exists()
+                                                       and out.samefile(base)):
+                    return True
+            except (OSError, RuntimeError):  # a link loop: it cannot be the database either
+                continue
+    return False
 
 
 # Longest cell text in a terminal table: a 100,000-character title would fill hundreds of
@@ -187,8 +191,9 @@ def run_report(args: argparse.Namespace) -> int:
     from propscope.corpus.report import write_report
     from propscope.corpus.store import CorpusStore
 
-    if _overwrites(args.output, args.db):
-        return usage_error(f"-o {args.output} is the corpus database (--db); give another file.")
+    if _overwrites([Path(args.output)], args.db):
+        return usage_error(f"-o {args.output} would replace the corpus database (--db) or its "
+                           "journal; give another file.")
     with CorpusStore(args.db, read_only=True) as store:
         out = write_report(store, args.output, title=args.title, max_outlets=args.max_outlets)
     print(f"wrote {out}", file=sys.stderr)
@@ -196,11 +201,17 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from propscope.corpus.export import export
+    from propscope.corpus.export import EXPORT_TABLES, export
     from propscope.corpus.store import CorpusStore
 
-    if args.output != "-" and _overwrites(args.output, args.db):
-        return usage_error(f"-o {args.output} is the corpus database (--db); give another path.")
+    # A folder format writes one file per table: a database named like one of them (say
+    # articles.csv) inside the -o folder would be replaced as surely as -o naming it.
+    out = Path(args.output)
+    targets = [out] if args.format == "jsonl" else [out, *(out / f"{t}.{args.format}"
+                                                          for t in EXPORT_TABLES)]
+    if args.output != "-" and _overwrites(targets, args.db):
+        return usage_error(f"-o {args.output} would replace the corpus database (--db) or its "
+                           "journal; give another path.")
     with CorpusStore(args.db, read_only=True) as store:
         written = export(store, args.format, args.output)
     for path in written:
