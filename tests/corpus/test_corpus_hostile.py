@@ -258,6 +258,7 @@ def test_reuse_on_a_missing_store_creates_nothing(tmp_path: Path,
     (["😀"], "The query '😀' holds no searchable word"),
     (["%"], "The query '%' holds no searchable word"),
     (['"("'], """The query '"("' holds no searchable word"""),
+    (["😀", "--outlet", "Coast News"], "leave the query out to list every article the filters"),
 ])
 def test_search_errors_exit_2_not_1_which_means_no_match(
         db: str, argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -95,13 +95,16 @@ def search(store: CorpusStore, query: str = "", *, technique: str | None = None,
     """
     phrases = [p.strip() for p in _PHRASE_RE.findall(query) if p.strip()]
     terms = sorted(set(tokenize(query)))
-    if not terms and not (technique or category or outlet or since or until):
-        filters = "(--technique, --outlet, --since)"
-        if query.strip():  # words were given, but only symbols or emoji: say so, not "give words"
-            raise QueryError(f"The query {query!r} holds no searchable word (words are letters "
-                             f"and digits; symbols and emoji are not indexed); give a word or a "
-                             f"filter {filters}.")
-        raise QueryError(f"Give search words or at least one filter {filters}.")
+    filtered = bool(technique or category or outlet or since or until)
+    if not terms and query.strip():
+        # Words were given, but only symbols or emoji: say so, rather than answer "give words"
+        # or, with a filter, list the filter's articles as if the query had matched.
+        instead = ("leave the query out to list every article the filters select" if filtered
+                   else "give a word or a filter (--technique, --outlet, --since)")
+        raise QueryError(f"The query {query!r} holds no searchable word (words are letters and "
+                         f"digits; symbols and emoji are not indexed); {instead}.")
+    if not terms and not filtered:
+        raise QueryError("Give search words or at least one filter (--technique, --outlet, --since).")
     tech = _technique(technique) if technique else None
     if category and category not in CATEGORIES:
         raise QueryError(f"Unknown category {category!r}; choose from {', '.join(CATEGORIES)}.")
