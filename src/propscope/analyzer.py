@@ -18,6 +18,7 @@ from propscope.errors import InputError, InputTooLargeError, ModelError
 from propscope.ingest.decode import size_text
 from propscope.ingest.metadata import guess_metadata
 from propscope.models.base import ModelComponent, PersuasionModel, load_model, resolve_model_path
+from propscope.models.composed import predict_composed
 from propscope.models.sensitivity import resolve_sensitivity
 from propscope.pipeline import Pipeline, create_component
 
@@ -114,10 +115,10 @@ class Analyzer:
             self._check(doc)
             batch.append(self.preprocess(doc))
             if len(batch) >= self.config.batch_size:
-                yield from self.model.predict(batch, sensitivity=self.sensitivity)
+                yield from predict_composed(self.model, batch, sensitivity=self.sensitivity)
                 batch = []
         if batch:
-            yield from self.model.predict(batch, sensitivity=self.sensitivity)
+            yield from predict_composed(self.model, batch, sensitivity=self.sensitivity)
 
     def quality(self, on_error: Callable[[ModelError], None] | None = None) -> ModelQuality | None:
         """How well the model finds each technique, out of sample (``models/quality.py``):

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from propscope.document import Document, ModelInfo
 from propscope.errors import ModelError, NotFittedError
+from propscope.models.composed import predict_composed
 from propscope.pipeline.base import register_component
 
 ARTIFACTS_DIR = Path(__file__).parent / "artifacts"
@@ -190,5 +191,5 @@ class ModelComponent:
         self.sensitivity = sensitivity
 
     def __call__(self, doc: Document) -> Document:
-        self.model.predict([doc], sensitivity=self.sensitivity)
+        predict_composed(self.model, [doc], sensitivity=self.sensitivity)
         return doc
