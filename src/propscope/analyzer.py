@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from propscope.config import AnalyzerConfig
 from propscope.document import Document, Metadata
-from propscope.errors import InputError, InputTooLargeError, ModelError
+from propscope.errors import EmptyInputError, EncodingError, InputTooLargeError, ModelError
 from propscope.ingest.decode import size_text
 from propscope.ingest.metadata import guess_metadata
 from propscope.models.base import ModelComponent, PersuasionModel, load_model, resolve_model_path
@@ -76,15 +76,29 @@ class Analyzer:
         return other
 
     def _check(self, doc: Document) -> None:
-        size = len(doc.text.encode("utf-8", "surrogatepass"))
+        where = doc.source or doc.id
+        try:
+            size = len(doc.text.encode("utf-8"))
+        except UnicodeEncodeError as exc:
+            # Half of a UTF-16 pair ("\ud800": text decoded with errors="surrogateescape", or
+            # a JSON escape) is no character: the analysis could not be written as UTF-8.
+            raise EncodingError(
+                f"text holds a lone surrogate (U+{ord(doc.text[exc.start]):04X} at character "
+                f"{exc.start}), half of a UTF-16 pair and no character; decode the source with "
+                "its right encoding, or with errors='replace'.", source=where) from None
         if size > self.config.max_bytes:
             raise InputTooLargeError(
                 f"text is {size_text(size)}, above the {size_text(self.config.max_bytes)} "
-                "limit; split it or raise the limit (--max-bytes / PROPSCOPE_MAX_BYTES).",
-                source=doc.source or doc.id,
+                "limit; split it or raise the limit (--max-bytes, PROPSCOPE_MAX_BYTES, or "
+                "AnalyzerConfig(max_bytes=...) in Python).",
+                source=where,
             )
-        if not doc.text.strip():
-            raise InputError("text is empty; there is nothing to analyse.", source=doc.source or doc.id)
+        # A text without a letter or digit ("", "\ufeff", "!!!", an emoji) has nothing a
+        # technique could be in; analysed, it still got a genre and a frame said present.
+        if not any(ch.isalnum() for ch in doc.text):
+            state = ("is empty" if not doc.text.replace("\ufeff", "").strip()
+                     else "holds no words (no letter or digit)")
+            raise EmptyInputError(f"text {state}; there is nothing to analyse.", source=where)
 
     def analyze(self, text: str, *, id: str = "document", source: str | None = None,
                 metadata: Metadata | None = None) -> Document:
@@ -94,6 +108,12 @@ class Analyzer:
         from it as for a ``.txt`` file (``ingest.metadata.guess_metadata``), so the same text
         gets the same title from the CLI, the HTTP API and here; ``Metadata()`` gives none.
         """
+        if not isinstance(text, str):
+            hint = (" (decode the bytes first, or read them with propscope.ingest.read_bytes("
+                    "data, name=...) and analyse the Documents with analyze_document)"
+                    if isinstance(text, bytes | bytearray) else "")
+            raise TypeError(f"analyze() takes the article text as str, got "
+                            f"{type(text).__name__}{hint}.")
         if metadata is None and text.strip():
             metadata = guess_metadata(text)
         return self.analyze_document(Document(text, id=id, source=source, metadata=metadata))
@@ -103,15 +123,22 @@ class Analyzer:
         self._check(doc)
         return self.pipeline(doc)
 
-    def analyze_many(self, docs: Iterable[Document]) -> Iterator[Document]:
+    def analyze_many(self, docs: Iterable[Document | str]) -> Iterator[Document]:
         """Analyse a stream of Documents in batches of ``config.batch_size``, lazily.
 
-        Each document is validated first; one that fails validation raises before its
-        batch runs, so callers that want to skip bad inputs should validate with
-        ``analyze_document`` one by one.
+        A plain string is taken as ``analyze`` takes it: a Document with the metadata the text
+        states, id ``"document"``. Each document is validated first; one that fails validation
+        raises before its batch runs, so callers that want to skip bad inputs should validate
+        with ``analyze_document`` one by one.
         """
         batch: list[Document] = []
-        for doc in docs:
+        for item in docs:
+            if isinstance(item, str):
+                doc = Document(item, metadata=guess_metadata(item) if item.strip() else None)
+            elif isinstance(item, Document):
+                doc = item
+            else:
+                raise TypeError(f"analyze_many() takes Documents or str, got {type(item).__name__}.")
             self._check(doc)
             batch.append(self.preprocess(doc))
             if len(batch) >= self.config.batch_size:

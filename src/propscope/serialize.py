@@ -20,7 +20,7 @@ from propscope.document import (
     Span,
 )
 from propscope.errors import InputError
-from propscope.taxonomy import category_of
+from propscope.taxonomy import TECHNIQUES, category_of
 
 SCHEMA_VERSION = "1"
 
@@ -72,27 +72,60 @@ def to_json(doc: Document, *, include_text: bool = True, indent: int | None = No
     return json.dumps(to_dict(doc, include_text=include_text), ensure_ascii=False, indent=indent)
 
 
+def _range(obj: dict[str, Any], length: int, what: str) -> tuple[int, int]:
+    """``obj``'s ``start`` and ``end``: whole numbers (not booleans) with
+    ``0 <= start <= end <= length``."""
+    start, end = obj["start"], obj["end"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        raise InputError(f"Malformed analysis record: {what} offsets must be whole numbers, "
+                         f"got {start!r}..{end!r}.")
+    if not 0 <= start <= end <= length:
+        raise InputError(f"Malformed analysis record: {what} {start}..{end} does not fit a text "
+                         f"of {length} characters.")
+    return start, end
+
+
+def _technique(name: Any) -> str:
+    if not isinstance(name, str) or name not in TECHNIQUES:
+        raise InputError(f"Malformed analysis record: unknown technique {name!r}.")
+    return name
+
+
 def from_dict(data: dict[str, Any]) -> Document:
-    """Rebuild a Document from the contract; needs ``text``. Raises ``InputError`` if malformed."""
+    """Rebuild a Document from the contract; needs ``text``. Raises ``InputError`` if malformed.
+
+    Records are checked as they are read (offsets inside the text, known techniques), so a
+    document rebuilt here can be written back with ``to_dict``. Model fields this version
+    does not know (a record from a newer one) are left out.
+    """
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise InputError("An analysis record needs a 'text' string to rebuild its document.")
+    text: str = data["text"]
+    n = len(text)
     try:
         md = data.get("metadata") or {}
-        doc = Document(data["text"], id=str(data.get("id") or "document"), source=data.get("source"),
+        given_id = data.get("id")
+        doc = Document(text, id="document" if given_id in (None, "") else str(given_id),
+                       source=data.get("source"),
                        metadata=Metadata(**{k: md.get(k) for k in Metadata.__slots__}))
-        doc.add_spans(Span(s["start"], s["end"], s["technique"], s.get("score", 1.0))
+        doc.add_spans(Span(*_range(s, n, "span"), _technique(s["technique"]), s.get("score", 1.0))
                       for s in data.get("spans") or [])
-        doc.paragraphs = [Paragraph(p["line"], p["start"], p["end"], list(p.get("techniques", [])),
+        doc.paragraphs = [Paragraph(p["line"], *_range(p, n, "paragraph"),
+                                    [_technique(t) for t in p.get("techniques", [])],
                                     dict(p.get("scores", {})),
-                                    {k: [(int(e["start"]), int(e["end"])) for e in v]
+                                    {_technique(k): [_range(e, n, "evidence") for e in v]
                                      for k, v in (p.get("evidence") or {}).items()})
                           for p in data.get("paragraphs") or []]
-        doc.boilerplate = [Region(r["start"], r["end"], r["kind"]) for r in data.get("boilerplate") or []]
+        doc.boilerplate = [Region(*_range(r, n, "boilerplate"), r["kind"])
+                           for r in data.get("boilerplate") or []]
         if data.get("genre"):
             doc.genre = Genre(data["genre"]["label"], dict(data["genre"].get("scores", {})))
         doc.frames = [Frame(f["label"], f["score"]) for f in data.get("frames") or []]
         if data.get("model"):
-            doc.model = ModelInfo(**data["model"])
-    except (KeyError, TypeError) as exc:
+            known = ModelInfo.__dataclass_fields__
+            doc.model = ModelInfo(**{k: v for k, v in data["model"].items() if k in known})
+    except InputError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # ValueError: SpanError too
         raise InputError(f"Malformed analysis record: {exc!r}.") from exc
     return doc

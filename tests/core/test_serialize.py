@@ -46,10 +46,29 @@ def test_round_trip_through_json() -> None:
     assert to_dict(again) == to_dict(doc)
 
 
-@pytest.mark.parametrize("bad", [{}, {"text": 3}, {"text": "abc", "spans": [{"start": 0}]}, []])
+@pytest.mark.parametrize("bad", [
+    {}, {"text": 3}, {"text": "abc", "spans": [{"start": 0}]}, [],
+    # each of these was accepted, or failed with a builtin error, and some crashed to_dict later
+    {"text": "abc", "metadata": ["outlet"]},
+    {"text": "abc", "spans": [{"start": 0.0, "end": 2.0, "technique": "Doubt"}]},
+    {"text": "abc", "spans": [{"start": False, "end": True, "technique": "Doubt"}]},
+    {"text": "abc", "spans": [{"start": 0, "end": 2, "technique": "Not_A_Technique"}]},
+    {"text": "abc", "spans": [{"start": 0, "end": 2, "technique": None}]},
+    {"text": "abc", "paragraphs": [{"line": 1, "start": 0, "end": 10_000}]},
+    {"text": "abc", "paragraphs": [{"line": 1, "start": 0, "end": 3,
+                                    "evidence": {"Doubt": [{"start": 500, "end": 900}]}}]},
+    {"text": "abc", "boilerplate": [{"start": 2, "end": 1, "kind": "share"}]},
+])
 def test_from_dict_rejects_malformed(bad: object) -> None:
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=r"^(An analysis record|Malformed analysis record: [^M]*$)"):
         from_dict(bad)  # type: ignore[arg-type]
+
+
+def test_from_dict_leaves_out_model_fields_of_a_newer_version() -> None:
+    record = to_dict(_doc())
+    record["model"] = {"name": "m", "version": "9", "trained_on": "x", "schema": "2"}
+    doc = from_dict(record)
+    assert doc.model is not None and doc.model.version == "9"
 
 
 def test_paragraph_evidence_carries_its_text() -> None:
