@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
+
 from propscope.datasets import load_semeval, read_ids, validation_split
+from propscope.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,3 +67,69 @@ def test_shared_genre_frames_only_articles_load(semeval_dir: Path) -> None:
     assert len(data.document_level) == 7
     assert all(d.genre is not None and d.frames and not d.spans for d in data.document_level)
     assert not {d.id for d in data.document_level} & {d.id for d in data.documents}
+
+
+def _layout(root: Path, spans: str = "", paragraphs: str | None = "1\t1\t\n", genre: str = "") -> Path:
+    (root / "train-articles").mkdir(parents=True)
+    (root / "train-labels-spans").mkdir()
+    (root / "train-articles" / "article1.txt").write_text("Corrupt traitors lie.\n", encoding="utf-8")
+    (root / "train-labels-spans" / "article1-labels-subtask-3.txt").write_text(spans)
+    if paragraphs is not None:
+        (root / "train-labels-paragraphs.txt").write_text(paragraphs)
+    (root / "train-labels-genre.txt").write_text(genre)
+    return root
+
+
+@pytest.mark.parametrize(("spans", "paragraphs", "said"), [
+    ("1\tLoaded_Language\t0\t99999\n", "1\t1\t\n", "span 0..99999 does not fit the article's 22 characters"),
+    ("1\tLoaded_Language\t0\n", "1\t1\t\n", "article1-labels-subtask-3.txt:1: 3 fields, not 4"),
+    ("", "1\t1\t\n1\t999\tDoubt\n", "train-labels-paragraphs.txt:2: article 1 has no paragraph on line 999"),
+])
+def test_dropped_rows_are_counted_and_described(tmp_path: Path, spans: str, paragraphs: str,
+                                                said: str) -> None:
+    data = load_semeval(_layout(tmp_path / "d", spans, paragraphs))
+    assert data.dropped == 1
+    assert len(data.problems) == 1 and said in data.problems[0]
+    assert said in data.notes()[0]
+
+
+@pytest.mark.parametrize(("spans", "paragraphs", "said"), [
+    ("1\tLoaded_Language\tabc\t5\n", "",
+     "article1-labels-subtask-3.txt:1: expected a whole number, got 'abc'"),
+    ("", "1\tthree\tDoubt\n", "train-labels-paragraphs.txt:1: expected a whole number, got 'three'"),
+    ("1\tBandwagon_Effect\t0\t5\n", "", "article1-labels-subtask-3.txt:1: Unknown technique"),
+])
+def test_malformed_rows_name_their_file_and_line(tmp_path: Path, spans: str, paragraphs: str,
+                                                 said: str) -> None:
+    with pytest.raises(DataError, match=re.escape(said)):
+        load_semeval(_layout(tmp_path / "d", spans, paragraphs))
+
+
+def test_an_article_that_is_no_utf8_names_its_file(tmp_path: Path) -> None:
+    root = _layout(tmp_path / "d")
+    (root / "train-articles" / "article1.txt").write_bytes("Caf\xe9 owners lie.\n".encode("latin-1"))
+    with pytest.raises(DataError, match=r"article1\.txt: not UTF-8 text"):
+        load_semeval(root)
+
+
+def test_without_a_paragraph_file_paragraph_labels_come_from_the_spans(tmp_path: Path) -> None:
+    data = load_semeval(_layout(tmp_path / "d", "1\tLoaded_Language\t0\t7\n", paragraphs=None))
+    assert data.paragraphs_from_spans and "no paragraph label file" in data.notes()[0]
+    assert data.documents[0].paragraphs[0].techniques == ["Loaded_Language"]
+
+
+def test_unlabelled_articles_and_repeated_genres_are_noted(tmp_path: Path) -> None:
+    root = _layout(tmp_path / "d", paragraphs="", genre="1\topinion\n1\treporting\n")
+    (root / "train-labels-spans" / "article1-labels-subtask-3.txt").unlink()
+    data = load_semeval(root)
+    assert any("a second genre row for article 1" in p for p in data.problems)
+    assert any("have no span file and no paragraph rows" in p for p in data.problems)
+
+
+def test_a_split_file_with_a_byte_order_mark_keeps_its_first_id(tmp_path: Path) -> None:
+    split = tmp_path / "split.txt"
+    split.write_text("\ufeff832908730\n1234\n", encoding="utf-8")
+    assert read_ids(split) == ["832908730", "1234"]
+    split.write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(DataError, match="lists no article id"):
+        read_ids(split)
