@@ -170,3 +170,52 @@ def test_sensitivity_does_not_apply_to_saved_predictions(task_dir: Path, tmp_pat
     assert main(["evaluate", "--data", str(task_dir), "--predictions", str(preds),
                  "--sensitivity", "broad"]) == 2
     assert "--sensitivity applies when a model analyses" in capsys.readouterr().err
+
+
+def test_predictions_from_analyze_are_matched_to_the_gold(task_dir: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # `analyze` names records after their files (article1001); the gold drops the prefix, so
+    # the help's own workflow scored 0 everywhere.
+    preds = tmp_path / "analyses.jsonl"
+    assert main(["analyze", str(task_dir / "train-articles"), "--format", "jsonl", "-o", str(preds),
+                 "--quiet"]) == 0
+    assert json.loads(preds.read_text().splitlines()[0])["id"] == "article1001"
+    out = tmp_path / "scores.json"
+    assert main(["evaluate", "--data", str(task_dir), "--predictions", str(preds), "--json", str(out)]) == 0
+    scores = json.loads(out.read_text())["all"]
+    assert (scores["missing"], scores["unmatched"], scores["documents"]) == ([], 0, 2)
+
+
+def test_predictions_for_no_gold_article_are_an_error(task_dir: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    doc = load_semeval(task_dir).documents[0]
+    doc.id = "someone-else"
+    preds = write_jsonl(tmp_path / "other.jsonl", [doc])
+    assert main(["evaluate", "--data", str(task_dir), "--predictions", str(preds)]) == 1
+    assert "None of the 1 predictions is for a gold article" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("target", ["PREDICTIONS", "SPLIT", "DATA/train-labels-genre.txt", "FOLDER"])
+def test_json_that_is_an_input_or_a_folder_is_refused_before_scoring(
+        task_dir: Path, tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    preds = write_jsonl(tmp_path / "gold.jsonl", load_semeval(task_dir).documents)
+    split = tmp_path / "split.txt"
+    split.write_text("1001\n8301\n")
+    (tmp_path / "folder").mkdir()
+    path = {"PREDICTIONS": preds, "SPLIT": split, "FOLDER": tmp_path / "folder",
+            "DATA/train-labels-genre.txt": task_dir / "train-labels-genre.txt"}[target]
+    before = {p: p.read_bytes() for p in (preds, split, task_dir / "train-labels-genre.txt")}
+    assert main(["evaluate", "--data", str(task_dir), "--predictions", str(preds), "--split", str(split),
+                 "--json", str(path)]) == 1
+    assert ("is a folder" if target == "FOLDER" else "is one of the inputs") in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_crlf_predictions_are_named_as_such(task_dir: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from propscope.document import Document
+
+    gold = load_semeval(task_dir).documents[0]
+    preds = write_jsonl(tmp_path / "crlf.jsonl", [Document(gold.text.replace("\n", "\r\n"), id=gold.id)])
+    assert main(["evaluate", "--data", str(task_dir), "--predictions", str(preds)]) == 1
+    assert "lines end in CRLF" in capsys.readouterr().err

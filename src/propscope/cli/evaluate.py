@@ -95,10 +95,13 @@ def _load_gold(data: Path, split: Path | None) -> list[Document]:
         if not split.is_file():
             raise DataError(f"Split file {split} not found; --split expects a file of article ids.")
         ids = read_ids(split)
-    docs = load_semeval(data, ids=ids).documents
+    loaded = load_semeval(data, ids=ids)
+    for note in loaded.notes():
+        print(f"propscope: warning: {note}.", file=sys.stderr)
+    docs = loaded.documents
     if not docs:
-        where = f"the {len(ids or [])} ids of {split}" if split else "it"
-        raise DataError(f"No gold articles to score: {data}/train-articles/ holds none of {where}.")
+        where = f"none of the {len(ids or [])} ids of {split}" if split else "no article*.txt file"
+        raise DataError(f"No gold articles to score: {data}/train-articles/ holds {where}.")
     if ids is not None and len(docs) < len(set(ids)):
         print(f"propscope: warning: {len(set(ids)) - len(docs)} ids of {split} are not articles in {data}; "
               "they are left out.", file=sys.stderr)
@@ -118,11 +121,29 @@ def _read_predictions(path: Path) -> list[Document]:
             if not line.strip():
                 continue
             try:
-                docs.append(from_dict(json.loads(line)))
+                doc = from_dict(json.loads(line))
             except (json.JSONDecodeError, InputError) as exc:
                 raise InputError(f"line {n} is not an analysis record ({exc}); expected one JSON "
                                  "document per line.", source=str(path)) from exc
+            # `analyze` names a record after its file (article728153988); the gold ids drop
+            # the prefix, as the label files do.
+            if doc.id.startswith("article") and doc.id[len("article"):].isdigit():
+                doc.id = doc.id[len("article"):]
+            docs.append(doc)
     return docs
+
+
+def _check_json_target(args: argparse.Namespace) -> None:
+    """Refuse a --json path that is a folder or one of the inputs, before any work."""
+    from propscope.errors import DataError
+
+    out = args.json.resolve()
+    if args.json.is_dir():
+        raise DataError(f"--json {args.json} is a folder; give a file name, e.g. {args.json}/scores.json.")
+    inputs = [p for p in (args.predictions, args.split) if p is not None]
+    if any(p.exists() and p.resolve() == out for p in inputs) or out.is_relative_to(args.data.resolve()):
+        raise DataError(f"--json {args.json} is one of the inputs (the predictions, the split or a "
+                        "file of --data); writing the scores there would replace it. Give another path.")
 
 
 def _predict(model_name: str | None, gold: Sequence[Document], sensitivity: str | None) -> list[Document]:
@@ -172,10 +193,18 @@ def run(args: argparse.Namespace) -> int:
         print("propscope: error: --sensitivity applies when a model analyses the articles; saved "
               "--predictions were made at the level their records name.", file=sys.stderr)
         return 2
+    if args.json:
+        _check_json_target(args)
     gold = _load_gold(args.data, args.split)
     seen = 0 if args.predictions else _warn_if_trained_on(args.model, gold)
     pred = (_read_predictions(args.predictions) if args.predictions
             else _predict(args.model, gold, args.sensitivity))
+    if pred and not {p.id for p in pred} & {g.id for g in gold}:
+        from propscope.errors import DataError
+
+        raise DataError(f"None of the {len(pred)} predictions is for a gold article (predicted ids "
+                        f"such as {pred[0].id!r}, gold ids such as {gold[0].id!r}); every score "
+                        "would be 0. Predict the articles of --data, named by their files.")
     console = Console()
     scope = f"{args.split.name} ({len(gold)} articles)" if args.split else f"all {len(gold)} articles"
     level = resolve_sensitivity(args.sensitivity)

@@ -137,10 +137,14 @@ def _pairs(gold: Sequence[Document], pred: Sequence[Document]) -> tuple[
     for g in gold:
         p = by_id.get(g.id)
         if p is not None and p.text != g.text:
+            # The gold is read with universal newlines, as the task's offsets count them; an
+            # article file checked out with Windows line endings keeps its "\r" when analysed.
+            crlf = ("; its lines end in CRLF and the gold's in LF (a Windows checkout?): analyse "
+                    "files with LF line endings" if p.text.replace("\r\n", "\n") == g.text else "")
             raise DataError(
                 f"The prediction for article {g.id!r} has a different text from the gold "
-                f"({len(p.text)} vs {len(g.text)} characters), so its offsets cannot be compared; "
-                "predict from the gold text exactly as read."
+                f"({len(p.text)} vs {len(g.text)} characters), so its offsets cannot be compared"
+                f"{crlf or '; predict from the gold text exactly as read'}."
             )
         pairs.append((g, p))
     gold_ids = {g.id for g in gold}
