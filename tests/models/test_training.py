@@ -188,3 +188,58 @@ def test_train_command_sets_model_parameters(semeval_tiny: Path, tmp_path: Path,
     err = capsys.readouterr().err
     assert "no parameter 'c_paragraf'" in err and "c_paragraph" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_train_refuses_a_folder_holding_a_model_unless_forced(
+        semeval_tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A plain `propscope train --data DIR` replaced the shipped model with whatever DIR held.
+    out = tmp_path / "art"
+    argv = ["train", "--data", str(semeval_tiny), "--kind", "linear", "--out", str(out), "--cv", "0",
+            *(x for k, v in TINY.items() for x in ("--set", f"{k}={json.dumps(v)}"))]
+    assert main(argv) == 0
+    before = (out / "model.json").read_bytes()
+    capsys.readouterr()
+    assert main([*argv, "--name", "other"]) == 1
+    assert "holds a model already (linear-v0 0.1.0, trained on tiny-data" in capsys.readouterr().err
+    assert (out / "model.json").read_bytes() == before
+    assert main([*argv, "--name", "other", "--force"]) == 0
+    assert load_model(out).info.name == "other"
+
+
+@pytest.mark.parametrize(("setting", "said"), [
+    ("c_token=high", "c_token takes a number (default 0.3), not 'high'"),
+    ("folds=2.5", "folds takes a whole number"),
+    ("seed=abc", "seed takes a whole number"),
+])
+def test_train_checks_parameter_types_before_reading_data(
+        tmp_path: Path, setting: str, said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "no-data"  # never read: the parameter fails first
+    assert main(["train", "--data", str(missing), "--kind", "linear", "--out", str(tmp_path / "o"),
+                 "--set", setting]) == 1
+    assert said in capsys.readouterr().err
+
+
+def test_train_checks_the_output_before_any_work(semeval_tiny: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "taken.txt"
+    target.write_text("notes\n")
+    assert main(["train", "--data", str(semeval_tiny), "--kind", "linear", "--out", str(target)]) == 1
+    assert "is a file" in capsys.readouterr().err and target.read_text() == "notes\n"
+
+
+def test_train_without_any_technique_label_is_refused(semeval_tiny: Path, tmp_path: Path) -> None:
+    for f in (semeval_tiny / "train-labels-spans").iterdir():
+        f.unlink()
+    (semeval_tiny / "train-labels-paragraphs.txt").unlink()
+    with pytest.raises(DataError, match="carry no technique label"):
+        train_model("linear", semeval_tiny, tmp_path / "o", validation_ids=[], **TINY)
+
+
+def test_cross_validation_folds_of_one_genre_still_fit(semeval_tiny: Path, tmp_path: Path) -> None:
+    # Two 'reporting' genre rows left: some folds' training rows hold one genre only, which
+    # scikit-learn refuses to fit (a traceback before).
+    rows = (semeval_tiny / "train-labels-genre.txt").read_text().splitlines()
+    kept = [r for r in rows if r.startswith("op")] + [r for r in rows if r.startswith("rep")][:1]
+    (semeval_tiny / "train-labels-genre.txt").write_text("\n".join(kept) + "\n")
+    report = train_model("linear", semeval_tiny, tmp_path / "o", validation_ids=[], cv_folds=4, **TINY)
+    assert report.metrics

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -135,12 +136,59 @@ def _build(kind: str, seed: int, name: str | None, params: dict[str, Any]) -> Pe
     accepted = inspect.signature(cls).parameters
     extra = {"seed": seed, "name": name}
     kwargs = {k: v for k, v in extra.items() if v is not None and k in accepted}
-    known = set(cls().get_params()) if hasattr(cls, "get_params") else set(params)
+    defaults: dict[str, Any] = cls().get_params() if hasattr(cls, "get_params") else {}
+    known = set(defaults) if defaults else set(params)
     unknown = sorted(set(params) - known)
     if unknown:
         raise ModelError(f"The {kind} model has no parameter {', '.join(map(repr, unknown))}; "
                          f"it takes: {', '.join(sorted(known))}.")
+    for key, value in (kwargs | params).items():
+        _check_type(kind, key, value, defaults.get(key, accepted[key].default if key in accepted else None))
     return cls(**(kwargs | params))  # type: ignore[no-any-return]
+
+
+def _check_type(kind: str, key: str, value: Any, default: Any) -> None:
+    """Refuse a parameter value of another type than its default's, before any data is read
+    (``--set c_token=high`` failed in scikit-learn, mid-fit). Numbers may be given for floats;
+    parameters whose default is ``None`` or a collection are left to the model."""
+    if value is None or default is None or default is inspect.Parameter.empty:
+        return
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif isinstance(default, str):
+        ok = isinstance(value, str)
+    else:
+        return
+    if not ok:
+        wanted = {bool: "true or false", int: "a whole number", float: "a number",
+                  str: "a string"}[type(default)]
+        raise ModelError(f"The {kind} model's {key} takes {wanted} (default {default!r}), "
+                         f"not {value!r}.")
+
+
+def check_output(out_dir: Path, *, replace: bool = False) -> None:
+    """Refuse an artifact folder that cannot be written, or that holds a model already and
+    ``replace`` is off, before any training (a 40-minute fit used to end in a traceback, or
+    to overwrite the shipped model silently)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DataError(f"--out {out_dir} is a file; give a folder for the model's artifact.")
+    if (out_dir / "model.json").is_file() and not replace:
+        try:
+            info = read_manifest(out_dir)
+            what = f" ({info.get('name')} {info.get('version')}, trained on {info.get('trained_on')})"
+        except ModelError:
+            what = ""
+        raise DataError(f"{out_dir} holds a model already{what}; pass --force to replace it, or "
+                        "give another --out.")
+    parent = out_dir
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK):
+        raise DataError(f"Cannot write the model to {out_dir}: {parent} is not writable.")
 
 
 def _dir_size(path: Path) -> int:
@@ -176,7 +224,7 @@ def trained_article_ids(model: str | Path | None) -> set[str] | None:
 
 def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: list[str] | None = None,
                 cv_folds: int = 0, seed: int = 0, name: str | None = None, progress: Progress | None = None,
-                **params: Any) -> TrainReport:
+                replace: bool = False, **params: Any) -> TrainReport:
     """Train ``MODELS[kind]`` on SemEval data, score it and save it with its model card.
 
     Args:
@@ -190,14 +238,19 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
             by article over the training articles before the final fit (0: no scores).
         seed: random seed passed to the model (and to the cross-validation's folds).
         name: artifact name recorded in predictions (default: the kind's own).
-        progress: called with a short message at each stage.
+        progress: called with a short message at each stage (warnings about the data too).
+        replace: overwrite a model already in ``out_dir`` (otherwise a ``DataError``).
         **params: further constructor arguments of the model class.
     """
     say = progress or (lambda _m: None)
     data_dir = Path(data_dir)
     out_dir = Path(out_dir)
+    check_output(out_dir, replace=replace)
+    model = _build(kind, seed, name, params)  # a bad kind or parameter fails before any work
     say(f"reading {data_dir}")
     data = load_semeval(data_dir)
+    for note in data.notes():
+        say(f"warning: {note}")
     all_ids = [d.id for d in data.documents]
     val = set(validation_split(all_ids) if validation_ids is None else validation_ids)
     unknown = sorted(val - set(all_ids))
@@ -212,7 +265,9 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
     valid = [d for d in data.documents if d.id in val]
     if not train:
         raise DataError(f"No training articles left in {data_dir} after removing {len(val)} validation ids.")
-    model = _build(kind, seed, name, params)  # a bad kind or parameter fails before the cross-validation
+    if not any(d.spans or any(p.techniques for p in d.paragraphs) for d in train):
+        raise DataError(f"The training articles of {data_dir} carry no technique label (no span in "
+                        "train-labels-spans/, no row in train-labels-paragraphs.txt): nothing to learn.")
     report = TrainReport(kind, out_dir, len(train), len(valid), 0.0)
     if cv_folds:
         from propscope.evaluation.crossval import cross_validate

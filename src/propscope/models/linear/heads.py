@@ -164,9 +164,16 @@ def _log_count_ratio(x: sp.csr_matrix, y: np.ndarray, alpha: float) -> np.ndarra
 
 def fit_multiclass(x: sp.csr_matrix, y: Sequence[str], labels: Sequence[str], *, c: float,
                    seed: int) -> LinearHead:
-    """Multinomial logistic regression with balanced class weights over ``labels``."""
+    """Multinomial logistic regression with balanced class weights over ``labels``.
+
+    Rows of one class only (a small training set's fold) give a constant head on that class,
+    where scikit-learn refuses to fit."""
     from sklearn.linear_model import LogisticRegression  # training only: slow to import
 
+    if len(set(y)) < 2:
+        present = next(iter(y), labels[0])
+        return LinearHead(list(labels), np.zeros((len(labels), x.shape[1]), dtype=np.float32),
+                          np.array([0.0 if lb == present else -30.0 for lb in labels], dtype=np.float32))
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=1000, random_state=seed)
     clf.fit(x, list(y))
     coef = np.zeros((len(labels), x.shape[1]), dtype=np.float32)
