@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +85,48 @@ def test_bad_environment_values_are_named_without_a_traceback(
     assert main(["serve"]) in (1, 2)
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err
+
+
+def test_a_bad_environment_value_fails_only_the_commands_that_read_it(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # PROPSCOPE_PORT=abc made every command, --version and --help included, exit 2.
+    from propscope.cli.main import main
+
+    monkeypatch.setenv("PROPSCOPE_PORT", "abc")
+    assert main(["techniques", "--format", "json"]) == 0
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    capsys.readouterr()
+    assert main(["corpus", "profile", "--db", str(tmp_path / "c.duckdb")]) == 2
+    assert "PROPSCOPE_PORT must be a whole number, got 'abc'" in capsys.readouterr().err
+
+
+def test_port_0_serves_on_the_free_port_it_prints(tmp_path: Path) -> None:
+    # It printed "serving on http://127.0.0.1:0/" while listening elsewhere.
+    import re
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    from serverkit import model_dir
+
+    model_dir()
+    log = tmp_path / "server.log"
+    cmd = [sys.executable, "-m", "propscope.cli.main", "serve", "--port", "0", "--store",
+           str(tmp_path / "store"), "--log-level", "warning"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline, answered = time.monotonic() + 90, False
+        while time.monotonic() < deadline and not answered and process.poll() is None:
+            time.sleep(0.2)
+            if m := re.search(r"serving on (http://127\.0\.0\.1:(\d+))/", log.read_text()):
+                assert m.group(2) != "0"
+                with contextlib.suppress(httpx.TransportError):
+                    answered = httpx.get(m.group(1) + "/api/health", timeout=2).status_code == 200
+        assert answered, log.read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -20,7 +20,8 @@ from propscope.cli.corpus_queries import (
     usage_error,
 )
 from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, day_text, encoding, share
-from propscope.config import from_env
+from propscope.config import Config, from_env
+from propscope.errors import SettingError
 
 if TYPE_CHECKING:
     from propscope.corpus.store import CorpusStore
@@ -42,7 +43,14 @@ EPILOG = """Examples:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    cfg = from_env()
+    # The options' defaults come from PROPSCOPE_* variables. A bad one fails the corpus
+    # commands when they run, not the parser, which would break every command, --help and
+    # --version included.
+    problem: SettingError | None = None
+    try:
+        cfg = from_env()
+    except SettingError as exc:
+        cfg, problem = Config(), exc
     c = cfg.corpus
     p = sub.add_parser("corpus", help="analyse many articles into a DuckDB store; reuse, profiles, "
                        "search, reports", description=__doc__, epilog=EPILOG,
@@ -54,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         q = cmds.add_parser(name, help=help, description=help)
         q.add_argument("--db", type=db_file, default=c.db,
                        help=f"corpus database file (default: {c.db})")
-        q.set_defaults(func=func)
+        q.set_defaults(func=func if problem is None else lambda _args: usage_error(str(problem)))
         return q
 
     q = add("ingest", "read, analyse and store new articles (re-runs skip stored ones); the exit "

@@ -70,6 +70,8 @@ def build_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
+    import socket
+
     import uvicorn
 
     from propscope.analyzer import Analyzer
@@ -82,10 +84,13 @@ def run(args: argparse.Namespace) -> int:
           file=sys.stderr)
     analyzer = Analyzer(config.analyzer.model, config=config.analyzer)
     app = create_app(config, analyzer=analyzer)
-    host = config.server.host
+    host, port = config.server.host, config.server.port
+    if port == 0:  # any free port: chosen here, so that the address printed is the one served
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, 0))
+            port = int(probe.getsockname()[1])
     shown = f"[{host}]" if ":" in host else host
-    print(f"propscope: serving on http://{shown}:{config.server.port}/ (Ctrl-C stops)",
-          file=sys.stderr)
-    uvicorn.run(app, host=host, port=config.server.port, log_level=args.log_level,
+    print(f"propscope: serving on http://{shown}:{port}/ (Ctrl-C stops)", file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level=args.log_level,
                 server_header=False, timeout_graceful_shutdown=5)
     return 0
