@@ -41,6 +41,9 @@ class Analyzer:
 
     def __init__(self, model: str | Path | PersuasionModel | None = None, *,
                  config: AnalyzerConfig | None = None, sensitivity: str | float | None = None) -> None:
+        if config is not None and not isinstance(config, AnalyzerConfig):
+            raise TypeError(f"config is an AnalyzerConfig (propscope.config), not "
+                            f"{type(config).__name__}; e.g. AnalyzerConfig(max_bytes=...).")
         self.config = config or AnalyzerConfig()
         if sensitivity is not None:
             self.config = replace(self.config, sensitivity=str(sensitivity))

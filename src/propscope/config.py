@@ -34,6 +34,14 @@ class AnalyzerConfig:
                           "balanced (the calibrated thresholds), broad, exhaustive, or a shift "
                           "in logits from -3 to 3.")
 
+    def __post_init__(self) -> None:
+        # A zero batch quietly meant batches of one, a zero limit refused every text.
+        for name in ("max_bytes", "batch_size"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise SettingError(f"AnalyzerConfig.{name} must be a whole number of at least 1, "
+                                   f"got {value!r}.")
+
 
 @dataclass(frozen=True)
 class ServerConfig:

@@ -10,7 +10,7 @@ import pytest
 from propscope.analyzer import Analyzer
 from propscope.config import AnalyzerConfig
 from propscope.document import Document
-from propscope.errors import EmptyInputError, EncodingError, InputTooLargeError
+from propscope.errors import EmptyInputError, EncodingError, InputTooLargeError, ModelError, SettingError
 from propscope.models import DEFAULT_MODEL_DIR
 from propscope.serialize import to_json
 
@@ -71,3 +71,27 @@ def test_too_large_says_how_to_raise_the_limit_in_python() -> None:
     small = Analyzer(config=AnalyzerConfig(max_bytes=10))
     with pytest.raises(InputTooLargeError, match=r"AnalyzerConfig\(max_bytes=\.\.\.\)"):
         small.analyze(ANGRY)
+
+
+def test_wrong_argument_types_are_named() -> None:
+    with pytest.raises(TypeError, match="not int"):
+        Analyzer(model=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="config is an AnalyzerConfig"):
+        Analyzer(config={"sensitivity": "broad"})  # type: ignore[arg-type]
+    for bad in ({"batch_size": 0}, {"max_bytes": 0}, {"batch_size": -1}):
+        with pytest.raises(SettingError, match="at least 1"):
+            AnalyzerConfig(**bad)  # type: ignore[arg-type]
+
+
+def test_a_model_name_that_is_not_shipped_lists_the_shipped_ones() -> None:
+    if not (DEFAULT_MODEL_DIR / "model.json").is_file():
+        pytest.skip("shipped model artifact not built")
+    with pytest.raises(ModelError, match=f"The shipped models are: .*{DEFAULT_MODEL_DIR.name}"):
+        Analyzer("hybrid-v2")
+
+
+def test_frames_are_listed_by_the_score_they_show(analyzer: Analyzer) -> None:
+    doc = analyzer.analyze("Senate vote\n\nThese corrupt politicians betrayed the nation; the courts "
+                           "must jail them, and the army must defend our borders and our values.")
+    scores = [f.score for f in doc.frames]
+    assert len(scores) >= 2 and scores == sorted(scores, reverse=True)

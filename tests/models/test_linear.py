@@ -103,6 +103,26 @@ def test_artifact_holds_no_pickle(tiny_corpus: list[Document], tmp_path: Path) -
         assert all(z[k].dtype != object for k in z.files)
 
 
+@pytest.mark.parametrize("damage", ["truncated", "array missing"])
+def test_a_damaged_artifact_is_a_model_error(tiny_corpus: list[Document], tmp_path: Path,
+                                             damage: str) -> None:
+    # A half-copied weights.npz raised zipfile.BadZipFile, a missing array a bare KeyError.
+    import numpy as np
+
+    from propscope.errors import ModelError
+
+    LinearModel(**TINY).fit(tiny_corpus).save(tmp_path)
+    weights = tmp_path / "weights.npz"
+    if damage == "truncated":
+        weights.write_bytes(weights.read_bytes()[:100])
+    else:
+        with np.load(weights, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files if k != "vectorizer.word_idf"}
+        np.savez(weights, **arrays)
+    with pytest.raises(ModelError, match="Cannot read linear model artifact"):
+        load_model(tmp_path)
+
+
 REPORT = ('Officials said on Monday that the bridge would reopen. "We expect traffic by noon," '
           "the mayor told reporters.\n\"Repairs went well,\" a spokesman said, according to a statement.")
 OPINION = ("I think you should be furious. Why do we keep paying for this?\n"

@@ -33,6 +33,9 @@ def resolve_model_path(name_or_path: str | Path | None) -> Path:
     """A shipped model's name (``hybrid-v1``) or an artifact folder -> the folder's path."""
     if name_or_path is None:
         return DEFAULT_MODEL_DIR
+    if not isinstance(name_or_path, str | Path):
+        raise TypeError(f"A model is a shipped model's name, an artifact folder or a loaded "
+                        f"model, not {type(name_or_path).__name__}.")
     p = Path(name_or_path)
     if not p.exists() and (ARTIFACTS_DIR / str(name_or_path)).is_dir():
         return ARTIFACTS_DIR / str(name_or_path)
@@ -157,9 +160,12 @@ def read_manifest(path: Path) -> dict[str, Any]:
     """Read ``model.json`` of an artifact folder, with a clear error if it is missing."""
     manifest = Path(path) / "model.json"
     if not manifest.is_file():
+        shipped = sorted(d.name for d in ARTIFACTS_DIR.iterdir() if (d / "model.json").is_file()) \
+            if ARTIFACTS_DIR.is_dir() else []
+        names = f" The shipped models are: {', '.join(shipped)}." if shipped else ""
         raise ModelError(
             f"No model artifact at {path}: expected {manifest}. Train one with "
-            "`propscope train --data DIR` or pass --model pointing to an artifact folder."
+            f"`propscope train --data DIR` or pass --model pointing to an artifact folder.{names}"
         )
     try:
         return json.loads(manifest.read_text(encoding="utf-8"))

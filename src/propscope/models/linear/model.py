@@ -15,6 +15,7 @@ Every decision threshold comes from out-of-fold predictions (folds by article).
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -265,6 +266,9 @@ class LinearModel(FittedModel):
             doc.genre = Genre(label, {k: round(v, 4) for k, v in g.items()})
             probs = scored.frames[d]
             chosen = [j for j in np.argsort(-probs) if probs[j] >= fthr[j]] or [int(np.argmax(probs))]
+            # Listed by the score shown (calibrated per frame, so its order can differ from
+            # the raw probabilities'), so that the first frame is the one scored highest.
+            chosen.sort(key=lambda j: -float(shown[d, j]))
             doc.frames = [Frame(frames.labels[j], round(float(shown[d, j]), 4)) for j in chosen]
 
     # -- persistence ----------------------------------------------------------------------
@@ -307,14 +311,22 @@ class LinearModel(FittedModel):
     def load(cls, path: Path) -> LinearModel:
         """Read an artifact folder written by ``save`` (no pickle is ever loaded)."""
         path = Path(path)
+        # Every read is in the try: a half-copied weights.npz is no zip file, and an artifact
+        # of another version can lack an array, a head or a manifest entry.
         try:
             manifest = json.loads((path / "model.json").read_text(encoding="utf-8"))
             vocab = json.loads((path / VOCAB_FILE).read_text(encoding="utf-8"))
             with np.load(path / WEIGHTS_FILE, allow_pickle=False) as z:
                 arrays = {k: z[k] for k in z.files}
-        except (OSError, ValueError, KeyError) as exc:
-            raise ModelError(f"Cannot read linear model artifact at {path}: {exc}. "
-                             "Retrain it with `propscope train --data DIR`.") from exc
+            return cls._from_parts(manifest, vocab, arrays)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile) as exc:
+            detail = str(exc) if isinstance(exc, OSError) else repr(exc)  # OSError names the file
+            raise ModelError(f"Cannot read linear model artifact at {path}: {detail}. "
+                             "Copy it again, or retrain it with `propscope train --data DIR`.") from exc
+
+    @classmethod
+    def _from_parts(cls, manifest: dict[str, Any], vocab: dict[str, Any],
+                    arrays: dict[str, np.ndarray]) -> LinearModel:
         params = {k: v for k, v in manifest.get("params", {}).items()
                   if k in cls().get_params()}
         params.setdefault("shape_weight", 0.0)  # artifacts from before the shape columns
