@@ -229,15 +229,16 @@ def run_ingest(args: argparse.Namespace) -> int:
         report = ingest(store, items, engine, chunk_size=args.chunk_size, progress=show)
         total = store.count()
     for f in report.failures:
+        # One unwrapped line per input, as analyze prints them, so that grep finds a file name.
         console.print(f"[yellow]skipped[/] {escape(f.source)}: {escape(f.message)}", markup=True,
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
     if report.failed > len(report.failures):
         console.print(f"… and {report.failed - len(report.failures)} more (table `failures`).")
     repeated = f", repeated in this run {report.repeated}" if report.repeated else ""
     console.print(f"added {report.added}, already stored {report.skipped}{repeated}, "
                   f"failed {report.failed} "
                   f"in {report.seconds:.1f}s ({report.rate:.1f} articles/s); {total} articles in "
-                  f"{args.db}", markup=False, highlight=False)
+                  f"{args.db}", markup=False, highlight=False, soft_wrap=True)
     if others and report.added:
         # Profiles compare rates across groups, so a store should hold one sensitivity. Said
         # only when this run added articles: a rerun that stores nothing mixes nothing.
