@@ -24,3 +24,8 @@ def __getattr__(name: str) -> Any:
 
         return getattr(document, name)
     raise AttributeError(f"module 'propscope' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # The lazy names too, for tab completion and help().
+    return sorted({*globals(), *__all__})

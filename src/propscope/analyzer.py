@@ -63,6 +63,11 @@ class Analyzer:
                                     create_component("paragraphs")])
         self.pipeline = self._full_pipeline()
 
+    def __repr__(self) -> str:
+        info = self.model.info
+        return (f"Analyzer(model={info.name} {info.version}, sensitivity={self.config.sensitivity!r}, "
+                f"max_bytes={self.config.max_bytes})")
+
     def _full_pipeline(self) -> Pipeline:
         """Preprocessing, then the model at this Analyzer's sensitivity."""
         return Pipeline([*self.preprocess.components, ModelComponent(self.model, self.sensitivity)])

@@ -95,3 +95,10 @@ def test_frames_are_listed_by_the_score_they_show(analyzer: Analyzer) -> None:
                            "must jail them, and the army must defend our borders and our values.")
     scores = [f.score for f in doc.frames]
     assert len(scores) >= 2 and scores == sorted(scores, reverse=True)
+
+
+def test_the_api_says_what_it_is(analyzer: Analyzer) -> None:
+    import propscope
+
+    assert {"Analyzer", "Document", "Span"} <= set(dir(propscope))  # lazy names, for completion
+    assert repr(analyzer).startswith(f"Analyzer(model={analyzer.model.info.name} ")
