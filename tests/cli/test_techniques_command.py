@@ -76,7 +76,7 @@ def test_text_says_how_well_each_technique_is_found(capsys: pytest.CaptureFixtur
 
 
 def test_unknown_model_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["techniques", "--model", str(tmp_path / "nowhere")]) == 2
+    assert main(["techniques", "--model", str(tmp_path / "nowhere")]) == 1
     assert "No model artifact" in capsys.readouterr().err
 
 

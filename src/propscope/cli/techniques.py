@@ -102,14 +102,10 @@ def run(args: argparse.Namespace) -> int:
 
     data = taxonomy_json(category)
     if not args.no_quality:
-        from propscope.errors import ModelError
         from propscope.models.quality import add_quality, load_quality
 
-        try:
-            data = add_quality(data, load_quality(args.model))
-        except ModelError as exc:
-            print(f"propscope: error: {exc}", file=sys.stderr)
-            return 2
+        # A model that cannot be read is a failure (exit 1), as for analyze, evaluate and serve.
+        data = add_quality(data, load_quality(args.model))
     if args.format == "json":
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
