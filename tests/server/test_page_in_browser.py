@@ -144,6 +144,77 @@ def test_highlights_stay_on_their_words_after_emoji(browser, server: Server) -> 
     assert shown == {n: s["text"] for n, s in enumerate(record["spans"], 1)}
 
 
+def test_paragraph_previews_stay_on_their_text_after_emoji(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    # The panel cut previews with the API's code-point offsets: 20 emoji shifted each by 20.
+    text = "\U0001F600" * 20 + " Breaking news\n\n" + ARTICLE
+    record = httpx.get(f"{server.url}/api/analyses/{_analyse_text(browser, server, text)}").json()
+    want = [record["text"][p["start"]:p["end"]].strip()[:70]
+            for p in record["paragraphs"] if p["techniques"]]
+    got = browser.execute_script(
+        "return [...document.querySelectorAll('#paragraphs .para-preview')].map(p => p.textContent)")
+    assert want and got == want
+
+
+def test_line_links_jump_without_reloading_the_page(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    # A "Line N" link fired popstate, which reloaded the page: the filter and the place lost.
+    _analyse_text(browser, server, ARTICLE)
+    browser.find_element(By.ID, "threshold").send_keys(Keys.HOME + Keys.ARROW_RIGHT * 5)
+    browser.execute_script("window.__still = 1")
+    link = browser.find_elements(By.CSS_SELECTOR, "#paragraphs .para-link")[-1]
+    link.click()
+    _wait(lambda: browser.execute_script("return location.hash") == link.get_attribute("hash"))
+    time.sleep(0.5)  # a reload, if one were coming
+    assert browser.execute_script("return window.__still") == 1
+    assert browser.find_element(By.ID, "threshold-value").text == "0.05"
+
+
+def test_a_new_result_starts_with_every_span_shown(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    # The last result's filter hid the next one's spans ("0 of 358 spans shown").
+    _analyse_text(browser, server, ARTICLE)
+    browser.find_element(By.ID, "threshold").send_keys(Keys.END)
+    record = httpx.get(f"{server.url}/api/analyses/{_reanalyse(browser, BLATANT)}").json()
+    assert browser.find_element(By.ID, "threshold-value").text == "0.00"
+    assert _shown_span_numbers(browser) == set(range(1, len(record["spans"]) + 1))
+
+
+def test_highlights_are_as_strong_as_their_confidence_and_underlines_keep_their_height(
+        browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    record = httpx.get(f"{server.url}/api/analyses/{_analyse_text(browser, server, ARTICLE)}").json()
+    marks = browser.execute_script(
+        "return [...document.querySelectorAll('#article mark.hl')].map(m => [m.dataset.spans,"
+        " getComputedStyle(m).backgroundColor, m.style.paddingBottom, m.closest('p').id])")
+    scores = {n: s["score"] for n, s in enumerate(record["spans"], 1)}
+    padding: dict[str, set[str]] = {}
+    for numbers, colour, pad, line in marks:
+        top = max(scores[int(n)] for n in numbers.split())
+        alpha = float(colour.rsplit(",", 1)[1].rstrip(")")) if colour.startswith("rgba") else 1.0
+        assert alpha == pytest.approx(0.35 + 0.65 * min(1.0, top / 0.5), abs=0.01), (numbers, colour)
+        padding.setdefault(line, set()).add(pad)
+    assert all(len(p) == 1 for p in padding.values()), padding  # one bottom per line
+
+
+def test_printing_keeps_the_highlights_and_drops_the_controls(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    # Printed with the browser's defaults, every highlight (a background) was dropped, and the
+    # form and toolbar were printed; focused spans could also hide under the sticky toolbar.
+    _analyse_text(browser, server, ARTICLE)
+    style = "getComputedStyle(document.querySelector(arguments[0]))[arguments[1]]"
+    assert float(browser.execute_script(f"return parseFloat({style})", "#article mark.hl",
+                                        "scrollMarginTop")) > 40
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert browser.execute_script(f"return {style}", "#input-card", "display") == "none"
+        assert browser.execute_script(f"return {style}", "#toolbar", "display") == "none"
+        assert browser.execute_script(f"return {style}", "#article mark.hl", "printColorAdjust") == "exact"
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
 def test_slider_hides_weaker_spans_live(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -280,6 +351,10 @@ def test_page_fits_a_phone_screen(browser, server: Server) -> None:  # type: ign
         article_bottom = browser.execute_script(
             "return document.querySelector('.article-card').getBoundingClientRect().bottom")
         assert side_top >= article_bottom  # one column: the summary comes after the article
+        # A title of one long word pushed the page sideways (587 px on a 390 px screen).
+        _analyse_text(browser, server, "Breaking" + "x" * 120 + "\n\n" + ARTICLE)
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     finally:
         browser.set_window_size(1280, 900)
 

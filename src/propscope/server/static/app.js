@@ -116,7 +116,14 @@ form.addEventListener("submit", async (event) => {
   }
 });
 
-window.addEventListener("popstate", () => window.location.reload());
+// Back and forward between analyses reload the page at the other one. A "#line-N" link of the
+// Paragraphs panel fires popstate too: same analysis, so only the jump happens (a reload
+// threw away the reader's filter and hidden categories).
+window.addEventListener("popstate", (event) => {
+  const path = window.location.pathname.match(/^\/a\/([^/]+)$/);
+  const id = (event.state && event.state.id) || (path ? decodeURIComponent(path[1]) : "");
+  if (id !== (state.id || "")) window.location.reload();
+});
 
 function collapseInput(collapsed) {
   $("input-card").classList.toggle("collapsed", collapsed);
@@ -150,10 +157,13 @@ function utf16Index(text) {
   return (i) => at[Math.min(i, at.length - 1)];
 }
 
+const slider = $("threshold");
+
 function show(record, id) {
   const to = utf16Index(record.text || "");
   const moved = (r) => ({ ...r, start: to(r.start), end: to(r.end) });
-  state.record = { ...record, boilerplate: (record.boilerplate || []).map(moved) };
+  state.record = { ...record, boilerplate: (record.boilerplate || []).map(moved),
+    paragraphs: (record.paragraphs || []).map(moved) };
   state.id = id;
   state.spans = (record.spans || []).map((s, i) => ({ ...moved(s), n: i + 1 }));
   state.hidden.clear();
@@ -161,17 +171,20 @@ function show(record, id) {
   selectSensitivity(recordSensitivity(record));
   renderGenre(record);
   renderFrames(record);
-  renderParagraphs(record);
+  renderParagraphs(state.record);
   for (const [link, suffix] of [["permalink", ""], ["download-json", ".json"], ["download-html", ".html"]]) {
     $(link).href = id ? `/a/${id}${suffix}` : "#";
     $(link).toggleAttribute("aria-disabled", !id);
   }
+  // A new result starts with every span shown: a filter set for the last one would hide
+  // this one's spans ("0 of 358 spans shown").
+  slider.value = slider.defaultValue;
+  $("threshold-value").textContent = Number(slider.value).toFixed(2);
   refresh();
   $("result").hidden = false;
   collapseInput(true);
 }
 
-const slider = $("threshold");
 slider.addEventListener("input", () => {
   $("threshold-value").textContent = Number(slider.value).toFixed(2);
   if (state.record) refresh();

@@ -4,7 +4,7 @@
 // textContent (never innerHTML), so tags, entities and javascript: links in an article
 // stay text. Links are made only from http(s) URLs.
 
-import { $, clear, darken, el, pretty } from "./dom.js";
+import { $, clear, darken, el, pretty, tint } from "./dom.js";
 import { recordSensitivity } from "./sensitivity.js";
 import { category, state, technique } from "./state.js";
 
@@ -47,15 +47,17 @@ function lines(text) {
   }
 }
 
-function styleMark(mark, covering, levels) {
+// The fill's strength follows the highest confidence among the covering spans: full colour
+// from 0.5 up, fainter below (most spans are more likely wrong than right, and look it).
+// ``deepest``: the line's deepest underline level, so every piece of a line has the same
+// bottom padding and an underline keeps its height along the whole span.
+function styleMark(mark, covering, levels, deepest) {
   const top = covering.reduce((a, b) => (b.score > a.score ? b : a));
-  mark.style.backgroundColor = category(top.category).color;
+  mark.style.backgroundColor = tint(category(top.category).color, 0.35 + 0.65 * Math.min(1, top.score / 0.5));
   const images = [];
   const positions = [];
-  let deepest = 0;
   for (const s of covering) {
     const level = levels.get(s.n);
-    deepest = Math.max(deepest, level);
     const line = darken(category(s.category).color);
     images.push(`linear-gradient(${line}, ${line})`);
     positions.push(`0 calc(100% - ${level * 4}px)`);
@@ -69,6 +71,7 @@ function styleMark(mark, covering, levels) {
 
 function renderLine(line, text, spans, levels, boilerplate) {
   const inLine = spans.filter((s) => s.start < line.end && line.start < s.end);
+  const deepest = Math.max(0, ...inLine.map((s) => levels.get(s.n)));
   const regions = boilerplate.filter((r) => r.start < line.end && line.start < r.end);
   const cuts = new Set([line.start, line.end]);
   for (const r of [...inLine, ...regions]) {
@@ -78,7 +81,7 @@ function renderLine(line, text, spans, levels, boilerplate) {
   const points = [...cuts].sort((a, b) => a - b);
   const wholeBoilerplate = regions.some((r) => r.start <= line.start && line.end <= r.end);
   const para = el("p", { class: wholeBoilerplate ? "para boilerplate" : "para",
-    id: `line-${line.number}`, "data-line": line.number });
+    id: `line-${line.number}`, "data-line": line.number, dir: "auto" }); // RTL lines too
   if (wholeBoilerplate) {
     const kind = regions.find((r) => r.start <= line.start && line.end <= r.end).kind;
     para.append(el("span", { class: "bp-tag", text: `boilerplate · ${pretty(kind)}` }));
@@ -105,7 +108,7 @@ function renderLine(line, text, spans, levels, boilerplate) {
       tabindex: starts ? "0" : null,
       text: piece,
     });
-    styleMark(mark, covering, levels);
+    styleMark(mark, covering, levels, deepest);
     para.append(mark);
   }
   return para;

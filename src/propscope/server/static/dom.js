@@ -41,6 +41,12 @@ export function darken(hex, factor = 0.55) {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
+// ``hex`` at opacity ``alpha`` (0-1), for highlights whose strength follows their score.
+export function tint(hex, alpha) {
+  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${alpha.toFixed(2)})`;
+}
+
 export const pct = (x) => `${Math.round(x * 100)}%`;
 export const pretty = (name) => name.replace(/_/g, " ");
 

@@ -95,7 +95,9 @@ export function renderParagraphs(record) {
       const words = ((p.evidence || {})[name] || []).map((e) => `\u201c${e.text}\u201d`);
       const why = [t.title, score === undefined ? null : `confidence ${Math.round(score * 100)}%`,
         words.length ? `words: ${words.join(", ")}` : null].filter(Boolean).join(" \u00b7 ");
-      const chip = el("span", { class: "mini-chip", text: t.title, title: why });
+      // The confidence is in the text, not only the tooltip: keyboards and touch reach it too.
+      const chip = el("span", { class: "mini-chip", title: why,
+        text: score === undefined ? t.title : `${t.title} ${Math.round(score * 100)}%` });
       chip.style.backgroundColor = category(t.category).color;
       chips.append(chip);
     }
