@@ -189,3 +189,12 @@ def test_control_characters_from_the_input_reach_no_html(make_doc) -> None:  # t
     page = render_html(doc)
     assert not any(c in page for c in "\x00\x1b\x07")
     assert "Out\ufffdlet" in page and "disgraceful\ufffd scam" in page
+
+
+def test_text_in_another_alphabet_is_flagged_in_the_report(make_doc) -> None:  # type: ignore[no-untyped-def]
+    from propscope.render.summary import SCRIPT_NOTE
+
+    page = render_html(make_doc("Эти продажные предатели лгут народу каждый день и разрушают всё, "
+                                "что мы любим в нашей великой стране.\n", []))
+    assert SCRIPT_NOTE.split(":")[0] in page and "reads English news" not in render_html(
+        make_doc("A calm report about the weather.\n", []))

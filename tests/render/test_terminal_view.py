@@ -117,3 +117,18 @@ def test_a_genre_chosen_below_the_top_score_is_explained(doc: Document) -> None:
     text = " ".join(render(doc, colour=False).split())
     assert "Genre: reporting (opinion 0.54, reporting 0.46, satire 0.00) reporting is chosen although " \
         "opinion scores higher" in text
+
+
+ARABIC = ("هؤلاء الخونة الفاسدون يكذبون على الشعب كل يوم ويدمرون كل ما نحب في هذا البلد العظيم. "
+          "لا تصدقوا وسائل الإعلام.\n")
+
+
+def test_text_in_another_alphabet_says_the_model_reads_english(make_doc) -> None:  # type: ignore[no-untyped-def]
+    # Arabic news got "(no technique found)" and a confident genre, as if that were a finding.
+    from propscope.render.summary import SCRIPT_NOTE, script_note
+
+    assert SCRIPT_NOTE.split(".")[0] in " ".join(render(make_doc(ARABIC, []), colour=False).split())
+    assert script_note("Café owners in Zürich are traitors. " * 3) is None  # Latin with accents
+    assert script_note("Москва") is None  # too few letters to tell
+    calm = render(make_doc("A calm report about the weather.\n", []), colour=False)
+    assert "reads English news" not in calm

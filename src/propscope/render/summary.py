@@ -55,6 +55,8 @@ class Summary:
     # The spans' summed scores where the model calibrates them: how many of the span_count
     # spans are expected to match an annotator's (None for raw scores).
     expected_right: float | None = None
+    # Why the analysis means little, when the text is mostly in another alphabet.
+    script_note: str | None = None
 
     @property
     def genre_note(self) -> str | None:
@@ -103,7 +105,24 @@ def summarize(doc: Document) -> Summary:
         paragraph_count=len(doc.paragraphs),
         boilerplate_chars=sum(r.end - r.start for r in doc.boilerplate),
         expected_right=expected_right(doc),
+        script_note=script_note(doc.text),
     )
+
+
+# The page shows the same note (server/static/panel.js scriptNote, same rule and words).
+SCRIPT_NOTE = ("Most of this text is not in the Latin alphabet. The model reads English news "
+               "only, so it finds little here: \"no technique found\" does not mean none is used.")
+
+
+def script_note(text: str, *, least: int = 40) -> str | None:
+    """``SCRIPT_NOTE`` when under half of the text's letters (at least ``least`` of them) are
+    Latin: Arabic, Cyrillic or Chinese news gets "no technique" and a confident genre,
+    which a reader could take for a finding."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < least:
+        return None
+    latin = sum(1 for c in letters if ord(c) <= 0x24F or 0x1E00 <= ord(c) <= 0x1EFF)
+    return SCRIPT_NOTE if latin < len(letters) / 2 else None
 
 
 def expected_right(doc: Document) -> float | None:

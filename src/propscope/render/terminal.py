@@ -198,10 +198,12 @@ def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True,
     """
     rates = quality if quality is not None and quality.matches(doc.model) else None
     lines = document_lines(doc)
+    summary = summarize(doc)
     parts: list[RenderableType] = [_header(doc), Text()]
+    if summary.script_note:
+        parts += [Text(summary.script_note, style="bold"), Text()]
     if show_text:
         parts += [_legend(plain=plain), Text(), _article(doc, lines, plain=plain), Text()]
-    summary = summarize(doc)
     if doc.spans:
         parts.append(_spans_table(doc, summary))
     parts += _summary_tables(summary, rates)

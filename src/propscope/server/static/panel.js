@@ -108,7 +108,22 @@ export function renderParagraphs(record) {
   }
 }
 
+// The reports' note and rule (render/summary.py script_note): under half of at least 40
+// letters Latin means a text the English model can say little about.
+const SCRIPT_NOTE = "Most of this text is not in the Latin alphabet. The model reads English news " +
+  "only, so it finds little here: \"no technique found\" does not mean none is used.";
+
+function scriptNote(text) {
+  const letters = [...text].filter((c) => /\p{L}/u.test(c)).map((c) => c.codePointAt(0));
+  if (letters.length < 40) return null;
+  const latin = letters.filter((u) => u <= 0x24f || (u >= 0x1e00 && u <= 0x1eff)).length;
+  return latin < letters.length / 2 ? SCRIPT_NOTE : null;
+}
+
 export function renderMeta(record) {
+  const note = scriptNote(record.text);
+  $("script-note").textContent = note || "";
+  $("script-note").hidden = !note;
   const md = record.metadata || {};
   const firstLine = (record.text.split("\n").find((l) => l.trim()) || "").trim();
   $("article-title").textContent = md.title || firstLine.slice(0, 120) || record.id;
