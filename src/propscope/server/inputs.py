@@ -222,8 +222,9 @@ async def documents(request: Request, config: ServerConfig, max_bytes: int, *,
     else:
         raise _wrong_type(request)
     if not batch and len(docs) != 1:
-        raise _invalid("body", f"the input holds {len(docs)} documents; send them to "
-                               "/api/analyze/batch instead.")
+        raise _invalid("body", f"the input holds {len(docs)} documents, and this analyses "
+                               "one: send them to /api/analyze/batch, or analyse the file with "
+                               "`propscope analyze FILE`.")
     _check_count(len(docs), limit)
     return docs
 

@@ -222,8 +222,11 @@ class BodyLimit:
         self.max = config.max_body_bytes
 
     def error(self) -> HTTPError:
-        return HTTPError(413, f"Request body is larger than the {self.max:,}-byte limit "
-                              "(max_body_bytes / PROPSCOPE_MAX_BODY_BYTES).")
+        # In words a reader of the page can act on (about 6 characters a word), then the
+        # setting an operator changes.
+        return HTTPError(413, f"Request body is larger than the {self.max:,}-byte limit, about "
+                              f"{self.max // 6:,} words: send a shorter text, or split it "
+                              "(server setting max_body_bytes / PROPSCOPE_MAX_BODY_BYTES).")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
