@@ -209,6 +209,15 @@ class Document:
         """Whether ``[start, end)`` lies entirely inside a boilerplate region."""
         return any(r.start <= start and end <= r.end for r in self.boilerplate)
 
+    def display_title(self, limit: int = 120) -> str:
+        """What reports call the article: its title, else its first non-empty line (at most
+        ``limit`` characters), else its id. The page does the same (``panel.js renderMeta``),
+        so one text has one name everywhere, not a file id in one view and words in another."""
+        if self.metadata.title:
+            return self.metadata.title
+        first = next((line.strip() for line in self._text.splitlines() if line.strip()), "")
+        return first[:limit] or self.id
+
     def content_paragraphs(self) -> list[Paragraph]:
         """Paragraphs that are not wholly boilerplate: the units the models analyse."""
         return [p for p in self.paragraphs if not self.in_boilerplate(p.start, p.end)]

@@ -45,3 +45,13 @@ def test_content_paragraphs_skip_boilerplate() -> None:
     doc.boilerplate = [Region(12, 31, "share_plea")]
     assert [doc.span_text(p) for p in doc.content_paragraphs()] == ["Body text."]
     assert doc.word_count() == 2
+
+
+def test_display_title_is_the_title_else_the_first_line_else_the_id() -> None:
+    # The page named an untitled text by its first line, the reports by its file id.
+    from propscope.document import Metadata
+
+    assert Document("\n  Senate vote  \n\nBody.", id="002_x").display_title() == "Senate vote"
+    assert Document("Body.", id="a", metadata=Metadata(title="Given")).display_title() == "Given"
+    assert Document("x" * 300, id="a").display_title() == "x" * 120
+    assert Document("\n \n", id="the-id").display_title() == "the-id"

@@ -198,3 +198,8 @@ def test_text_in_another_alphabet_is_flagged_in_the_report(make_doc) -> None:  #
                                 "что мы любим в нашей великой стране.\n", []))
     assert SCRIPT_NOTE.split(":")[0] in page and "reads English news" not in render_html(
         make_doc("A calm report about the weather.\n", []))
+
+
+def test_an_untitled_article_is_named_by_its_first_line(make_doc) -> None:  # type: ignore[no-untyped-def]
+    page = render_html(make_doc("Senate vote tonight\n\nThe council met.\n", []))
+    assert "<h1>Senate vote tonight</h1>" in page

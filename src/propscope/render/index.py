@@ -66,7 +66,7 @@ def index_entry(doc: Document, file: str) -> IndexEntry:
     counts = Counter(s.label for s in doc.spans)
     top = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TECHNIQUES])
     return IndexEntry(
-        file=file, title=doc.metadata.title or doc.id, source=doc.source,
+        file=file, title=doc.display_title(), source=doc.source,
         outlet=doc.metadata.outlet, published=doc.metadata.published,
         genre=doc.genre.label if doc.genre else None, words=words, spans=len(doc.spans),
         per_1000=1000 * len(doc.spans) / words if words else 0.0, top=top,

@@ -95,7 +95,7 @@ def _legend(*, plain: bool) -> Group:
 
 def _header(doc: Document) -> Text:
     m = doc.metadata
-    head = Text(printable(m.title or doc.id), style="bold")
+    head = Text(printable(doc.display_title()), style="bold")
     facts = [x for x in (m.outlet, m.author, m.published) if x]
     facts.append(f"source: {doc.source or doc.id}")
     head.append(printable("\n" + " · ".join(facts)), style="dim")
