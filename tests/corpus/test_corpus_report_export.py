@@ -131,3 +131,19 @@ def test_report_says_the_sensitivity_when_it_is_not_the_default(store: CorpusSto
     broad.model = ModelInfo("m", "1", "data", calibrated=True, sensitivity=0.5)
     store_docs(store, [broad])
     assert "analysed at sensitivity balanced, broad (rates depend on it)" in render_report(store, n_boot=50)
+
+
+def test_report_counts_unknown_outlets_as_it_shows_them_and_names_techniques(store: CorpusStore) -> None:
+    # The header said "1 outlets" over a chart of "the 2 outlets" ("(unknown)" among them), and
+    # the heatmap's columns were taxonomy ids (Exaggeration-Minimisa…).
+    store_docs(store, [
+        annotated(ARTICLES["harbour"], id="h", outlet="Coast News",
+                  spans=(("smother the mussel beds", "Loaded_Language"),)),
+        annotated(ARTICLES["chess"], id="c", spans=(("the back room of a bakery", "Loaded_Language"),)),
+    ])
+    html = render_report(store, n_boot=50)
+    assert "outlets (and 1 article of unknown outlet)" in " ".join(html.split())
+    assert "“(unknown)” gathering the articles whose outlet is not known" in " ".join(html.split())
+    svg = b"".join(base64.b64decode(i) for i in re.findall(
+        r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html))
+    assert b"Loaded language" in svg and b"Loaded_Language" not in svg

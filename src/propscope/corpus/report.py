@@ -53,10 +53,12 @@ def _summary(store: CorpusStore) -> dict[str, Any]:
     row = store.query("""
         SELECT count(*), count(DISTINCT outlet), count(DISTINCT author), sum(words),
                min(published_date), max(published_date), count(published_date),
-               string_agg(DISTINCT model, ', ') FROM articles""")[0]
+               string_agg(DISTINCT model, ', '), count(*) FILTER (WHERE outlet IS NULL)
+        FROM articles""")[0]
     spans = store.query("SELECT count(*) FROM spans")[0][0]
     failures = store.query("SELECT count(*) FROM failures")[0][0]
-    keys = ("articles", "outlets", "authors", "words", "first", "last", "dated", "models")
+    keys = ("articles", "outlets", "authors", "words", "first", "last", "dated", "models",
+            "no_outlet")
     # Rates depend on the level the analyses were made at: say it unless it is the default.
     return {**dict(zip(keys, row, strict=True)), "spans": spans, "failures": failures,
             "sensitivity": levels_text(store.sensitivities())}
@@ -76,13 +78,16 @@ def _outlet_views(prof: Profile, outlets: list[str]) -> dict[str, Any]:
     frame = np.array([[next(s.share for s in prof.shares if s.group == g and s.label == f)
                        for f in FRAMES] for g in groups])
     return {
-        "technique_chart": plots.heatmap(heat, outlets, used, cbar="spans per 1,000 words",
+        # Columns by the titles the rest of the report uses, not the taxonomy's ids.
+        "technique_chart": plots.heatmap(heat, outlets, [TECHNIQUES[t].title for t in used],
+                                         cbar="spans per 1,000 words",
                                          title="Technique rate per outlet (spans per 1,000 words)")
         if used else None,
         "category_rows": rows,
         "genre_chart": plots.stacked_shares(outlets, genre, n_genre,
                                             title="Genre mix (share of articles)"),
-        "frame_chart": plots.heatmap(frame * 100, outlets, list(FRAMES), fmt="{:.0f}",
+        "frame_chart": plots.heatmap(frame * 100, outlets, [f.replace("_", " ") for f in FRAMES],
+                                     fmt="{:.0f}",
                                      cmap="Blues", cbar="% of articles",
                                      title="Frame mix (% of articles with the frame)"),
     }
@@ -143,7 +148,7 @@ def render_report(store: CorpusStore, *, title: str = "propscope corpus report",
     summary = _summary(store)
     ctx: dict[str, Any] = {"title": title, "summary": summary, "version": __version__,
                            "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                           "categories": CATEGORIES, "min_bootstrap": MIN_BOOTSTRAP,
+                           "categories": CATEGORIES, "min_bootstrap": MIN_BOOTSTRAP, "unknown": UNKNOWN,
                            "n_boot": n_boot}
     if summary["articles"]:
         prof = compute_profile(store, by=("outlet",), n_boot=n_boot)
@@ -155,6 +160,7 @@ def render_report(store: CorpusStore, *, title: str = "propscope corpus report",
             pairs = load_pairs(store) or find_reuse(store)
         ctx["reuse"] = _reuse_view(store, pairs, counts, top_pairs)
         ctx["outlets_shown"] = len(outlets)
+        ctx["unknown_shown"] = UNKNOWN in outlets
     return _env().get_template("report.html.j2").render(**ctx)
 
 
