@@ -67,3 +67,26 @@ def test_overlapping_spans_draw_separate_underlines(browser: Any, doc: Document,
     assert outer.rect["y"] + outer.rect["height"] > inner.rect["y"] + inner.rect["height"]
     colours = {m.value_of_css_property("border-bottom-color") for m in (inner, outer)}
     assert len(colours) == 2
+
+
+def test_the_report_fits_a_phone_and_its_span_notes_stay_on_screen(browser: Any, doc: Document,
+                                                                   tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    # At 375 px the Techniques and Spans tables widened the page to 456-576 px, and a focused
+    # span's note (80vw from the span's left edge) ran past the right edge.
+    page = tmp_path / "report.html"
+    page.write_text(render_html(doc), encoding="utf-8")
+    browser.set_window_size(375, 800)
+    try:
+        browser.get(page.as_uri())
+        assert browser.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        mark = browser.find_elements(By.CSS_SELECTOR, "mark.t")[-1]
+        browser.execute_script("arguments[0].focus()", mark)
+        right = browser.execute_script(
+            "const s = getComputedStyle(arguments[0], '::after');"
+            "return s.position === 'fixed' ? 'fixed' : s.right", mark)
+        assert right == "fixed"
+    finally:
+        browser.set_window_size(1000, 800)
