@@ -93,11 +93,12 @@ export function renderParagraphs(record) {
       // The tooltip says how sure the model is and which words raised the label most.
       const score = (p.scores || {})[name];
       const words = ((p.evidence || {})[name] || []).map((e) => `\u201c${e.text}\u201d`);
-      const why = [t.title, score === undefined ? null : `confidence ${Math.round(score * 100)}%`,
+      // Confidences as the spans' tooltips and the slider give them: 0 to 1, two decimals.
+      const why = [t.title, score === undefined ? null : `confidence ${score.toFixed(2)}`,
         words.length ? `words: ${words.join(", ")}` : null].filter(Boolean).join(" \u00b7 ");
       // The confidence is in the text, not only the tooltip: keyboards and touch reach it too.
       const chip = el("span", { class: "mini-chip", title: why,
-        text: score === undefined ? t.title : `${t.title} ${Math.round(score * 100)}%` });
+        text: score === undefined ? t.title : `${t.title} ${score.toFixed(2)}` });
       chip.style.backgroundColor = category(t.category).color;
       chips.append(chip);
     }
