@@ -73,7 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "fetched again)")
     add_web_inputs(q)
     q.add_argument("--workers", type=at_least(0), default=c.workers,
-                   help="analysis processes for --engine local; 0 = one per core")
+                   help="analysis processes for --engine local; 0 = one per core (default: "
+                        "%(default)s)")
     q.add_argument("--engine", choices=("local", "dask"), default=c.engine,
                    help="where analysis runs (default: %(default)s)")
     q.add_argument("--scheduler", default=c.scheduler, help="Dask scheduler address for --engine dask")
@@ -83,8 +84,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="articles per worker task (default: %(default)s)")
     q.add_argument("--model", default=cfg.analyzer.model, help="model name or artifact folder")
     q.add_argument("--max-bytes", type=at_least(1, "of bytes"), default=cfg.analyzer.max_bytes,
-                   help="largest input accepted, in bytes (analysing a text takes about 1 GB "
-                        "of memory per MB of text, in each worker)")
+                   help="largest input accepted, in bytes (default: %(default)s, or "
+                        "PROPSCOPE_MAX_BYTES; analysing a text takes about 1 GB of memory per MB "
+                        "of text, in each worker)")
     add_sensitivity(q, cfg.analyzer.sensitivity)
     q.add_argument("--encoding", type=encoding, default=None,
                    help="input encoding instead of UTF-8 (auto: UTF-8 where valid, else a guess, "

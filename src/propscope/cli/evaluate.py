@@ -30,7 +30,8 @@ Articles whose id starts with 83 (the newest) are also reported on their own.
 
 The shipped model was trained on every annotated article (its model card gives
 cross-validation scores), so scoring it on them measures memory, not accuracy; the command
-warns when a model's training articles are among those scored. To score held-out articles,
+warns when a model's training articles are among those scored (with --model; saved
+--predictions cannot be checked). To score held-out articles,
 train a model with `propscope train --split FILE` and evaluate that artifact."""
 
 EPILOG = """\

@@ -25,7 +25,7 @@ Examples:
   propscope train --data DATA --split splits/validation.txt --out runs/hybrid-split
   propscope evaluate --data DATA --split splits/validation.txt --model runs/hybrid-split
 
-  # every article, no scores (~8 min)
+  # every article, no scores (~10 min)
   propscope train --data DATA --cv 0 --out runs/hybrid-all
 
   # another seed, written elsewhere, then used for analysis

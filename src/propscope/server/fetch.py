@@ -145,7 +145,8 @@ class AddressPolicy:
             raise FetchRefused(
                 f"Refusing to fetch from {host!r}: it resolves to a non-public address "
                 f"({', '.join(blocked) or 'none'}). Only public hosts can be fetched unless the "
-                "host is listed in fetch_allow_hosts (--allow-fetch-host / PROPSCOPE_FETCH_ALLOW_HOSTS)."
+                "host is listed in PROPSCOPE_FETCH_ALLOW_HOSTS (for the server also "
+                "`propscope serve --allow-fetch-host`)."
             )
         return addrs
 
