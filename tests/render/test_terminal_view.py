@@ -73,6 +73,17 @@ def test_markup_and_control_characters_in_a_span_are_shown_as_text(make_doc) -> 
     assert "\x1b]" not in out and "\x07" not in out and "\ufffd]0;PWNED\ufffd" in out
 
 
+def test_evidence_words_are_shown_as_text(make_doc) -> None:  # type: ignore[no-untyped-def]
+    # Two evidence words take the text between them along: "[/]" there was a MarkupError in
+    # the paragraph table, which plain `propscope analyze FILE` printed.
+    text = "Can this government be [/] \x1b]0;x\x07 trusted at all?\n"
+    doc = make_doc(text, [("Can this government", "Doubt", 0.5)])
+    start = text.index("be")
+    doc.paragraphs[0].evidence = {"Doubt": [(start, text.index(" at all"))]}
+    out = render(doc, colour=True)
+    assert "[/]" in ANSI.sub("", out) and "\x1b]" not in out and "\x07" not in out
+
+
 def test_document_without_spans(make_doc) -> None:  # type: ignore[no-untyped-def]
     out = render(make_doc("A calm report.\n", []), colour=False)
     assert "(no technique found)" in out and "(none of 1 paragraphs labelled)" in out

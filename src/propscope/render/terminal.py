@@ -174,10 +174,11 @@ def _summary_tables(summary: Summary, rates: ModelQuality | None) -> list[Render
     if with_words:
         paragraphs.add_column("Words that raised each label most")
     for row in summary.labelled_lines:
-        cells = [str(row.line), ", ".join(TECHNIQUES[n].title for n in row.techniques)]
-        if with_words:
-            cells.append("; ".join(f"{TECHNIQUES[t].title}: " + ", ".join(f"\u201c{w}\u201d" for w in words)
-                                   for t, words in row.evidence))
+        cells: list[RenderableType] = [str(row.line), ", ".join(TECHNIQUES[n].title for n in row.techniques)]
+        if with_words:  # the article's words: text, never markup (as the spans' excerpts)
+            cells.append(Text(printable("; ".join(
+                f"{TECHNIQUES[t].title}: " + ", ".join(f"\u201c{w}\u201d" for w in words)
+                for t, words in row.evidence))))
         paragraphs.add_row(*cells)
     if not summary.labelled_lines:
         paragraphs.add_row("", f"(none of {summary.paragraph_count} paragraphs labelled)")
