@@ -20,7 +20,7 @@ from propscope.document import (
     Span,
 )
 from propscope.errors import InputError
-from propscope.taxonomy import TECHNIQUES, category_of
+from propscope.taxonomy import FRAMES, GENRES, TECHNIQUES, category_of
 
 SCHEMA_VERSION = "1"
 
@@ -85,6 +85,25 @@ def _range(obj: dict[str, Any], length: int, what: str) -> tuple[int, int]:
     return start, end
 
 
+def _line(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InputError(f"Malformed analysis record: a paragraph's line is a whole number from "
+                         f"1, got {value!r}.")
+    return value
+
+
+def _score(value: Any, what: str) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise InputError(f"Malformed analysis record: {what} score must be a number, got {value!r}.")
+    return float(value)
+
+
+def _label(name: Any, known: tuple[str, ...], what: str) -> str:
+    if name not in known:
+        raise InputError(f"Malformed analysis record: unknown {what} {name!r}.")
+    return str(name)
+
+
 def _technique(name: Any) -> str:
     if not isinstance(name, str) or name not in TECHNIQUES:
         raise InputError(f"Malformed analysis record: unknown technique {name!r}.")
@@ -94,8 +113,9 @@ def _technique(name: Any) -> str:
 def from_dict(data: dict[str, Any]) -> Document:
     """Rebuild a Document from the contract; needs ``text``. Raises ``InputError`` if malformed.
 
-    Records are checked as they are read (offsets inside the text, known techniques), so a
-    document rebuilt here can be written back with ``to_dict``. Model fields this version
+    Records are checked as they are read (offsets inside the text, line numbers, known
+    techniques, genres and frames, numeric scores), so a document rebuilt here can be written
+    back with ``to_dict``. Model fields this version
     does not know (a record from a newer one) are left out.
     """
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
@@ -110,17 +130,22 @@ def from_dict(data: dict[str, Any]) -> Document:
                        metadata=Metadata(**{k: md.get(k) for k in Metadata.__slots__}))
         doc.add_spans(Span(*_range(s, n, "span"), _technique(s["technique"]), s.get("score", 1.0))
                       for s in data.get("spans") or [])
-        doc.paragraphs = [Paragraph(p["line"], *_range(p, n, "paragraph"),
+        doc.paragraphs = [Paragraph(_line(p["line"]), *_range(p, n, "paragraph"),
                                     [_technique(t) for t in p.get("techniques", [])],
-                                    dict(p.get("scores", {})),
+                                    {_technique(k): _score(v, "a paragraph label's")
+                                     for k, v in (p.get("scores") or {}).items()},
                                     {_technique(k): [_range(e, n, "evidence") for e in v]
                                      for k, v in (p.get("evidence") or {}).items()})
                           for p in data.get("paragraphs") or []]
         doc.boilerplate = [Region(*_range(r, n, "boilerplate"), r["kind"])
                            for r in data.get("boilerplate") or []]
         if data.get("genre"):
-            doc.genre = Genre(data["genre"]["label"], dict(data["genre"].get("scores", {})))
-        doc.frames = [Frame(f["label"], f["score"]) for f in data.get("frames") or []]
+            g = data["genre"]
+            doc.genre = Genre(_label(g["label"], GENRES, "genre"),
+                              {_label(k, GENRES, "genre"): _score(v, "a genre")
+                               for k, v in (g.get("scores") or {}).items()})
+        doc.frames = [Frame(_label(f["label"], FRAMES, "frame"), _score(f["score"], "a frame"))
+                      for f in data.get("frames") or []]
         if data.get("model"):
             known = ModelInfo.__dataclass_fields__
             doc.model = ModelInfo(**{k: v for k, v in data["model"].items() if k in known})

@@ -58,6 +58,15 @@ def test_round_trip_through_json() -> None:
     {"text": "abc", "paragraphs": [{"line": 1, "start": 0, "end": 3,
                                     "evidence": {"Doubt": [{"start": 500, "end": 900}]}}]},
     {"text": "abc", "boilerplate": [{"start": 2, "end": 1, "kind": "share"}]},
+    # accepted, then written back as records that name no known label or hold no number
+    {"text": "abc", "paragraphs": [{"line": 0, "start": 0, "end": 3}]},
+    {"text": "abc", "paragraphs": [{"line": "1", "start": 0, "end": 3}]},
+    {"text": "abc", "paragraphs": [{"line": 1, "start": 0, "end": 3, "scores": {"Doubt": "high"}}]},
+    {"text": "abc", "paragraphs": [{"line": 1, "start": 0, "end": 3, "scores": {"Nope": 0.5}}]},
+    {"text": "abc", "genre": {"label": "poetry"}},
+    {"text": "abc", "genre": {"label": "opinion", "scores": {"opinion": None}}},
+    {"text": "abc", "frames": [{"label": "Weather", "score": 0.5}]},
+    {"text": "abc", "frames": [{"label": "Political", "score": True}]},
 ])
 def test_from_dict_rejects_malformed(bad: object) -> None:
     with pytest.raises(InputError, match=r"^(An analysis record|Malformed analysis record: [^M]*$)"):
