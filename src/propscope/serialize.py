@@ -7,6 +7,7 @@ API and the corpus store exchange, so it is built in exactly one place.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from propscope.document import (
@@ -98,16 +99,15 @@ def _score(value: Any, what: str) -> float:
     return float(value)
 
 
-def _label(name: Any, known: tuple[str, ...], what: str) -> str:
-    if name not in known:
+def _label(name: Any, known: Collection[str], what: str) -> str:
+    # The type first: an unhashable name (a list) is "unknown", not a TypeError from a dict.
+    if not isinstance(name, str) or name not in known:
         raise InputError(f"Malformed analysis record: unknown {what} {name!r}.")
-    return str(name)
+    return name
 
 
 def _technique(name: Any) -> str:
-    if not isinstance(name, str) or name not in TECHNIQUES:
-        raise InputError(f"Malformed analysis record: unknown technique {name!r}.")
-    return name
+    return _label(name, TECHNIQUES, "technique")
 
 
 def from_dict(data: dict[str, Any]) -> Document:
