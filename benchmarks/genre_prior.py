@@ -25,7 +25,7 @@ from propscope.datasets import load_semeval
 from propscope.datasets.semeval import collection_order
 from propscope.models.base import load_model
 from propscope.models.folds import article_folds, ordered_folds
-from propscope.models.linear.calibration import calibrate_genre
+from propscope.models.linear.calibration import calibrate_genre, genre_labels
 from propscope.models.linear.embeddings import unit_matrices
 from propscope.models.linear.heads import fit_multiclass
 from propscope.models.linear.style import genre_matrix
@@ -47,8 +47,7 @@ def with_divisors(p: np.ndarray, y: np.ndarray, folds: np.ndarray) -> np.ndarray
     pred = np.empty(len(y), dtype=object)
     for f in np.unique(folds):
         tr, te = folds != f, folds == f
-        th, _ = calibrate_genre(p[tr], list(y[tr]))
-        pred[te] = np.array(GENRES)[np.argmax(p[te] / np.array([th[g] for g in GENRES]), 1)]
+        pred[te] = genre_labels(p[te], calibrate_genre(p[tr], list(y[tr]))[0])
     return pred
 
 

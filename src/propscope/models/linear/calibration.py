@@ -154,6 +154,11 @@ def choose_span_options(options: dict[str, list[SpanOption]], n_gold: dict[str, 
     return chosen, _micro(list(chosen.values()), total)
 
 
+def genre_labels(probs: np.ndarray, divisors: dict[str, float]) -> np.ndarray:
+    """Genre names by ``argmax(p / divisor)`` for (n, len(GENRES)) probabilities."""
+    return np.asarray(GENRES)[np.argmax(probs / np.array([divisors[g] for g in GENRES]), axis=1)]
+
+
 def calibrate_genre(probs: np.ndarray, gold: Sequence[str]) -> tuple[dict[str, float], float]:
     """Per-genre divisors ("thresholds") maximising out-of-fold macro-F1 of ``argmax(p / t)``.
 
@@ -172,7 +177,7 @@ def calibrate_genre(probs: np.ndarray, gold: Sequence[str]) -> tuple[dict[str, f
         candidates = [c | {g: t} for c in candidates for t in grid]
     for cand in candidates:
         th = {g: 0.5 for g in GENRES} | cand
-        pred = np.asarray(GENRES)[np.argmax(probs / np.array([th[g] for g in GENRES]), axis=1)]
+        pred = genre_labels(probs, th)
         score = float(f1_score(list(gold), list(pred), labels=[g for g in GENRES if counts[g]],
                                average="macro", zero_division=0))
         if score > best[0]:
