@@ -36,12 +36,12 @@ from typing import Any
 from propscope.datasets import load_semeval
 from propscope.document import Document
 from propscope.evaluation import evaluate, evaluate_recent
-from propscope.evaluation.crossval import FOLDS_BY, cross_validate
-from propscope.evaluation.levels import LevelPredictions
 from propscope.models import MODELS
 from propscope.models.base import _import_builtin_models
 from propscope.models.sensitivity import resolve_sensitivity
-from propscope.models.training import parse_params
+from propscope.training.crossval import FOLDS_BY, cross_validate
+from propscope.training.levels import LevelPredictions
+from propscope.training.train import parse_params
 
 
 def _genre_f1(report: Any, genre: str) -> float:

@@ -23,9 +23,9 @@ from scipy import stats
 def main() -> None:
     from heldout import add_arguments, held_out
 
-    from propscope.evaluation import predict_fresh
     from propscope.evaluation.reliability import span_hits
     from propscope.models import load_model
+    from propscope.training.predict import predict_fresh
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_arguments(ap)

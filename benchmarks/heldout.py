@@ -23,7 +23,7 @@ def held_out(args: argparse.Namespace) -> list[Document]:
     """The gold articles of ``args.split``; exits when ``args.model`` trained on any of them
     (the shipped model trained on every article, so its scores there measure memory)."""
     from propscope.datasets import load_semeval, read_ids
-    from propscope.models.training import trained_article_ids
+    from propscope.training.train import trained_article_ids
 
     ids = read_ids(args.split)
     if set(ids) & (trained_article_ids(args.model) or set()):

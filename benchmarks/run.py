@@ -78,7 +78,7 @@ def quality(model: str, data: Path) -> tuple[str, dict]:
     from propscope.datasets import read_ids
     from propscope.models.base import resolve_model_path
     from propscope.models.quality import scored_by_text
-    from propscope.models.training import trained_article_ids
+    from propscope.training.train import trained_article_ids
 
     split = ROOT / "splits" / "validation.txt"
     trained = trained_article_ids(model) or set()
@@ -126,7 +126,7 @@ def main() -> None:
         print(f"| peak memory (RSS) | {s['peak_rss_mb']:.0f} MB |")
         print(f"| CLI cold start, one file (median of 5) | {cs:.2f} s |")
         if not args.speed_only:
-            from propscope.models.training import headline
+            from propscope.training.train import headline
 
             where, q = quality(model, args.data)
             rows = {"all": headline(q["all"]), "recent": headline(q.get("recent", {}))}

@@ -22,10 +22,10 @@ from pathlib import Path
 def main() -> None:
     from heldout import add_arguments, held_out
 
-    from propscope.evaluation.levels import LevelPredictions
     from propscope.models import load_model
-    from propscope.models.card import sensitivity_table
     from propscope.models.sensitivity import LEVELS
+    from propscope.training.card import sensitivity_table
+    from propscope.training.levels import LevelPredictions
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_arguments(ap, model_required=True)

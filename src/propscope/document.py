@@ -8,6 +8,7 @@ from ingestion to rendering.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -217,6 +218,13 @@ class Document:
             return self.metadata.title
         first = next((line.strip() for line in self._text.splitlines() if line.strip()), "")
         return first[:limit] or self.id
+
+    def unannotated(self) -> Document:
+        """A new Document with this one's text, id, source and a copy of its metadata, and no
+        annotation: what evaluation analyses in place of a gold article (no label can leak),
+        and what a failed batch is retried on (a half-annotated document is not reused)."""
+        return Document(self._text, id=self.id, source=self.source,
+                        metadata=dataclasses.replace(self.metadata))
 
     def content_paragraphs(self) -> list[Paragraph]:
         """Paragraphs that are not wholly boilerplate: the units the models analyse."""

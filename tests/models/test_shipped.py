@@ -143,7 +143,7 @@ def test_shipped_model_learnt_from_every_annotated_article(semeval_dir) -> None:
     """The shipped model is fitted on all the training data, so no annotated article is held
     out from it (its card's scores come from cross-validation instead)."""
     from propscope.datasets import load_semeval
-    from propscope.models.training import trained_article_ids
+    from propscope.training.train import trained_article_ids
 
     ids = {d.id for d in load_semeval(semeval_dir).documents}
     assert trained_article_ids(DEFAULT_MODEL) == ids

@@ -151,8 +151,8 @@ def _predict(model_name: str | None, gold: Sequence[Document], sensitivity: str 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from propscope.evaluation import predict_fresh
     from propscope.models.base import load_model
+    from propscope.training.predict import predict_fresh
 
     model = load_model(model_name)
     columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -171,7 +171,7 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 def _warn_if_trained_on(model_name: str | None, gold: Sequence[Document]) -> int:
     """Warn when the model learnt from some of the gold articles; return how many."""
-    from propscope.models.training import trained_article_ids
+    from propscope.training.train import trained_article_ids
 
     trained = trained_article_ids(model_name)
     seen = len(trained & {g.id for g in gold}) if trained else 0

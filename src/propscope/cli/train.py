@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
     from propscope.datasets import read_ids
     from propscope.errors import DataError
-    from propscope.models.training import DEFAULT_OUT, parse_params, train_model
+    from propscope.training.train import DEFAULT_OUT, parse_params, train_model
 
     console = Console(stderr=True, log_path=False)
     out = args.out or DEFAULT_OUT.get(args.kind)

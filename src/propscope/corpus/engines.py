@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from propscope.config import AnalyzerConfig
-from propscope.document import Document, Metadata
+from propscope.document import Document
 from propscope.errors import PropscopeError
 
 T = TypeVar("T")
@@ -80,13 +80,6 @@ def init_worker(spec: AnalysisSpec) -> None:
     _analyzer(spec)
 
 
-def _fresh(doc: Document) -> Document:
-    # A failed batch may have annotated some documents half-way; retry on clean copies.
-    md = doc.metadata
-    return Document(doc.text, id=doc.id, source=doc.source,
-                    metadata=Metadata(**{k: getattr(md, k) for k in Metadata.__slots__}))
-
-
 def analyze_batch(items: list[Item], spec: AnalysisSpec) -> list[Outcome]:
     """Analyse one task's documents; a document that fails is reported, not raised.
 
@@ -106,7 +99,7 @@ def analyze_batch(items: list[Item], spec: AnalysisSpec) -> list[Outcome]:
     out = []
     for key, doc in items:
         try:
-            d = analyzer.analyze_document(_fresh(doc))
+            d = analyzer.analyze_document(doc.unannotated())
             out.append(Outcome(key, to_dict(d, include_text=False), d.word_count()))
         except Exception as exc:
             out.append(Outcome(key, None, error=f"analysis failed: {type(exc).__name__}: {exc}"))

@@ -1,7 +1,6 @@
 """The shared task's metrics (genre, frames, paragraph techniques, partial-overlap spans)."""
 
 from propscope.evaluation.metrics import PRF, LabelScores, score_labels
-from propscope.evaluation.predict import fresh_copy, predict_fresh
 from propscope.evaluation.render import render_report
 from propscope.evaluation.report import (
     EvaluationReport,
@@ -23,9 +22,7 @@ __all__ = [
     "SpanReport",
     "evaluate",
     "evaluate_recent",
-    "fresh_copy",
     "merge_intervals",
-    "predict_fresh",
     "render_report",
     "score_labels",
     "score_spans",

@@ -10,8 +10,8 @@ import pytest
 
 from propscope.document import Document
 from propscope.errors import DataError
-from propscope.evaluation.crossval import cross_validate, plan_folds
 from propscope.models.linear import LinearModel
+from propscope.training.crossval import cross_validate, plan_folds
 
 TINY = {"folds": 2, "static_dim": 0, "max_word_features": 200, "confidence_folds": "article"}
 

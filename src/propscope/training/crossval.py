@@ -22,10 +22,10 @@ import numpy as np
 from propscope.datasets.semeval import collection_order
 from propscope.document import Document
 from propscope.errors import DataError
-from propscope.evaluation.predict import predict_fresh
 from propscope.evaluation.report import EvaluationReport, evaluate, evaluate_recent
 from propscope.models.base import PersuasionModel
 from propscope.models.folds import article_folds, ordered_folds, topic_folds
+from propscope.training.predict import predict_fresh
 
 FOLDS_BY = ("article", "topic", "time")
 

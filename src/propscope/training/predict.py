@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from propscope.analyzer import Analyzer
 from propscope.document import Document
 from propscope.models.base import PersuasionModel
-
-
-def fresh_copy(doc: Document) -> Document:
-    """An unannotated Document with the same text, id, source and metadata as ``doc``."""
-    return Document(doc.text, id=doc.id, source=doc.source, metadata=dataclasses.replace(doc.metadata))
 
 
 def predict_fresh(model: str | Path | PersuasionModel | None, gold: Sequence[Document], *,
@@ -34,7 +28,7 @@ def predict_fresh(model: str | Path | PersuasionModel | None, gold: Sequence[Doc
     """
     analyzer = Analyzer(model=model, sensitivity=sensitivity)
     out = []
-    for doc in analyzer.analyze_many(fresh_copy(g) for g in gold):
+    for doc in analyzer.analyze_many(g.unannotated() for g in gold):
         out.append(doc)
         if on_document is not None:
             on_document(doc)

@@ -11,7 +11,7 @@ from propscope.cli.main import main
 from propscope.document import Document
 from propscope.errors import DataError, ModelError
 from propscope.models import load_model
-from propscope.models.training import parse_params, train_model
+from propscope.training.train import parse_params, train_model
 
 # Word vectors only for the tiny corpus's own words keep distillation to a second.
 TINY = {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,

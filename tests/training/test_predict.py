@@ -9,8 +9,9 @@ from typing import Any, ClassVar
 import pytest
 
 from propscope.document import Document, Genre, Metadata, ModelInfo, Paragraph, Span, split_paragraphs
-from propscope.evaluation import evaluate, fresh_copy, predict_fresh
+from propscope.evaluation import evaluate
 from propscope.models.base import DEFAULT_MODEL_DIR
+from propscope.training.predict import predict_fresh
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def gold_doc() -> Document:
 
 def test_fresh_copy_keeps_text_and_metadata_but_no_labels() -> None:
     gold = gold_doc()
-    copy = fresh_copy(gold)
+    copy = gold.unannotated()
     assert (copy.id, copy.text, copy.source) == (gold.id, gold.text, gold.source)
     assert copy.metadata == gold.metadata
     assert copy.metadata is not gold.metadata

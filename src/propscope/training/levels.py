@@ -14,9 +14,9 @@ from typing import Any
 
 from propscope.document import Document
 from propscope.evaluation.metrics import PRF
-from propscope.evaluation.predict import predict_fresh
 from propscope.evaluation.report import evaluate
 from propscope.models.base import PersuasionModel
+from propscope.training.predict import predict_fresh
 
 
 @dataclass(frozen=True, slots=True)

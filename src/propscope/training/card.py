@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from propscope.evaluation.levels import OperatingPoint
     from propscope.evaluation.metrics import PRF
-    from propscope.models.training import TrainReport
+    from propscope.training.levels import OperatingPoint
+    from propscope.training.train import TrainReport
 
 
 def _pct(x: float) -> str:

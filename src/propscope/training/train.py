@@ -39,7 +39,7 @@ from propscope.models.sensitivity import DEFAULT_LEVEL, LEVELS
 from propscope.taxonomy import UNTRAINABLE_TECHNIQUES
 
 if TYPE_CHECKING:
-    from propscope.evaluation.levels import LevelPredictions, OperatingPoint
+    from propscope.training.levels import LevelPredictions, OperatingPoint
 
 # Where ``propscope train`` writes each kind by default: the shipped artifact folder.
 DEFAULT_OUT = {"hybrid": ARTIFACTS_DIR / "hybrid-v1", "linear": ARTIFACTS_DIR / "linear-v0"}
@@ -199,7 +199,8 @@ def _evaluate(model: PersuasionModel, gold: Sequence[Document]
               ) -> tuple[dict[str, Any], dict[str, Any], list[OperatingPoint]]:
     """Scores of ``model`` on ``gold`` and on its newest articles, from one set of predictions,
     and the rows of every sensitivity level."""
-    from propscope.evaluation import evaluate, evaluate_recent, predict_fresh
+    from propscope.evaluation import evaluate, evaluate_recent
+    from propscope.training.predict import predict_fresh
 
     pred = predict_fresh(model, gold)
     levels = _other_levels()
@@ -211,7 +212,7 @@ def _evaluate(model: PersuasionModel, gold: Sequence[Document]
 
 def _other_levels() -> LevelPredictions:
     """Predictions at every named level but the default (which the headline scores are)."""
-    from propscope.evaluation.levels import LevelPredictions
+    from propscope.training.levels import LevelPredictions
 
     return LevelPredictions({n: s for n, s in LEVELS.items() if n != DEFAULT_LEVEL})
 
@@ -270,7 +271,7 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
                         "train-labels-spans/, no row in train-labels-paragraphs.txt): nothing to learn.")
     report = TrainReport(kind, out_dir, len(train), len(valid), 0.0)
     if cv_folds:
-        from propscope.evaluation.crossval import cross_validate
+        from propscope.training.crossval import cross_validate
 
         t0 = time.perf_counter()
         levels = _other_levels()
@@ -315,7 +316,7 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
         {"scored_by": report.scored_by, "all": report.metrics, "recent_83": report.recent_metrics,
          "sensitivity": [p.to_dict() for p in report.levels]},
         indent=1) + "\n", encoding="utf-8")
-    from propscope.models.card import write_model_card
+    from propscope.training.card import write_model_card
 
     report.size_bytes = _dir_size(out_dir)
     write_model_card(out_dir / "MODEL_CARD.md", report, manifest, untrainable=sorted(UNTRAINABLE_TECHNIQUES))
