@@ -36,8 +36,7 @@ from typing import Any
 from propscope.datasets import load_semeval
 from propscope.document import Document
 from propscope.evaluation import evaluate, evaluate_recent
-from propscope.models import MODELS
-from propscope.models.base import _import_builtin_models
+from propscope.models import model_class
 from propscope.models.sensitivity import resolve_sensitivity
 from propscope.training.crossval import FOLDS_BY, cross_validate
 from propscope.training.levels import LevelPredictions
@@ -99,7 +98,6 @@ def main(argv: list[str] | None = None) -> int:
                          "(measured: no gain, so the shipped model leaves them out)")
     args = ap.parse_args(argv)
     params = parse_params(args.set)
-    _import_builtin_models()
     data = load_semeval(args.data)
     docs = data.documents  # scored; with --document-level, data.document_level joins every training fold
     document_level = data.document_level if args.document_level else []
@@ -111,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Predictions of every fold's model at each extra sensitivity, fold by fold.
     shifted = LevelPredictions({f"{s:g}": s for s in args.also_sensitivity})
-    cv = cross_validate(lambda: MODELS[args.kind](seed=args.seed, **params), docs, folds=args.folds,
+    cv = cross_validate(lambda: model_class(args.kind)(seed=args.seed, **params), docs, folds=args.folds,
                         folds_by=args.folds_by, seed=args.seed, document_level=document_level,
                         progress=progress, on_fit=shifted.add)
     per_fold = [{name: get(r) for name, get in HEADLINE.items()} for r in cv.per_fold]

@@ -126,7 +126,7 @@ def main() -> None:
         print(f"| peak memory (RSS) | {s['peak_rss_mb']:.0f} MB |")
         print(f"| CLI cold start, one file (median of 5) | {cs:.2f} s |")
         if not args.speed_only:
-            from propscope.training.train import headline
+            from propscope.training.report import headline
 
             where, q = quality(model, args.data)
             rows = {"all": headline(q["all"]), "recent": headline(q.get("recent", {}))}

@@ -7,6 +7,7 @@ one Analyzer and call it many times.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -14,13 +15,12 @@ from typing import TYPE_CHECKING
 
 from propscope.config import AnalyzerConfig
 from propscope.document import Document, Metadata
-from propscope.errors import EmptyInputError, EncodingError, InputTooLargeError, ModelError
+from propscope.errors import EmptyInputError, EncodingError, InputTooLargeError, ModelError, PropscopeError
 from propscope.ingest.decode import size_text
 from propscope.ingest.metadata import guess_metadata
-from propscope.models.base import ModelComponent, PersuasionModel, load_model, resolve_model_path
-from propscope.models.composed import predict_composed
+from propscope.models.base import PersuasionModel, load_model, resolve_model_path
 from propscope.models.sensitivity import resolve_sensitivity
-from propscope.pipeline import Pipeline, create_component
+from propscope.pipeline import ModelComponent, Pipeline, create_component
 
 if TYPE_CHECKING:
     from propscope.models.quality import ModelQuality
@@ -136,24 +136,41 @@ class Analyzer:
 
         A plain string is taken as ``analyze`` takes it: a Document with the metadata the text
         states, id ``"document"``. Each document is validated first; one that fails validation
-        raises before its batch runs, so callers that want to skip bad inputs should validate
-        with ``analyze_document`` one by one.
+        raises before its batch runs. To go on past bad inputs, use ``analyze_each``.
         """
-        batch: list[Document] = []
-        for item in docs:
-            if isinstance(item, str):
-                doc = Document(item, metadata=guess_metadata(item) if item.strip() else None)
-            elif isinstance(item, Document):
-                doc = item
-            else:
-                raise TypeError(f"analyze_many() takes Documents or str, got {type(item).__name__}.")
-            self._check(doc)
-            batch.append(self.preprocess(doc))
-            if len(batch) >= self.config.batch_size:
-                yield from predict_composed(self.model, batch, sensitivity=self.sensitivity)
-                batch = []
-        if batch:
-            yield from predict_composed(self.model, batch, sensitivity=self.sensitivity)
+        yield from self.pipeline.pipe(map(self._checked, docs), batch_size=self.config.batch_size)
+
+    def _checked(self, item: Document | str) -> Document:
+        if isinstance(item, str):
+            doc = Document(item, metadata=guess_metadata(item) if item.strip() else None)
+        elif isinstance(item, Document):
+            doc = item
+        else:
+            raise TypeError(f"analyze_many() takes Documents or str, got {type(item).__name__}.")
+        self._check(doc)
+        return doc
+
+    def analyze_each(self, docs: Iterable[Document], on_error: Callable[[Document, Exception], None], *,
+                     errors: tuple[type[Exception], ...] = (PropscopeError,)) -> Iterator[Document]:
+        """Analyse a stream of Documents in batches, lazily, going on past the ones that fail.
+
+        A batch that raises one of ``errors`` is analysed again one document at a time, each
+        from an unannotated copy (the failed batch may have annotated some half-way), so one
+        bad input costs only itself: ``on_error(doc, exc)`` is told about it and the others
+        are yielded, in order. Other exceptions propagate.
+        """
+        it = iter(docs)
+        while batch := list(itertools.islice(it, self.config.batch_size)):
+            try:
+                done = list(self.analyze_many(batch))
+            except errors:
+                done = []
+                for doc in batch:
+                    try:
+                        done.append(self.analyze_document(doc.unannotated()))
+                    except errors as exc:
+                        on_error(doc, exc)
+            yield from done
 
     def quality(self, on_error: Callable[[ModelError], None] | None = None) -> ModelQuality | None:
         """How well the model finds each technique, out of sample (``models/quality.py``):

@@ -9,7 +9,7 @@ import pytest
 
 from propscope.analyzer import Analyzer
 from propscope.config import AnalyzerConfig
-from propscope.document import Document
+from propscope.document import Document, Metadata
 from propscope.errors import EmptyInputError, EncodingError, InputTooLargeError, ModelError, SettingError
 from propscope.models import DEFAULT_MODEL_DIR
 from propscope.serialize import to_json
@@ -102,3 +102,15 @@ def test_the_api_says_what_it_is(analyzer: Analyzer) -> None:
 
     assert {"Analyzer", "Document", "Span"} <= set(dir(propscope))  # lazy names, for completion
     assert repr(analyzer).startswith(f"Analyzer(model={analyzer.model.info.name} ")
+
+
+def test_analyze_each_goes_on_past_a_bad_document(analyzer: Analyzer) -> None:
+    texts = ["Corrupt traitors lied again.", "!!!", "The council met on Tuesday.", ""]
+    docs = [Document(t, id=f"d{i}") for i, t in enumerate(texts)]
+    failed: list[tuple[str, str]] = []
+    out = list(analyzer.analyze_each(docs, lambda d, e: failed.append((d.id, type(e).__name__))))
+    assert [d.id for d in out] == ["d0", "d2"]
+    assert failed == [("d1", "EmptyInputError"), ("d3", "EmptyInputError")]
+    # The good ones are analysed as they are alone.
+    assert [d.genre for d in out] == [analyzer.analyze(texts[0], id="d0", metadata=Metadata()).genre,
+                                      analyzer.analyze(texts[2], id="d2", metadata=Metadata()).genre]

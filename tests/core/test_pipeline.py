@@ -55,3 +55,49 @@ def test_model_free_components_conform(name: str) -> None:
     assert comp.name == name and comp.assigns
     doc = Document("A title\n\nSome body text here.\n\nVia Example News")
     assert comp(doc) is doc
+
+
+class _Counts:
+    """Counts how it is called: one document at a time, or a batch through ``pipe``."""
+
+    name = "counts"
+    requires: tuple[str, ...] = ("text",)
+    assigns: tuple[str, ...] = ("extra",)
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def __call__(self, doc: Document) -> Document:
+        self.batches.append(1)
+        return doc
+
+    def pipe(self, docs: list[Document]) -> list[Document]:
+        self.batches.append(len(docs))
+        return docs
+
+
+def test_pipe_hands_a_component_whole_batches_and_keeps_the_order() -> None:
+    counts = _Counts()
+    docs = [Document(f"text {i}", id=str(i)) for i in range(7)]
+    out = list(Pipeline([create_component("paragraphs"), counts]).pipe(iter(docs), batch_size=3))
+    assert [d.id for d in out] == [str(i) for i in range(7)]
+    assert counts.batches == [3, 3, 1]
+    assert all(d.paragraphs for d in out)  # a component without pipe ran on every document
+
+
+def test_pipe_names_a_component_whose_batch_comes_back_different() -> None:
+    class _Drops(_Counts):
+        def pipe(self, docs: list[Document]) -> list[Document]:
+            return docs[:-1]
+
+    with pytest.raises(PipelineError, match="'counts' did not return"):
+        list(Pipeline([_Drops()]).pipe([Document("a"), Document("b")], batch_size=2))
+
+
+def test_pipe_names_a_component_whose_batch_raises() -> None:
+    class _Fails(_Counts):
+        def pipe(self, docs: list[Document]) -> list[Document]:
+            raise ZeroDivisionError("boom")
+
+    with pytest.raises(PipelineError, match="'counts' failed on a batch of 2: boom"):
+        list(Pipeline([_Fails()]).pipe([Document("a"), Document("b")], batch_size=2))

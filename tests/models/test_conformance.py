@@ -8,10 +8,9 @@ import pytest
 
 from propscope.document import Document, Frame, Genre, ModelInfo, Span, split_paragraphs
 from propscope.errors import NotFittedError
-from propscope.models import MODELS, PersuasionModel, load_model
-from propscope.models.base import _import_builtin_models
+from propscope.models import KINDS as MODEL_KINDS
+from propscope.models import PersuasionModel, load_model, model_class
 
-_import_builtin_models()
 # Kinds whose fit takes minutes even on a tiny corpus run only with `-m slow`.
 SLOW_KINDS = {"transformer"}
 # Small settings per kind so the tiny corpus fits in seconds.
@@ -22,12 +21,12 @@ TINY_PARAMS: dict[str, dict[str, object]] = {
                "static_encoder_words": False, "tagger_filters": 8, "tagger_epochs": 2},
     "transformer": {"encoder": "tiny", "window": 16, "overlap": 4, "epochs": 1, "batch_size": 4},
 }
-KINDS = [pytest.param(k, marks=pytest.mark.slow) if k in SLOW_KINDS else k for k in sorted(MODELS)]
+KINDS = [pytest.param(k, marks=pytest.mark.slow) if k in SLOW_KINDS else k for k in sorted(MODEL_KINDS)]
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_kind_follows_the_model_contract(kind: str, tiny_corpus: list[Document], tmp_path: Path) -> None:
-    model = MODELS[kind](**TINY_PARAMS.get(kind, {}))
+    model = model_class(kind)(**TINY_PARAMS.get(kind, {}))
     assert isinstance(model, PersuasionModel)
     fresh = Document(tiny_corpus[0].text, id="x")
     fresh.paragraphs = split_paragraphs(fresh.text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -170,33 +170,6 @@ def filter_scores(doc: Document, min_score: float) -> Document:
     return doc
 
 
-def _analyzed(analyzer: Analyzer, docs: Iterable[Document],
-              report: Callable[[Document, Exception], None]) -> Iterator[Document]:
-    """Analyse in batches; when a batch fails, redo it one by one to isolate the bad input."""
-    from propscope.errors import PropscopeError
-
-    def flush(batch: list[Document]) -> Iterator[Document]:
-        try:
-            done = list(analyzer.analyze_many(batch))
-        except PropscopeError:
-            done = []
-            for doc in batch:
-                try:
-                    done.append(analyzer.analyze_document(doc))
-                except PropscopeError as exc:
-                    report(doc, exc)
-        yield from done
-
-    batch: list[Document] = []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) >= analyzer.config.batch_size:
-            yield from flush(batch)
-            batch = []
-    if batch:
-        yield from flush(batch)
-
-
 def _progress(enabled: bool) -> Progress:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -285,7 +258,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             with open_output(fmt, args.output, include_text=not args.no_text,
                              quality=_quality(analyzer) if fmt in ("text", "html") else None) as out:
-                for doc in _analyzed(analyzer, documents(), report_doc):
+                for doc in analyzer.analyze_each(documents(), report_doc):
                     out.add(filter_scores(doc, args.min_score))
                     done += 1
                     progress.update(task, completed=done)

@@ -81,28 +81,24 @@ def init_worker(spec: AnalysisSpec) -> None:
 
 
 def analyze_batch(items: list[Item], spec: AnalysisSpec) -> list[Outcome]:
-    """Analyse one task's documents; a document that fails is reported, not raised.
-
-    The batch goes through ``analyze_many`` (the fast path); if anything in it fails, each
-    document is retried alone so that one bad input only costs itself.
-    """
+    """Analyse one task's documents; a document that fails is reported, not raised
+    (``Analyzer.analyze_each``: one bad input only costs itself)."""
     from propscope.serialize import to_dict
 
-    analyzer = _analyzer(spec)
-    try:
-        done = list(analyzer.analyze_many([d for _, d in items]))
-    except Exception:
-        done = []  # isolated below, one document at a time
-    if len(done) == len(items):
-        return [Outcome(k, to_dict(d, include_text=False), d.word_count())
-                for (k, _), d in zip(items, done, strict=True)]
+    failed: dict[int, str] = {}
+
+    def report(doc: Document, exc: Exception) -> None:
+        failed[id(doc)] = f"analysis failed: {type(exc).__name__}: {exc}"
+
+    # Run to the end first: a failure is known only once its batch has been tried.
+    done = iter(list(_analyzer(spec).analyze_each([d for _, d in items], report, errors=(Exception,))))
     out = []
     for key, doc in items:
-        try:
-            d = analyzer.analyze_document(doc.unannotated())
+        if id(doc) in failed:
+            out.append(Outcome(key, None, error=failed[id(doc)]))
+        else:
+            d = next(done)
             out.append(Outcome(key, to_dict(d, include_text=False), d.word_count()))
-        except Exception as exc:
-            out.append(Outcome(key, None, error=f"analysis failed: {type(exc).__name__}: {exc}"))
     return out
 
 

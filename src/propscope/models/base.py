@@ -7,11 +7,14 @@ for (spans, paragraph labels, genre, frames) so an implementation can share one 
 across the four outputs.
 
 An artifact is a folder holding ``model.json`` (``kind``, ``name``, ``version``,
-``trained_on``) plus whatever files the kind needs; ``kind`` picks the class from ``MODELS``.
+``trained_on``) plus whatever files the kind needs; ``kind`` picks the class: ``KINDS`` names
+the module of each kind, imported only when a model of that kind is loaded or trained, where
+the class registers itself with ``@register_model``.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 from collections.abc import Callable, Sequence
@@ -20,8 +23,6 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from propscope.document import Document, ModelInfo
 from propscope.errors import ModelError, NotFittedError
-from propscope.models.composed import predict_composed
-from propscope.pipeline.base import register_component
 
 ARTIFACTS_DIR = Path(__file__).parent / "artifacts"
 # The shipped model used when none is named; each name is a folder under ARTIFACTS_DIR.
@@ -134,6 +135,12 @@ class FittedModel:
 
 M = TypeVar("M", bound=type)
 MODELS: dict[str, type] = {}
+# Every model kind and the module that defines it: a new kind is one module plus one line here.
+KINDS: dict[str, str] = {
+    "hybrid": "propscope.models.hybrid",
+    "linear": "propscope.models.linear",
+    "transformer": "propscope.models.transformer",
+}
 
 
 def register_model(kind: str) -> Callable[[M], M]:
@@ -147,13 +154,13 @@ def register_model(kind: str) -> Callable[[M], M]:
     return deco
 
 
-def _import_builtin_models() -> None:
-    # One explicit import list; each module registers itself on import.
-    from propscope.models import (
-        hybrid,  # noqa: F401
-        linear,  # noqa: F401
-        transformer,  # noqa: F401
-    )
+def model_class(kind: object) -> type:
+    """The class of model kind ``kind``, its module imported on first use."""
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise ModelError(f"Unknown model kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}.")
+    if kind not in MODELS:
+        importlib.import_module(KINDS[kind])
+    return MODELS[kind]
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -176,26 +183,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
 def load_model(path: str | Path | None = None) -> PersuasionModel:
     """Load a shipped model by name or an artifact folder (default: ``DEFAULT_MODEL``)."""
     path = resolve_model_path(path)
-    meta = read_manifest(path)
-    _import_builtin_models()
-    kind = meta.get("kind")
-    if kind not in MODELS:
-        raise ModelError(f"Model at {path} is of unknown kind {kind!r}; known: {sorted(MODELS)}.")
-    return MODELS[kind].load(path)  # type: ignore[no-any-return,attr-defined]
-
-
-@register_component("model")
-class ModelComponent:
-    """Pipeline stage wrapping a PersuasionModel."""
-
-    name = "model"
-    requires: tuple[str, ...] = ("paragraphs", "boilerplate")
-    assigns: tuple[str, ...] = ("spans", "paragraphs.techniques", "genre", "frames", "model")
-
-    def __init__(self, model: PersuasionModel, sensitivity: float = 0.0) -> None:
-        self.model = model
-        self.sensitivity = sensitivity
-
-    def __call__(self, doc: Document) -> Document:
-        predict_composed(self.model, [doc], sensitivity=self.sensitivity)
-        return doc
+    kind = read_manifest(path).get("kind")
+    if kind not in KINDS:
+        raise ModelError(f"Model at {path} is of unknown kind {kind!r}; known: {sorted(KINDS)}.")
+    return model_class(kind).load(path)  # type: ignore[no-any-return,attr-defined]

@@ -9,5 +9,8 @@ from propscope.pipeline.base import (
     register_component,
 )
 
-__all__ = ["COMPONENTS", "Component", "Pipeline", "PipelineError", "create_component",
-           "register_component"]
+# The built-in components register themselves on import: one explicit list.
+from propscope.pipeline.components import BoilerplateDetector, ModelComponent, ParagraphSegmenter
+
+__all__ = ["COMPONENTS", "BoilerplateDetector", "Component", "ModelComponent", "ParagraphSegmenter",
+           "Pipeline", "PipelineError", "create_component", "register_component"]

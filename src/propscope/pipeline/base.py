@@ -1,13 +1,17 @@
 """Component protocol, registry and pipeline loop.
 
 A component is a callable that takes a Document, enriches the attributes it names in
-``assigns`` and returns the same Document. The registry maps a name to a factory so a
-pipeline can be described by names (in config files, on the command line) instead of
-if-chains. The loop checks what each component returns and names the component that fails.
+``assigns`` and returns the same Document; one that gains from seeing many documents at once
+(the model) also has ``pipe(docs) -> docs``, which ``Pipeline.pipe`` uses. The registry maps a
+name to a factory so a pipeline can be described by names (in config files, on the command
+line) instead of if-chains; the built-in components register themselves in
+``components.py``, which the package imports. The loop checks what each component returns
+and names the component that fails.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -48,8 +52,6 @@ def register_component(name: str) -> Callable[[ComponentFactory], ComponentFacto
 
 def create_component(name: str, **kwargs: Any) -> Component:
     """Build the registered component ``name`` with ``kwargs``."""
-    from propscope.pipeline import components as _builtin  # noqa: F401  (fills the registry)
-
     try:
         factory = COMPONENTS[name]
     except KeyError:
@@ -85,19 +87,35 @@ class Pipeline:
 
     def __call__(self, doc: Document) -> Document:
         for c in self.components:
-            try:
-                out = c(doc)
-            except PropscopeError:
-                raise
-            except Exception as exc:  # name the failing stage, keep the cause
-                raise PipelineError(f"Component {c.name!r} failed on {doc.id!r}: {exc}") from exc
+            out = _run(c, c, doc)
             if out is not doc:
                 raise PipelineError(
                     f"Component {c.name!r} returned {type(out).__name__}, not the Document it was given."
                 )
         return doc
 
-    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
-        """Apply the pipeline to a stream of documents, lazily."""
-        for d in docs:
-            yield self(d)
+    def pipe(self, docs: Iterable[Document], *, batch_size: int = 1) -> Iterator[Document]:
+        """Apply the pipeline to a stream of documents, lazily, ``batch_size`` at a time.
+
+        Each batch goes through every component in turn: through its ``pipe`` where it has
+        one (the model predicts a whole batch in one pass), else document by document.
+        """
+        it = iter(docs)
+        while batch := list(itertools.islice(it, max(batch_size, 1))):
+            for c in self.components:
+                many = getattr(c, "pipe", None)
+                out = _run(c, many, batch) if many is not None else [_run(c, c, d) for d in batch]
+                if len(out) != len(batch) or any(a is not b for a, b in zip(out, batch, strict=False)):
+                    raise PipelineError(f"Component {c.name!r} did not return the documents it was given.")
+            yield from batch
+
+
+def _run(component: Component, call: Callable[[Any], Any], arg: Any) -> Any:
+    """``call(arg)``, a failure named by the component (and the document, when one)."""
+    try:
+        return call(arg)
+    except PropscopeError:
+        raise
+    except Exception as exc:  # name the failing stage, keep the cause
+        where = repr(arg.id) if isinstance(arg, Document) else f"a batch of {len(arg)}"
+        raise PipelineError(f"Component {component.name!r} failed on {where}: {exc}") from exc

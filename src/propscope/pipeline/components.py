@@ -1,8 +1,12 @@
-"""The built-in, model-free components: paragraph segmentation and boilerplate detection."""
+"""The built-in components: paragraph segmentation, boilerplate detection and the model."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from propscope.document import Document, split_paragraphs
+from propscope.models.base import PersuasionModel
+from propscope.models.composed import predict_composed
 from propscope.pipeline.base import register_component
 
 
@@ -38,3 +42,24 @@ class BoilerplateDetector:
         if origin and not doc.metadata.republished_from:
             doc.metadata.republished_from = origin
         return doc
+
+
+@register_component("model")
+class ModelComponent:
+    """Pipeline stage wrapping a PersuasionModel, analysing at ``sensitivity`` (logits)."""
+
+    name = "model"
+    requires: tuple[str, ...] = ("paragraphs", "boilerplate")
+    assigns: tuple[str, ...] = ("spans", "paragraphs.techniques", "genre", "frames", "model")
+
+    def __init__(self, model: PersuasionModel, sensitivity: float = 0.0) -> None:
+        self.model = model
+        self.sensitivity = sensitivity
+
+    def __call__(self, doc: Document) -> Document:
+        predict_composed(self.model, [doc], sensitivity=self.sensitivity)
+        return doc
+
+    def pipe(self, docs: Sequence[Document]) -> list[Document]:
+        """The model over a whole batch at once (one pass of every head)."""
+        return predict_composed(self.model, docs, sensitivity=self.sensitivity)

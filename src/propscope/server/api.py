@@ -37,8 +37,13 @@ async def _analyze(request: Request, *, batch: bool) -> list[Document]:
     analyzer = (await state.get_analyzer()).with_sensitivity(level)
     # The model is CPU-bound: run it in a worker thread, a bounded number at a time, so the
     # event loop keeps answering health checks and other clients meanwhile.
-    return await anyio.to_thread.run_sync(lambda: list(analyzer.analyze_many(docs)),
+    return await anyio.to_thread.run_sync(lambda: list(analyzer.analyze_each(docs, _fail)),
                                           limiter=state.limiter)
+
+
+def _fail(doc: Document, exc: Exception) -> None:
+    """A request fails with its first document that cannot be analysed (``status_for``)."""
+    raise exc
 
 
 def _sensitivity(request: Request) -> str | None:

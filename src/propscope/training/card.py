@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from propscope.evaluation.metrics import PRF
     from propscope.training.levels import OperatingPoint
-    from propscope.training.train import TrainReport
+    from propscope.training.report import TrainReport
 
 
 def _pct(x: float) -> str:

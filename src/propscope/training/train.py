@@ -1,7 +1,7 @@
 """Training any registered model kind: fit, score, save, model card.
 
 ``train_model`` is generic: it only uses the ``PersuasionModel`` protocol, so every kind in
-``MODELS`` is trained, scored and documented the same way. The scores come from one of two
+``KINDS`` is trained, scored and documented the same way. The scores come from one of two
 protocols:
 
 - held-out validation articles (``validation_ids``): fast, but the model never learns from
@@ -20,7 +20,6 @@ import json
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,14 +28,14 @@ from propscope.document import Document
 from propscope.errors import DataError, ModelError
 from propscope.models.base import (
     ARTIFACTS_DIR,
-    MODELS,
     PersuasionModel,
-    _import_builtin_models,
+    model_class,
     read_manifest,
     resolve_model_path,
 )
 from propscope.models.sensitivity import DEFAULT_LEVEL, LEVELS
 from propscope.taxonomy import UNTRAINABLE_TECHNIQUES
+from propscope.training.report import TrainReport
 
 if TYPE_CHECKING:
     from propscope.training.levels import LevelPredictions, OperatingPoint
@@ -45,71 +44,6 @@ if TYPE_CHECKING:
 DEFAULT_OUT = {"hybrid": ARTIFACTS_DIR / "hybrid-v1", "linear": ARTIFACTS_DIR / "linear-v0"}
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class TrainReport:
-    """What a training run did and how the model scored on the validation articles.
-
-    Attributes:
-        kind: model kind trained.
-        out_dir: artifact folder written.
-        train_articles: number of training articles.
-        validation_articles: number of held-out validation articles (0 under cross-validation).
-        seconds: wall-clock time of the final ``fit``.
-        metrics: ``EvaluationReport.to_dict()`` on all scored articles: the validation
-            articles, or every training article out of fold (empty when nothing was scored).
-        recent_metrics: the same on scored articles whose id starts with ``83``.
-        size_bytes: total size of the artifact folder.
-        cv_folds: folds of the cross-validation behind ``metrics`` (0: held-out articles).
-        cv_fold_articles: training articles of each fold's model.
-        cv_seconds: wall-clock time of the cross-validation's fits.
-        levels: the same scored articles at each sensitivity level (``models/sensitivity.py``),
-            the default one from the headline predictions.
-    """
-
-    kind: str
-    out_dir: Path
-    train_articles: int
-    validation_articles: int
-    seconds: float
-    metrics: dict[str, Any] = field(default_factory=dict)
-    recent_metrics: dict[str, Any] = field(default_factory=dict)
-    size_bytes: int = 0
-    cv_folds: int = 0
-    cv_fold_articles: list[int] = field(default_factory=list)
-    cv_seconds: float = 0.0
-    levels: list[OperatingPoint] = field(default_factory=list)
-
-    @property
-    def scored_by(self) -> dict[str, Any]:
-        """How ``metrics`` were measured, as recorded in ``model.json`` and the card."""
-        if self.cv_folds:
-            return {"method": "cross-validation", "folds": self.cv_folds, "folds_by": "article",
-                    "articles": self.train_articles, "fold_train_articles": self.cv_fold_articles}
-        if self.validation_articles:
-            return {"method": "held-out", "articles": self.validation_articles}
-        return {"method": "none", "articles": 0}
-
-    def headline(self, which: str = "metrics") -> dict[str, float]:
-        """The main scores of ``metrics`` or ``recent_metrics`` as a flat dict."""
-        return headline(getattr(self, which))
-
-
-def headline(m: dict[str, Any]) -> dict[str, float]:
-    """Flat main scores of an ``EvaluationReport.to_dict()``."""
-    if not m:
-        return {}
-    return {
-        "paragraph_micro_f1": m["paragraphs"]["micro_f1"],
-        "paragraph_macro_f1": m["paragraphs"]["macro_f1"],
-        "span_aware_f1": m["spans"]["technique_aware"]["f1"],
-        "span_agnostic_f1": m["spans"]["technique_agnostic"]["f1"],
-        "genre_macro_f1": m["genre"]["macro_f1"],
-        "frames_micro_f1": m["frames"]["micro_f1"],
-        "frames_macro_f1": m["frames"]["macro_f1"],
-    } | ({"span_confidence_ece": m["confidence"]["spans"]["ece"],
-          "paragraph_confidence_ece": m["confidence"]["paragraphs"]["ece"]} if "confidence" in m else {})
 
 
 def parse_params(pairs: Sequence[str]) -> dict[str, Any]:
@@ -129,10 +63,7 @@ def parse_params(pairs: Sequence[str]) -> dict[str, Any]:
 
 
 def _build(kind: str, seed: int, name: str | None, params: dict[str, Any]) -> PersuasionModel:
-    _import_builtin_models()
-    if kind not in MODELS:
-        raise ModelError(f"Unknown model kind {kind!r}; known kinds: {', '.join(sorted(MODELS))}.")
-    cls = MODELS[kind]
+    cls = model_class(kind)
     accepted = inspect.signature(cls).parameters
     extra = {"seed": seed, "name": name}
     kwargs = {k: v for k, v in extra.items() if v is not None and k in accepted}
@@ -226,7 +157,7 @@ def trained_article_ids(model: str | Path | None) -> set[str] | None:
 def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: list[str] | None = None,
                 cv_folds: int = 0, seed: int = 0, name: str | None = None, progress: Progress | None = None,
                 replace: bool = False, **params: Any) -> TrainReport:
-    """Train ``MODELS[kind]`` on SemEval data, score it and save it with its model card.
+    """Train the model kind ``kind`` on SemEval data, score it and save it with its model card.
 
     Args:
         kind: a registered model kind (``hybrid``, ``linear``, ``transformer``).

@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from propscope.document import Document
 from propscope.errors import ModelError
 from propscope.models.folds import FOLDINGS, article_folds, topic_folds
+from propscope.models.linear.blend import Blend
 from propscope.models.linear.calibration import (
     GATE_GRID,
     SpanOption,
@@ -47,10 +48,44 @@ from propscope.models.linear.style import GenreSupport, StyleScaler, genre_matri
 from propscope.models.linear.units import Units, build_units, unit_labels
 from propscope.taxonomy import FRAMES, GENRES, technique_names
 
-if TYPE_CHECKING:
-    from propscope.models.linear.model import LinearModel
-
 Progress = Callable[[str], None]
+
+
+class LinearParams(Protocol):
+    """What ``fit_linear`` reads of the model it fits: ``LinearModel``'s parameters, and the
+    hook through which a kind built on it adds a second scorer (``LinearModel._extra_oof``)."""
+
+    c_document: float
+    c_genre: float
+    c_paragraph: float
+    c_sentence: float
+    c_token: float
+    confidence_folds: str
+    fold_by: str
+    folds: int
+    frames_nb: float
+    hash_bits: int
+    max_char_features: int
+    max_word_features: int
+    negative_ratio: int
+    paragraph_nb: float
+    seed: int
+    sentence_min_words: int
+    sentence_nb: float
+    shape_weight: float
+    static_dim: int
+    static_encoder_words: bool
+    static_frames_weight: float
+    static_span_weight: float
+    static_weight: float
+    style_weight: float
+    token_gap: int
+    token_nb: float
+
+    def _extra_oof(self, units: Units, doc_fold: np.ndarray, n_folds: int, y_par: np.ndarray,
+                   techniques: Sequence[str], token_techniques: Sequence[str],
+                   static: StaticEmbeddings | None, progress: Callable[[str], None],
+                   final: bool = True) -> Blend | None: ...
 
 
 @dataclass
@@ -175,7 +210,7 @@ def _folds(how: str, docs: Sequence[Document], n_folds: int, seed: int) -> np.nd
         else article_folds(len(docs), n_folds, seed)
 
 
-def fit_linear(m: LinearModel, docs: Sequence[Document], *, progress: Progress,
+def fit_linear(m: LinearParams, docs: Sequence[Document], *, progress: Progress,
                document_level: Sequence[Document] = ()) -> FitResult:
     """Fit every head of ``m`` on gold ``docs``; ``document_level`` articles (genre and frame
     labels only, no technique annotation) also train the genre and frame heads.
