@@ -53,13 +53,19 @@ class ServerConfig:
     max_body_bytes: int = _f(2 * MB, "Largest request body or upload, in bytes (413 above).")
     max_batch: int = _f(32, "Most documents in one /api/analyze/batch request.")
     rate_limit: int = _f(0, "Requests per minute per client; 0 disables the limit (429 above).")
+    store: str = _f("~/.cache/propscope/analyses", "Folder where permalinked analyses are kept.")
+    corpus_db: str | None = _f(None, "DuckDB corpus file (from `propscope corpus ingest`) shown at /corpus.")
+    analysis_threads: int = _f(2, "Analyses run at once per server process; more requests wait.")
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """Fetching web pages and feeds (URLs given to the commands, the page, the API)."""
+
     fetch_timeout: float = _f(10.0, "Seconds allowed to fetch a URL given on the page.")
     fetch_max_bytes: int = _f(5 * MB, "Largest page fetched from a URL, in bytes.")
     fetch_allow_hosts: tuple[str, ...] = _f((), "Private/loopback hosts the URL fetcher may reach.")
     fetch_concurrency: int = _f(4, "Pages fetched at once when a command is given many URLs.")
-    store: str = _f("~/.cache/propscope/analyses", "Folder where permalinked analyses are kept.")
-    corpus_db: str | None = _f(None, "DuckDB corpus file (from `propscope corpus ingest`) shown at /corpus.")
-    analysis_threads: int = _f(2, "Analyses run at once per server process; more requests wait.")
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,7 @@ class Config:
 
     analyzer: AnalyzerConfig = field(default_factory=AnalyzerConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
 
 

@@ -31,6 +31,36 @@ class BinaryInputError(InputError):
     """An input is binary data (NUL bytes, mostly control characters, a known binary format)."""
 
 
+class FetchError(InputError):
+    """A web page or feed could not be fetched: an error answer, an unreachable host, a
+    broken connection (a server answers 502)."""
+
+
+class FetchRefused(FetchError):
+    """A URL the fetcher may not fetch: another scheme, no host, a non-public address (422)."""
+
+
+class FetchTimeout(FetchError):
+    """A fetch took longer than ``FetchConfig.fetch_timeout`` (504)."""
+
+
+class TransientFetchError(FetchError):
+    """The site was busy or the connection broke: worth one more try, after ``retry_after``
+    seconds if the site said so (502)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class UnsupportedPageError(FetchError):
+    """A fetched page of a type that cannot be analysed, or sent compressed unasked (415)."""
+
+
+class PageTooLargeError(FetchError, InputTooLargeError):
+    """A fetched page above ``FetchConfig.fetch_max_bytes`` (413)."""
+
+
 class SpanError(PropscopeError, ValueError):
     """A span's offsets do not fit the text it points into."""
 

@@ -339,7 +339,7 @@ def test_analysing_a_file_loads_no_http_stack(article: Path) -> None:
     # costs the cold start.
     code = ("import sys\nfrom propscope.cli.main import main\n"
             f"main(['analyze', {str(article)!r}, '--format', 'json', '-o', {os.devnull!r}])\n"
-            "print(sorted(m for m in ('httpcore', 'anyio', 'starlette', 'propscope.server.fetch', "
+            "print(sorted(m for m in ('httpcore', 'anyio', 'starlette', 'propscope.ingest.fetch', "
             "'xml.etree.ElementTree', 'defusedxml') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

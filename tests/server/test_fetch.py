@@ -12,7 +12,7 @@ import httpx
 import pytest
 from serverkit import BLATANT, TOKEN, Server
 
-from propscope.server.fetch import AddressPolicy, FetchRefused, _retry_after, check_url
+from propscope.ingest.fetch import AddressPolicy, FetchRefused, _retry_after, check_url
 
 
 def test_fetches_and_analyses_a_page_on_an_allowed_host(server: Server, pages: str) -> None:

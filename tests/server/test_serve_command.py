@@ -11,7 +11,7 @@ import pytest
 
 from propscope.cli.main import build_parser
 from propscope.cli.serve import build_config
-from propscope.config import ServerConfig
+from propscope.config import FetchConfig, ServerConfig
 
 
 def test_help_names_every_server_setting_and_the_environment(capsys: pytest.CaptureFixture[str]) -> None:
@@ -42,7 +42,10 @@ def test_options_override_environment_over_defaults(monkeypatch: pytest.MonkeyPa
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     config = build_config(build_parser().parse_args(["serve", *argv]))
-    assert config.server == dataclasses.replace(ServerConfig(), **expected)
+    fetch = {k: v for k, v in expected.items() if k.startswith("fetch_")}
+    server = {k: v for k, v in expected.items() if k not in fetch}
+    assert config.server == dataclasses.replace(ServerConfig(), **server)
+    assert config.fetch == dataclasses.replace(FetchConfig(), **fetch)
 
 
 def test_model_option_sets_the_analyzer_model() -> None:

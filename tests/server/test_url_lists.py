@@ -16,10 +16,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from propscope.cli.inputs import Inputs
 from propscope.cli.main import main
-from propscope.config import ServerConfig
-from propscope.server.fetch import FetchedPage, fetch_many, read_page
+from propscope.config import FetchConfig
+from propscope.ingest.fetch import FetchedPage, fetch_many, read_page
+from propscope.ingest.sources import Inputs
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_estimate_counts_urls_and_list_lines(tmp_path: Path) -> None:
 
 
 def test_fetch_many_stops_early_without_fetching_the_rest(pages: str, page_log: Any) -> None:
-    config = ServerConfig(fetch_allow_hosts=("127.0.0.1",), fetch_timeout=5)
+    config = FetchConfig(fetch_allow_hosts=("127.0.0.1",), fetch_timeout=5)
     urls = (f"{pages}/story/{n}?delay=0.05" for n in range(100, 200))
     got = fetch_many(urls, config, max_bytes=100_000, concurrency=2,
                      known=lambda url: url.endswith("/story/101?delay=0.05"))
@@ -425,7 +425,7 @@ def test_a_feed_can_be_piped_in(allowed: None, pages: str, tmp_path: Path,
 def test_a_consumer_that_stops_does_not_wait_for_a_busy_sites_retry(
         pages: str, page_log: Any) -> None:
     busy = f"{pages}/story/64?fail=1&after=8"  # asks for 8 s: waited for, unless the run stops
-    config = ServerConfig(fetch_allow_hosts=("127.0.0.1",), fetch_timeout=5)
+    config = FetchConfig(fetch_allow_hosts=("127.0.0.1",), fetch_timeout=5)
     fetched = fetch_many([f"{pages}/story/65", busy], config, max_bytes=100_000, concurrency=2)
     url, _ = next(fetched)
     assert url == f"{pages}/story/65"

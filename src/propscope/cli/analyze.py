@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from propscope.cli.inputs import Inputs, inputs_from, is_url
-from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, encoding
+from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, encoding, inputs_from
+from propscope.ingest.sources import Inputs, is_url
 from propscope.render.outputs import FORMATS
 
 if TYPE_CHECKING:
@@ -246,7 +246,7 @@ def run(args: argparse.Namespace) -> int:
         def documents() -> Iterator[Document]:
             # The run's own output, when inside a folder it reads, is no article (a daily
             # `analyze news/ -o news/out.jsonl` read yesterday's records back).
-            for item in inputs.read(max_bytes=config.max_bytes, server=env.server,
+            for item in inputs.read(max_bytes=config.max_bytes, fetch=env.fetch,
                                     encoding=args.encoding, note=None if args.quiet else say,
                                     skip=[target] if target else []):
                 if isinstance(item, Document):

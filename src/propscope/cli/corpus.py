@@ -188,7 +188,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
-    from propscope.cli.inputs import inputs_from
+    from propscope.cli.options import inputs_from
     from propscope.corpus.runner import IngestReport, ingest
     from propscope.corpus.store import CorpusStore
 
@@ -225,7 +225,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             seen.add(url)
             return False
 
-        items = inputs.read(max_bytes=args.max_bytes, server=from_env().server,
+        items = inputs.read(max_bytes=args.max_bytes, fetch=from_env().fetch,
                             encoding=args.encoding, known=known,
                             note=lambda line: console.print(line, markup=False, highlight=False))
         report = ingest(store, items, engine, chunk_size=args.chunk_size, progress=show)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from propscope.config import ServerConfig
+from propscope.config import FetchConfig
 from propscope.models.sensitivity import LEVEL_TEXT, LIMIT
+
+if TYPE_CHECKING:
+    from propscope.ingest.sources import Inputs
 
 SENSITIVITY_HELP = (
     "how readily spans and paragraph labels are given: "
@@ -114,7 +118,7 @@ def add_web_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--urls", action="append", metavar="FILE",
                         help="also read the web pages listed in FILE, one http(s) URL per line (blank "
                              "lines and # comments skipped; - for standard input; repeatable); "
-                             f"fetched {ServerConfig.fetch_concurrency} at a time by default "
+                             f"fetched {FetchConfig.fetch_concurrency} at a time by default "
                              "(PROPSCOPE_FETCH_CONCURRENCY)")
     parser.add_argument("--feed", action="append", metavar="SOURCE",
                         help="also read every page an RSS or Atom feed or a sitemap (.xml or "
@@ -128,3 +132,12 @@ def add_web_inputs(parser: argparse.ArgumentParser) -> None:
                              "sitemap's lastmod); undated entries are read: for a site's whole "
                              "sitemap, only its recent pages. A sitemap index is followed only "
                              "with it, into the sitemaps changed since that day")
+
+
+def inputs_from(args: argparse.Namespace, paths: Sequence[str]) -> Inputs:
+    """A command's inputs: ``paths`` (its INPUT arguments), then the pages of the options
+    ``add_web_inputs`` adds (absent options read as not given)."""
+    from propscope.ingest.sources import Inputs
+
+    return Inputs(tuple(paths), tuple(getattr(args, "urls", None) or ()),
+                  tuple(getattr(args, "feed", None) or ()), getattr(args, "feed_since", None))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from typing import Any
 
 from propscope.cli.options import add_sensitivity, at_least, seconds
-from propscope.config import AnalyzerConfig, ServerConfig
+from propscope.config import AnalyzerConfig, FetchConfig, ServerConfig
 
 
 def _help(cls: type, name: str) -> str:
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "  curl -s localhost:8000/api/analyze -H 'Content-Type: application/json' "
         "-d '{\"text\": \"...\"}'",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    s, a = ServerConfig, AnalyzerConfig
+    s, a, f = ServerConfig, AnalyzerConfig, FetchConfig
     p.add_argument("--host", help=_help(s, "host"))
     p.add_argument("--port", type=at_least(0, "(a TCP port)", 65535), help=_help(s, "port"))
     p.add_argument("--token", help=_help(s, "token") + " Prefer the environment variable: "
@@ -39,10 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--max-body-bytes", type=at_least(1, "of bytes"), help=_help(s, "max_body_bytes"))
     p.add_argument("--max-batch", type=at_least(1, "of documents"), help=_help(s, "max_batch"))
     p.add_argument("--rate-limit", type=at_least(0, "of requests"), help=_help(s, "rate_limit"))
-    p.add_argument("--fetch-timeout", type=seconds, help=_help(s, "fetch_timeout"))
-    p.add_argument("--fetch-max-bytes", type=at_least(1, "of bytes"), help=_help(s, "fetch_max_bytes"))
+    p.add_argument("--fetch-timeout", type=seconds, help=_help(f, "fetch_timeout"))
+    p.add_argument("--fetch-max-bytes", type=at_least(1, "of bytes"), help=_help(f, "fetch_max_bytes"))
     p.add_argument("--allow-fetch-host", action="append", dest="fetch_allow_hosts", metavar="HOST",
-                   help=_help(s, "fetch_allow_hosts") + " Repeat for several hosts.")
+                   help=_help(f, "fetch_allow_hosts") + " Repeat for several hosts.")
     p.add_argument("--store", help=_help(s, "store"))
     p.add_argument("--corpus-db", metavar="PATH", help=_help(s, "corpus_db"))
     p.add_argument("--threads", type=at_least(1, "of threads"), dest="analysis_threads", metavar="N",
@@ -58,14 +59,19 @@ def build_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from propscope.config import from_env
 
     config = from_env()
-    server = {k: v for k, v in vars(args).items()
-              if v is not None and k in {f.name for f in dataclasses.fields(ServerConfig)}}
-    if "fetch_allow_hosts" in server:
-        server["fetch_allow_hosts"] = tuple(server["fetch_allow_hosts"])
+
+    def given(cls: type) -> dict[str, Any]:
+        return {k: v for k, v in vars(args).items()
+                if v is not None and k in {f.name for f in dataclasses.fields(cls)}}
+
+    fetch = given(FetchConfig)
+    if "fetch_allow_hosts" in fetch:
+        fetch["fetch_allow_hosts"] = tuple(fetch["fetch_allow_hosts"])
     analyzer = {"model": args.model} if args.model else {}
     if args.sensitivity:
         analyzer["sensitivity"] = args.sensitivity
-    return dataclasses.replace(config, server=dataclasses.replace(config.server, **server),
+    return dataclasses.replace(config, server=dataclasses.replace(config.server, **given(ServerConfig)),
+                               fetch=dataclasses.replace(config.fetch, **fetch),
                                analyzer=dataclasses.replace(config.analyzer, **analyzer))
 
 

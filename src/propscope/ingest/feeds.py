@@ -2,7 +2,7 @@
 the feeds a sitemap index or an OPML list (a feed reader's export of its subscriptions) names.
 
 An outlet's feed is how a researcher follows it: ``corpus ingest --feed URL`` each day adds
-the new articles. This module only reads bytes (``server/fetch.py`` fetches them); it never
+the new articles. This module only reads bytes (``fetch.py`` fetches them); it never
 touches the network, and it parses with ``defusedxml``, which refuses entity declarations
 and external references, so a hostile feed can neither expand a billion laughs nor read a
 local file. Tags are matched by local name whatever their namespace, because real feeds mix

@@ -32,7 +32,7 @@ from propscope.taxonomy import FRAMES, GENRES, taxonomy_json
 async def _analyze(request: Request, *, batch: bool) -> list[Document]:
     state = state_of(request)
     level = _sensitivity(request)  # before any page is fetched for a request that will fail
-    docs = await documents(request, state.config.server, state.config.analyzer.max_bytes,
+    docs = await documents(request, state.config.server, state.config.fetch, state.config.analyzer.max_bytes,
                            batch=batch)
     analyzer = (await state.get_analyzer()).with_sensitivity(level)
     # The model is CPU-bound: run it in a worker thread, a bounded number at a time, so the

@@ -41,15 +41,15 @@ def check_config(config: Config) -> None:
         raise ServerConfigError(
             f"Refusing to listen on {server.host}: any address other than loopback needs an API "
             "token. Set one with --token or PROPSCOPE_TOKEN, or bind to 127.0.0.1.")
-    for name in ("max_body_bytes", "max_batch", "fetch_max_bytes", "analysis_threads",
-                 "fetch_concurrency"):
-        if getattr(server, name) < 1:
-            raise ServerConfigError(f"Server setting {name} must be at least 1, got "
-                                    f"{getattr(server, name)}.")
+    for section, name in (("server", "max_body_bytes"), ("server", "max_batch"),
+                          ("fetch", "fetch_max_bytes"), ("server", "analysis_threads"),
+                          ("fetch", "fetch_concurrency")):
+        if (value := getattr(getattr(config, section), name)) < 1:
+            raise ServerConfigError(f"Server setting {name} must be at least 1, got {value}.")
     # From the environment these come unchecked: a timeout of -5 s failed every fetch.
-    if not server.fetch_timeout > 0:
+    if not config.fetch.fetch_timeout > 0:
         raise ServerConfigError(f"Server setting fetch_timeout must be above 0 seconds, got "
-                                f"{server.fetch_timeout}.")
+                                f"{config.fetch.fetch_timeout}.")
     if not 0 <= server.port <= 65535:
         raise ServerConfigError(f"Server setting port must be from 0 to 65535, got {server.port}.")
     if server.rate_limit < 0:

@@ -1,9 +1,10 @@
 """HTTP errors of the web app: one JSON shape, and the status each input failure maps to.
 
 Every error the API returns is ``{"error": {"status": N, "message": "..."}}``; pages get
-the same message in a small HTML page. Input failures raised by ingestion and the analyzer
-(``InputError`` subclasses) are translated here, in one place, so a file that is too large
-gives 413 whether it was pasted, uploaded or fetched.
+the same message in a small HTML page. Input failures raised by ingestion, the fetcher and
+the analyzer (``InputError`` subclasses) are translated here, in one place, so a file that is
+too large gives 413 whether it was pasted, uploaded or fetched, and a page that cannot be
+fetched 502 (422 for a URL that may not be, 504 for one too slow).
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from http import HTTPStatus
 
 from starlette.responses import JSONResponse
 
-from propscope.errors import BinaryInputError, InputError, InputTooLargeError, PropscopeError
+from propscope.errors import (
+    BinaryInputError,
+    FetchError,
+    FetchRefused,
+    FetchTimeout,
+    InputError,
+    InputTooLargeError,
+    PropscopeError,
+)
 
 
 class HTTPError(PropscopeError):
@@ -42,6 +51,12 @@ def status_for(exc: PropscopeError) -> int:
         return exc.status
     if isinstance(exc, InputTooLargeError):
         return 413
+    if isinstance(exc, FetchRefused):
+        return 422
+    if isinstance(exc, FetchTimeout):
+        return 504
+    if isinstance(exc, FetchError) and not _is_unsupported(exc):
+        return 502
     if isinstance(exc, InputError):
         return 415 if _is_unsupported(exc) else 422
     return 500

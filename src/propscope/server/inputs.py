@@ -20,12 +20,12 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from propscope.config import ServerConfig
+from propscope.config import FetchConfig, ServerConfig
 from propscope.document import Document, Metadata
 from propscope.errors import InputError, PropscopeError
+from propscope.ingest.fetch import fetch_url, read_page
 from propscope.ingest.jsonl import lone_surrogate
 from propscope.server.errors import HTTPError, status_for
-from propscope.server.fetch import fetch_url, read_page
 
 FORMATS = ("txt", "md", "html")
 METADATA_FIELDS = tuple(Metadata.__slots__)
@@ -120,11 +120,11 @@ def _apply_metadata(doc: Document, item: Item) -> Document:
     return doc
 
 
-async def _item_documents(item: Item, config: ServerConfig, max_bytes: int) -> list[Document]:
+async def _item_documents(item: Item, fetch: FetchConfig, max_bytes: int) -> list[Document]:
     from propscope import ingest
 
     if item.url is not None:
-        page = await fetch_url(item.url, config)
+        page = await fetch_url(item.url, fetch)
         docs = await to_thread.run_sync(partial(read_page, page, max_bytes=max_bytes))
         for doc in docs:
             if item.id:
@@ -172,9 +172,10 @@ async def _upload_documents(upload: UploadFile, doc_id: str | None, encoding: st
     return docs
 
 
-async def documents(request: Request, config: ServerConfig, max_bytes: int, *,
+async def documents(request: Request, config: ServerConfig, fetch: FetchConfig, max_bytes: int, *,
                     batch: bool) -> list[Document]:
-    """Read the documents a request asks to analyse (one unless ``batch``).
+    """Read the documents a request asks to analyse (one unless ``batch``); pages named by URL
+    are fetched within ``fetch``'s limits.
 
     JSON bodies are one item (``/api/analyze``) or ``{"documents": [item, ...]}`` (batch);
     multipart bodies carry the article(s) in ``file`` fields and an optional ``id``.
@@ -198,7 +199,7 @@ async def documents(request: Request, config: ServerConfig, max_bytes: int, *,
             items = [parse_item(body, "body")]
         for item in items:
             try:
-                docs.extend(await _item_documents(item, config, max_bytes))
+                docs.extend(await _item_documents(item, fetch, max_bytes))
             except PropscopeError as exc:
                 _name_item(exc, item.where if batch else "")
     elif kind == "multipart/form-data":

@@ -1,9 +1,9 @@
-"""What the commands' INPUT arguments name: files, folders, JSONL files, web pages, URL
-lists, feeds.
+"""Where articles come from: files, folders, JSONL files, standard input, web pages, URL lists,
+feeds.
 
-``analyze`` and ``corpus ingest`` read their inputs the same way: a path goes to
-``propscope.ingest``, an http(s):// URL to the web page's fetcher (``server/fetch.py``: public
-hosts only, its time and size limits), every line of a ``--urls`` file is a URL, and every
+``analyze`` and ``corpus ingest`` read their inputs the same way, through ``Inputs``: a path
+goes to the file readers (``readers.py``), an http(s):// URL to the fetcher (``fetch.py``:
+public hosts only, its time and size limits), every line of a ``--urls`` file is a URL, and every
 entry of a ``--feed`` (RSS, Atom or sitemap, a URL or a saved file; an OPML list stands for
 each of its feeds, a sitemap index with ``--feed-since`` for its recent sitemaps) is a URL
 whose page gets the feed's title, author and date where it names none. Runs of URLs are
@@ -26,9 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    import argparse
-
-    from propscope.config import ServerConfig
+    from propscope.config import FetchConfig
     from propscope.document import Document
     from propscope.ingest import IngestFailure, SkippedInput
     from propscope.ingest.feeds import Feed, FeedEntry
@@ -104,14 +102,14 @@ class Inputs:
                     total += sum(1 for line in fh if _url_line(line))
         return total
 
-    def read(self, *, max_bytes: int, server: ServerConfig, encoding: str | None = None,
+    def read(self, *, max_bytes: int, fetch: FetchConfig, encoding: str | None = None,
              known: Callable[[str], bool] | None = None,
              note: Callable[[str], None] | None = None, skip: Sequence[Path] = ()) -> Iterator[Item]:
         """Documents, failures and (for URLs ``known`` says are stored) skips, in input order.
 
         Args:
             max_bytes: largest file or record accepted.
-            server: the fetcher's limits, allowed hosts and concurrency.
+            fetch: the fetcher's limits, allowed hosts and concurrency.
             encoding: decode files with this instead of detecting it.
             known: URLs not to fetch again (a corpus's stored pages).
             note: told what was left out on purpose (older feed entries), as
@@ -138,15 +136,15 @@ class Inputs:
                     yield entry
 
         say = note or (lambda _: None)
-        entries = self._entries(server, max_bytes, say)
+        entries = self._entries(fetch, max_bytes, say)
         for kind, group in groupby(entries, key=lambda entry: entry[0]):
             if kind == "url":
                 # Imported only here: files never load the HTTP stack (cold start).
-                from propscope.server.fetch import fetch_many
+                from propscope.ingest.fetch import fetch_many
 
-                for _, got in fetch_many(urls(group), server, max_bytes=max_bytes,
-                                         concurrency=server.fetch_concurrency, known=known,
-                                         on_wait=_waiting(say, server)):
+                for _, got in fetch_many(urls(group), fetch, max_bytes=max_bytes,
+                                         concurrency=fetch.fetch_concurrency, known=known,
+                                         on_wait=_waiting(say, fetch)):
                     hint = hints.popleft()
                     if isinstance(got, list):
                         yield from (apply_entry(doc, hint) for doc in got) if hint else got
@@ -156,7 +154,7 @@ class Inputs:
                 yield from iter_documents([str(path) for _, path in group], max_bytes=max_bytes,
                                           encoding=encoding, skip=skip)
 
-    def _entries(self, server: ServerConfig, max_bytes: int, note: Callable[[str], None],
+    def _entries(self, fetch: FetchConfig, max_bytes: int, note: Callable[[str], None],
                  ) -> Iterator[tuple[str, str | IngestFailure | FeedEntry]]:
         """``("path", PATH)``, ``("url", URL)``, ``("url", FeedEntry)``, or ``("url",
         IngestFailure)`` for a line of a URL list that is no URL or a feed that cannot be read
@@ -176,28 +174,21 @@ class Inputs:
                     else:
                         yield "url", IngestFailure(name, f"line {lineno}: {url[:80]!r} is not an "
                                                          "http:// or https:// URL", line=lineno)
-        for entry in _feeds_entries(self.feeds, server, max_bytes, self.feed_since, note):
+        for entry in _feeds_entries(self.feeds, fetch, max_bytes, self.feed_since, note):
             yield "url", entry
 
 
-def inputs_from(args: argparse.Namespace, paths: Sequence[str]) -> Inputs:
-    """A command's inputs: ``paths`` (its INPUT arguments), then the pages of the options
-    ``add_web_inputs`` adds (absent options read as not given)."""
-    return Inputs(tuple(paths), tuple(getattr(args, "urls", None) or ()),
-                  tuple(getattr(args, "feed", None) or ()), getattr(args, "feed_since", None))
-
-
-def _waiting(note: Callable[[str], None], server: ServerConfig) -> Callable[[int], None]:
+def _waiting(note: Callable[[str], None], fetch: FetchConfig) -> Callable[[int], None]:
     """What tells ``note`` that a stopped run waits for fetches in flight (``in_order``'s
     ``on_wait``): each ends within the timeout, and a silent wait of seconds after Ctrl-C
     reads as a hang."""
     def waiting(running: int) -> None:
         note(f"stopping: waiting for {running} fetch{'es' * (running != 1)} in flight "
-             f"(at most {server.fetch_timeout:g} s)")
+             f"(at most {fetch.fetch_timeout:g} s)")
     return waiting
 
 
-def _read_feed(name: str, server: ServerConfig, max_bytes: int,
+def _read_feed(name: str, fetch: FetchConfig, max_bytes: int,
                pause: Callable[[float], bool] | None = None) -> Feed | IngestFailure:
     """Feed ``name``, fetched within the fetcher's limits (a saved file: of at most
     ``max_bytes``), or why it cannot be had (``pause``: as ``fetch_feed``'s)."""
@@ -207,30 +198,30 @@ def _read_feed(name: str, server: ServerConfig, max_bytes: int,
 
     try:
         if is_url(name):
-            from propscope.server.fetch import fetch_feed
+            from propscope.ingest.fetch import fetch_feed
 
-            return fetch_feed(name, server, pause=pause)
+            return fetch_feed(name, fetch, pause=pause)
         return read_feed_file(name, max_bytes=max_bytes)
     except (PropscopeError, OSError) as exc:
         return IngestFailure.from_error(exc, source=name)
 
 
-def _feeds_entries(names: Sequence[str], server: ServerConfig, max_bytes: int,
+def _feeds_entries(names: Sequence[str], fetch: FetchConfig, max_bytes: int,
                    since: date | None, note: Callable[[str], None], *,
                    within: str | None = None) -> Iterator[IngestFailure | FeedEntry]:
     """``_feed_entries`` of each feed in ``names``, in order. Feeds at URLs are fetched
-    ``server.fetch_concurrency`` at a time, ahead of their turn: a daily run over a reader's
+    ``fetch.fetch_concurrency`` at a time, ahead of their turn: a daily run over a reader's
     hundred feeds, whose pages are mostly stored already, is mostly these fetches."""
     from propscope.ingest.ordered import in_order
 
     stopped = threading.Event()  # set when the run stops: a busy site's retry is not waited for
-    read = in_order(lambda name: _read_feed(name, server, max_bytes, stopped.wait), names,
-                    server.fetch_concurrency, stop=stopped, on_wait=_waiting(note, server))
+    read = in_order(lambda name: _read_feed(name, fetch, max_bytes, stopped.wait), names,
+                    fetch.fetch_concurrency, stop=stopped, on_wait=_waiting(note, fetch))
     for name, feed in read:
-        yield from _feed_entries(name, feed, server, max_bytes, since, note, within=within)
+        yield from _feed_entries(name, feed, fetch, max_bytes, since, note, within=within)
 
 
-def _feed_entries(name: str, feed: Feed | IngestFailure, server: ServerConfig, max_bytes: int,
+def _feed_entries(name: str, feed: Feed | IngestFailure, fetch: FetchConfig, max_bytes: int,
                   since: date | None, note: Callable[[str], None], *,
                   within: str | None = None) -> Iterator[IngestFailure | FeedEntry]:
     """The pages feed ``name`` (read as ``feed``) lists, then a failure for each entry without
@@ -270,7 +261,7 @@ def _feed_entries(name: str, feed: Feed | IngestFailure, server: ServerConfig, m
             listed = _since(name, listed, since, note, noun="sitemaps", dated="last changed")
         for why in feed.skipped:
             yield IngestFailure(name, why)
-        yield from _feeds_entries([f.url for f in listed], server, max_bytes, since, note,
+        yield from _feeds_entries([f.url for f in listed], fetch, max_bytes, since, note,
                                   within=feed.kind)
         return
     if not feed.entries and not feed.skipped:

@@ -5,7 +5,7 @@ time and size while streaming, and connects only to public addresses: the check 
 network layer itself (every address a name resolves to is checked, then the connection goes
 to a checked address), so a redirect or a DNS answer that changes between check and use
 cannot reach loopback, private, link-local or reserved addresses. Hosts named in
-``ServerConfig.fetch_allow_hosts`` skip the address check (tests allow ``127.0.0.1``).
+``FetchConfig.fetch_allow_hosts`` skip the address check (tests allow ``127.0.0.1``).
 """
 
 from __future__ import annotations
@@ -25,13 +25,20 @@ import anyio
 import httpcore
 
 from propscope import __version__
-from propscope.config import ServerConfig
+from propscope.config import FetchConfig
 from propscope.document import Document
-from propscope.errors import PropscopeError
+from propscope.errors import (
+    FetchError,
+    FetchRefused,
+    FetchTimeout,
+    PageTooLargeError,
+    PropscopeError,
+    TransientFetchError,
+    UnsupportedPageError,
+)
 from propscope.ingest.failure import REQUESTED_URL, IngestFailure, SkippedInput
 from propscope.ingest.feeds import Feed, parse_feed
 from propscope.ingest.ordered import in_order
-from propscope.server.errors import HTTPError
 
 MAX_REDIRECTS = 5
 T = typing.TypeVar("T")
@@ -73,15 +80,6 @@ FEED = Wanted(
     sniffed=".xml")
 
 
-class TransientFetchError(HTTPError):
-    """The site was busy or the connection broke (502): worth one more try, after
-    ``retry_after`` seconds if the site said so."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(502, message)
-        self.retry_after = retry_after
-
-
 def _retry_after(value: str | None) -> float | None:
     """Seconds a ``Retry-After`` header asks to wait (delta seconds or an HTTP date)."""
     if not value:
@@ -93,13 +91,6 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(UTC)).total_seconds()) if when.tzinfo else None
-
-
-class FetchRefused(HTTPError):
-    """The URL is not one the server may fetch (scheme, or a non-public address)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(422, message)
 
 
 @dataclass(frozen=True)
@@ -136,7 +127,7 @@ class AddressPolicy:
         try:
             infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as exc:
-            raise HTTPError(502, f"Could not resolve host {host!r}: {exc}.") from exc
+            raise FetchError(f"Could not resolve host {host!r}: {exc}.") from exc
         addrs = list(dict.fromkeys(str(info[4][0]) for info in infos))
         if host in self.allow_hosts:
             return addrs
@@ -197,7 +188,7 @@ def read_page(page: FetchedPage, *, max_bytes: int) -> list[Document]:
     return docs
 
 
-def fetch_documents(url: str, config: ServerConfig, *, max_bytes: int) -> list[Document]:
+def fetch_documents(url: str, config: FetchConfig, *, max_bytes: int) -> list[Document]:
     """Fetch ``url`` (as ``fetch_url``) and read it, outside any event loop: the CLI's way in."""
     return read_page(anyio.run(fetch_url, url, config), max_bytes=max_bytes)
 
@@ -214,41 +205,41 @@ def with_one_retry(fetch: typing.Callable[[], T], *,
             there is no second try); default ``time.sleep``, never stopped.
 
     Raises:
-        HTTPError: the second try failed too, the site asked to wait over
+        FetchError: the second try failed too, the site asked to wait over
             ``MAX_RETRY_WAIT`` seconds, or the run stopped; its message says so.
     """
     try:
         return fetch()
     except TransientFetchError as exc:
         first, wait = exc, RETRY_WAIT if exc.retry_after is None else exc.retry_after
-    said = first.message.rstrip(".")
+    said = str(first).rstrip(".")
     if wait > MAX_RETRY_WAIT:
-        raise HTTPError(502, f"{said} (it asks to wait {wait:.0f} s; not waited for).") from first
+        raise FetchError(f"{said} (it asks to wait {wait:.0f} s; not waited for).") from first
     if pause is None:
         time.sleep(wait)
     elif pause(wait):
-        raise HTTPError(502, f"{said} (not tried again: the run stopped).") from first
+        raise FetchError(f"{said} (not tried again: the run stopped).") from first
     try:
         return fetch()
     except TransientFetchError as exc:
-        raise HTTPError(502, f"{exc.message.rstrip('.')} (tried twice, {wait:g} s apart).") from exc
+        raise FetchError(f"{str(exc).rstrip('.')} (tried twice, {wait:g} s apart).") from exc
 
 
-def fetch_feed(url: str, config: ServerConfig, *,
+def fetch_feed(url: str, config: FetchConfig, *,
                pause: typing.Callable[[float], bool] | None = None) -> Feed:
     """Fetch the feed or sitemap at ``url`` (as ``fetch_url``, at most ``fetch_max_bytes``)
     and read the pages it lists, relative links resolved against its final URL; a busy
     site is tried once more (``pause``: as ``with_one_retry``'s).
 
     Raises:
-        HTTPError: as ``fetch_url``.
+        FetchError: as ``fetch_url``.
         FeedError: the answer is no feed or sitemap ``parse_feed`` can read.
     """
     page = with_one_retry(lambda: anyio.run(fetch_url, url, config, FEED), pause=pause)
     return parse_feed(page.data, source=url, base=page.url)
 
 
-def fetch_many(urls: typing.Iterable[str | IngestFailure], config: ServerConfig, *, max_bytes: int,
+def fetch_many(urls: typing.Iterable[str | IngestFailure], config: FetchConfig, *, max_bytes: int,
                concurrency: int = 4, known: typing.Callable[[str], bool] | None = None,
                on_wait: typing.Callable[[int], None] | None = None,
                ) -> typing.Iterator[tuple[str, list[Document] | IngestFailure | SkippedInput]]:
@@ -355,7 +346,7 @@ def _file_name(url: str, content_type: str, wanted: Wanted, data: bytes) -> str:
         # Someone who pastes a feed's address wants its articles: say how to get them.
         hint = (" It looks like a feed or sitemap: `propscope analyze --feed URL` reads the "
                 "pages it lists." if wanted is PAGE and media in FEED.types else "")
-        raise HTTPError(415, f"{url} is {media or 'of unknown type'}; {wanted.refusal}{hint}")
+        raise UnsupportedPageError(f"{url} is {media or 'of unknown type'}; {wanted.refusal}{hint}")
     stem = PurePosixPath(urlsplit(url).path).stem or (urlsplit(url).hostname or "page")
     return stem + ext
 
@@ -370,7 +361,7 @@ async def _get(pool: httpcore.AsyncConnectionPool, url: str, max_bytes: int,
         h = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in resp.headers}
         if 300 <= resp.status < 400:
             return resp.status, h, b""
-        too_large = HTTPError(413, f"{url} is larger than the {max_bytes:,}-byte fetch limit "
+        too_large = PageTooLargeError(f"{url} is larger than the {max_bytes:,}-byte fetch limit "
                                    "(fetch_max_bytes / PROPSCOPE_FETCH_MAX_BYTES).")
         if int(h.get("content-length") or 0) > max_bytes:
             raise too_large
@@ -383,15 +374,17 @@ async def _get(pool: httpcore.AsyncConnectionPool, url: str, max_bytes: int,
         return resp.status, h, b"".join(chunks)
 
 
-async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> FetchedPage:
+async def fetch_url(url: str, config: FetchConfig, wanted: Wanted = PAGE) -> FetchedPage:
     """Fetch ``url`` under the limits and address policy of ``config``: a page to analyse,
     or with ``wanted=FEED`` a feed or sitemap.
 
     Raises:
-        FetchRefused: the scheme or an address is not allowed (422).
-        HTTPError: the page is too large (413), of an unsupported type (415), answered
-            with an error or unreachable (502; ``TransientFetchError`` when the site was
-            busy or the connection broke), or too slow (504).
+        FetchRefused: the scheme or an address is not allowed.
+        PageTooLargeError, UnsupportedPageError: the page is too large, or of a type that
+            cannot be analysed.
+        FetchError: the site answered with an error or was unreachable
+            (``TransientFetchError`` when it was busy or the connection broke).
+        FetchTimeout: the fetch took too long.
     """
     url = requested = check_url(url)
     policy = AddressPolicy(config.fetch_allow_hosts)
@@ -406,27 +399,27 @@ async def fetch_url(url: str, config: ServerConfig, wanted: Wanted = PAGE) -> Fe
                         url = check_url(urljoin(url, _header_text(headers["location"])))
                         continue
                     if 300 <= status < 400:  # its body is no page (it was read as one before)
-                        raise HTTPError(502, f"{url} answered HTTP {status} without saying where "
+                        raise FetchError(f"{url} answered HTTP {status} without saying where "
                                              "to (no Location header); nothing to analyse.")
                     if status >= 400:
                         said = f"{url} answered HTTP {status}; nothing to analyse."
                         if status in TRANSIENT:
                             raise TransientFetchError(
                                 said, retry_after=_retry_after(headers.get("retry-after")))
-                        raise HTTPError(502, said)
+                        raise FetchError(said)
                     if headers.get("content-encoding", "identity").lower() != "identity":
-                        raise HTTPError(415, f"{url} sent a compressed body "
+                        raise UnsupportedPageError(f"{url} sent a compressed body "
                                              f"({headers['content-encoding']}) although none was asked.")
                     ctype = headers.get("content-type", "")
                     return FetchedPage(url=url, name=_file_name(url, ctype, wanted, data), data=data,
                                        requested=requested, charset=_charset(ctype))
-                raise HTTPError(502, f"Gave up fetching after {MAX_REDIRECTS} redirects (last: {url}).")
+                raise FetchError(f"Gave up fetching after {MAX_REDIRECTS} redirects (last: {url}).")
     except TimeoutError as exc:
-        raise HTTPError(504, f"Fetching {url} took longer than {config.fetch_timeout:g} s "
+        raise FetchTimeout(f"Fetching {url} took longer than {config.fetch_timeout:g} s "
                              "(fetch_timeout / PROPSCOPE_FETCH_TIMEOUT).") from exc
     except httpcore.TimeoutException as exc:
-        raise HTTPError(504, f"Fetching {url} timed out: {exc}.") from exc
+        raise FetchTimeout(f"Fetching {url} timed out: {exc}.") from exc
     except httpcore.NetworkError as exc:  # refused, reset: a site restarting, a network blip
         raise TransientFetchError(f"Could not fetch {url}: {exc or type(exc).__name__}.") from exc
     except (httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
-        raise HTTPError(502, f"Could not fetch {url}: {exc or type(exc).__name__}.") from exc
+        raise FetchError(f"Could not fetch {url}: {exc or type(exc).__name__}.") from exc
