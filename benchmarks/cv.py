@@ -37,7 +37,7 @@ from propscope.datasets import load_semeval
 from propscope.document import Document
 from propscope.evaluation import evaluate, evaluate_recent
 from propscope.models import model_class
-from propscope.models.sensitivity import resolve_sensitivity
+from propscope.sensitivity import resolve_sensitivity
 from propscope.training.crossval import FOLDS_BY, cross_validate
 from propscope.training.levels import LevelPredictions
 from propscope.training.train import parse_params
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--also-sensitivity", type=resolve_sensitivity, action="append", default=[],
                     metavar="SHIFT",
                     help="also score every fold's model at this sensitivity (a threshold shift in "
-                         "logits, models/sensitivity.py; repeatable): no extra fits")
+                         "logits, sensitivity.py; repeatable): no extra fits")
     ap.add_argument("--document-level", action="store_true",
                     help="add the articles labelled for genre and frames only to every training fold "
                          "(measured: no gain, so the shipped model leaves them out)")

@@ -3,7 +3,7 @@
 Usage: python benchmarks/sensitivity.py --data ../shared/data/semeval2023-task3-en
        --model runs/hybrid-split [--split splits/validation.txt] [--json OUT]
 
-For every named level (``models/sensitivity.py``) the held-out articles are analysed through
+For every named level (``sensitivity.py``) the held-out articles are analysed through
 the real pipeline at that level and scored: spans per article, technique-aware and -agnostic
 span precision/recall/F1 (partial overlap), paragraph-label precision/recall/F1, and the
 calibration error (ECE) of the span and paragraph-label scores, which says whether a score
@@ -23,7 +23,7 @@ def main() -> None:
     from heldout import add_arguments, held_out
 
     from propscope.models import load_model
-    from propscope.models.sensitivity import LEVELS
+    from propscope.sensitivity import LEVELS
     from propscope.training.card import sensitivity_table
     from propscope.training.levels import LevelPredictions
 

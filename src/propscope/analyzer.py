@@ -19,8 +19,8 @@ from propscope.errors import EmptyInputError, EncodingError, InputTooLargeError,
 from propscope.ingest.decode import size_text
 from propscope.ingest.metadata import guess_metadata
 from propscope.models.base import PersuasionModel, load_model, resolve_model_path
-from propscope.models.sensitivity import resolve_sensitivity
 from propscope.pipeline import ModelComponent, Pipeline, create_component
+from propscope.sensitivity import resolve_sensitivity
 
 if TYPE_CHECKING:
     from propscope.models.quality import ModelQuality
@@ -36,7 +36,7 @@ class Analyzer:
         model: an artifact folder, an already-loaded model, or ``None`` for the shipped one.
         config: limits, batch size and sensitivity; defaults from ``AnalyzerConfig``.
         sensitivity: overrides ``config.sensitivity``: a level name (``"broad"``) or a shift
-            of every span and paragraph-label threshold in logits (``models/sensitivity.py``).
+            of every span and paragraph-label threshold in logits (``sensitivity.py``).
     """
 
     def __init__(self, model: str | Path | PersuasionModel | None = None, *,

@@ -14,6 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from propscope.errors import SpanError
+from propscope.model_info import ModelInfo
+
+__all__ = ["Document", "Frame", "Genre", "Metadata", "ModelInfo", "Paragraph", "Region", "Span",
+           "iter_lines", "split_paragraphs"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -91,23 +95,8 @@ class Frame:
     score: float
 
 
-@dataclass(frozen=True, slots=True)
-class ModelInfo:
-    """Which model produced the annotations.
-
-    ``calibrated``: span, paragraph-label and frame scores are calibrated probabilities (a
-    span's score estimates the chance that it overlaps a gold span of its technique), so their
-    sums estimate counts of correct detections; ``False`` for models whose scores are raw.
-    ``sensitivity``: the shift of the span and paragraph-label thresholds the analysis was
-    made at, in logits (``models/sensitivity.py``; 0: the calibrated thresholds).
-    """
-
-    name: str
-    version: str
-    trained_on: str
-    calibrated: bool = False
-    sensitivity: float = 0.0
-
+# Characters of an untitled article's first line that name it in reports and on the page.
+TITLE_LIMIT = 120
 
 _LINE_RE = re.compile(r"[^\n]*(\n|$)")
 
@@ -210,10 +199,11 @@ class Document:
         """Whether ``[start, end)`` lies entirely inside a boilerplate region."""
         return any(r.start <= start and end <= r.end for r in self.boilerplate)
 
-    def display_title(self, limit: int = 120) -> str:
+    def display_title(self, limit: int = TITLE_LIMIT) -> str:
         """What reports call the article: its title, else its first non-empty line (at most
-        ``limit`` characters), else its id. The page does the same (``panel.js renderMeta``),
-        so one text has one name everywhere, not a file id in one view and words in another."""
+        ``limit`` characters), else its id. The page does the same with the limit the server
+        sends it (``/api/techniques`` ``display``), so one text has one name everywhere, not a
+        file id in one view and words in another."""
         if self.metadata.title:
             return self.metadata.title
         first = next((line.strip() for line in self._text.splitlines() if line.strip()), "")

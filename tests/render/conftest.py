@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from propscope.document import Document, Frame, Genre, Metadata, ModelInfo, Region, Span, split_paragraphs
-from propscope.models.quality import ModelQuality, Rates, TechniqueQuality
+from propscope.model_info import ModelQuality, Rates, TechniqueQuality
 
 TEXT = (
     "Shameful Deal Betrays Our Nation\n"
@@ -95,3 +95,4 @@ def rates_of() -> Callable[[str], ModelQuality]:
 def rates() -> ModelQuality:
     """Rates of the model that analysed the ``doc`` fixture (linear-v0 0.1.0)."""
     return _rates_of("linear-v0 0.1.0")
+

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
+from ratings import rated
 
 from propscope.document import Document, Metadata
-from propscope.models.quality import ModelQuality
+from propscope.model_info import ModelQuality
 from propscope.render.html import render_html
 
 HOSTILE = (
@@ -158,18 +159,20 @@ def test_document_without_annotations_renders(make_doc) -> None:  # type: ignore
 
 
 def test_report_says_how_often_the_models_labels_were_right(doc: Document, rates: ModelQuality) -> None:
-    page = render_html(doc, rates)
+    bare = render_html(doc)
+    page = render_html(rated(doc, rates))
     assert "<th class=\"num\">Labels right</th>" in page
     assert ">42%</td>" in page and ">5 of 8</td>" in page  # few labels: a count
     assert ">—</td>" in page  # False_Dilemma-No_Choice: no rates recorded
     assert html.escape(rates.header(), quote=False) in page
     chips = [a.get("title") for t, a in parse(page).tags if t == "span" and "chip" in (a.get("class") or "")]
     assert any(rates.describe("Loaded_Language") in (c or "") for c in chips)
-    assert render_html(doc) == render_html(doc, None) and "Labels right" not in render_html(doc)
+    assert "Labels right" not in bare and render_html(rated(doc, None)) == bare
 
 
 def test_rates_of_another_model_are_not_shown(doc: Document, rates_of: Callable[[str], ModelQuality]) -> None:
-    assert render_html(doc, rates_of("hybrid-v1 0.4.0")) == render_html(doc)
+    bare = render_html(doc)
+    assert render_html(rated(doc, rates_of("hybrid-v1 0.4.0"))) == bare
 
 
 def test_a_genre_chosen_below_the_top_score_is_explained(doc: Document) -> None:

@@ -7,10 +7,11 @@ import re
 from collections.abc import Callable
 
 import pytest
+from ratings import rated
 from rich.console import Console
 
 from propscope.document import Document
-from propscope.models.quality import ModelQuality
+from propscope.model_info import ModelQuality
 from propscope.render.terminal import print_document
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -23,7 +24,7 @@ def render(doc: Document, *, colour: bool, show_text: bool = True,
         console = Console(file=out, width=80, force_terminal=True, color_system="truecolor")
     else:
         console = Console(file=out, width=80, force_terminal=False, no_color=True)
-    print_document(doc, console, show_text=show_text, quality=quality)
+    print_document(rated(doc, quality) if quality is not None else doc, console, show_text=show_text)
     return out.getvalue()
 
 

@@ -13,7 +13,7 @@ from propscope import ingest
 from propscope.analyzer import Analyzer
 from propscope.errors import ModelError
 from propscope.models.quality import load_quality
-from propscope.models.sensitivity import LEVELS
+from propscope.sensitivity import LEVELS
 from propscope.serialize import SCHEMA_VERSION, to_dict
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
 

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from serverkit import ARTICLE, BLATANT, Server
 
-from propscope.models.sensitivity import LEVELS
 from propscope.render.summary import genre_note
+from propscope.sensitivity import LEVELS
 
 pytestmark = pytest.mark.browser
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from propscope.analyzer import Analyzer
     from propscope.document import Document
-    from propscope.models.quality import ModelQuality
+    from propscope.model_info import ModelQuality
 
 SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html",
                   ".htm": "html", ".txt": "text"}
@@ -256,9 +256,12 @@ def run(args: argparse.Namespace) -> int:
 
         done = 0
         try:
-            with open_output(fmt, args.output, include_text=not args.no_text,
-                             quality=_quality(analyzer) if fmt in ("text", "html") else None) as out:
+            # The text view and HTML reports say how often each label is right.
+            rates = _quality(analyzer) if fmt in ("text", "html") else None
+            with open_output(fmt, args.output, include_text=not args.no_text) as out:
                 for doc in analyzer.analyze_each(documents(), report_doc):
+                    if rates is not None and doc.model is not None:
+                        doc.model = doc.model.with_quality(rates)
                     out.add(filter_scores(doc, args.min_score))
                     done += 1
                     progress.update(task, completed=done)

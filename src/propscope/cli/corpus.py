@@ -254,7 +254,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 def _levels(store: CorpusStore, level: str) -> tuple[str, list[str]]:
     """The name of sensitivity ``level``, and of those in ``store`` other than it."""
-    from propscope.models.sensitivity import resolve_sensitivity, sensitivity_name
+    from propscope.sensitivity import resolve_sensitivity, sensitivity_name
 
     want = resolve_sensitivity(level)
     return sensitivity_name(want), [sensitivity_name(x) for x in store.sensitivities() if x != want]

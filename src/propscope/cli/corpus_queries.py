@@ -112,7 +112,7 @@ def run_profile(args: argparse.Namespace) -> int:
 
     from propscope.corpus.profile import Rate, Share, compute_profile
     from propscope.corpus.store import CorpusStore
-    from propscope.models.sensitivity import levels_text
+    from propscope.sensitivity import levels_text
 
     by = tuple(dict.fromkeys(args.by or ["outlet"]))
     with CorpusStore(args.db, read_only=True) as store:

@@ -188,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
 
     from propscope.datasets import RECENT_PREFIX
     from propscope.evaluation import evaluate, evaluate_recent, render_report
-    from propscope.models.sensitivity import resolve_sensitivity, sensitivity_name
+    from propscope.sensitivity import resolve_sensitivity, sensitivity_name
 
     if args.predictions and args.sensitivity:
         print("propscope: error: --sensitivity applies when a model analyses the articles; saved "

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from propscope.config import FetchConfig
-from propscope.models.sensitivity import LEVEL_TEXT, LIMIT
+from propscope.sensitivity import LEVEL_TEXT, LIMIT
 
 if TYPE_CHECKING:
     from propscope.ingest.sources import Inputs
@@ -23,7 +23,7 @@ SENSITIVITY_HELP = (
 
 def _sensitivity(value: str) -> str:
     from propscope.errors import SettingError
-    from propscope.models.sensitivity import resolve_sensitivity
+    from propscope.sensitivity import resolve_sensitivity
 
     try:
         resolve_sensitivity(value)

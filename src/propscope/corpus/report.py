@@ -22,8 +22,8 @@ from propscope.corpus.profile import MIN_BOOTSTRAP, UNKNOWN, Profile, compute_pr
 from propscope.corpus.reuse import ReusePair, find_reuse, load_pairs, shared_passages
 from propscope.corpus.store import CorpusStore
 from propscope.errors import PropscopeError
-from propscope.models.sensitivity import levels_text
 from propscope.render.printable import finalize
+from propscope.sensitivity import levels_text
 from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES
 
 TEMPLATES = Path(__file__).parent / "templates"

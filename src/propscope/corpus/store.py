@@ -371,7 +371,7 @@ class CorpusStore:
         return int(row[0]) if row else 0
 
     def sensitivities(self) -> list[float]:
-        """The sensitivity levels (``models/sensitivity.py``) the stored analyses were made at,
+        """The sensitivity levels (``sensitivity.py``) the stored analyses were made at,
         ascending; records from before levels existed count as 0 (the calibrated thresholds)."""
         rows = self.con.execute(
             "SELECT DISTINCT coalesce(TRY_CAST(json_extract(analysis, '$.model.sensitivity') "

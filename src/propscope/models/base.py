@@ -62,7 +62,7 @@ class PersuasionModel(Protocol):
         """Annotate ``docs`` in place (paragraphs and boilerplate already set) and return them.
 
         Fills ``spans`` (only those above the model's calibrated thresholds, moved by
-        ``sensitivity`` logits: ``models/sensitivity.py``), ``paragraphs[i].techniques`` and
+        ``sensitivity`` logits: ``sensitivity.py``), ``paragraphs[i].techniques`` and
         ``.scores``, ``genre``, ``frames`` and ``model`` (which records the sensitivity).
         Spans never fall inside boilerplate regions.
         """

@@ -11,21 +11,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import jinja2
 
 from propscope import __version__
 from propscope.document import Document
-from propscope.models.sensitivity import describe_sensitivity
 from propscope.render.printable import finalize
 from propscope.render.segments import document_lines, span_refs
-from propscope.render.summary import explain, summarize
+from propscope.render.summary import DARKEN, explain, summarize
+from propscope.sensitivity import describe_sensitivity
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
-
-if TYPE_CHECKING:
-    from propscope.models.quality import ModelQuality
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_LEVEL = 5  # deeper stacks share the last underline slot; more never occur in practice
@@ -55,7 +51,7 @@ def template(name: str) -> jinja2.Template:
     return _environment().get_template(name)
 
 
-def darken(colour: str, factor: float = 0.55) -> str:
+def darken(colour: str, factor: float = DARKEN) -> str:
     """A darker shade of a ``#rrggbb`` colour, for underlines that must show on white."""
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return "#{:02x}{:02x}{:02x}".format(*(round(c * factor) for c in (r, g, b)))
@@ -68,17 +64,16 @@ def _http_url(url: str | None) -> str | None:
     return None
 
 
-def render_html(doc: Document, quality: ModelQuality | None = None, *, index: str | None = None) -> str:
+def render_html(doc: Document, *, index: str | None = None) -> str:
     """Render the analysed ``doc`` as a complete, self-contained HTML page.
 
-    A pure function of its arguments: the same document always gives the same bytes, and
-    nothing is read from or written to disk besides the packaged template. ``quality``, the
-    recorded rates of the model that analysed ``doc`` (``models/quality.py``), adds how often
-    its labels of each technique were right; rates of any other model are ignored. ``index``,
-    the relative link of the page listing a folder of reports, adds a way back to it.
+    A pure function of the Document: the same document always gives the same bytes, and
+    nothing is read from or written to disk besides the packaged template. The recorded rates
+    of the model that analysed it (``doc.model.quality``: attach them with
+    ``doc.model.with_quality(analyzer.quality())``) add how often its labels of each
+    technique were right. ``index``, the relative link of the page listing a folder of
+    reports, adds a way back to it.
     """
-    if quality is not None and not quality.matches(doc.model):
-        quality = None
     return template("report.html.j2").render(
         doc=doc,
         meta=doc.metadata,
@@ -90,6 +85,6 @@ def render_html(doc: Document, quality: ModelQuality | None = None, *, index: st
         max_level=MAX_LEVEL,
         version=__version__,
         index=index,
-        rates=quality,
+        rates=doc.model.quality if doc.model else None,
         sensitivity=describe_sensitivity(doc.model.sensitivity) if doc.model else None,
     )

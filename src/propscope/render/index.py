@@ -20,8 +20,8 @@ from pathlib import Path
 
 from propscope import __version__
 from propscope.document import Document
-from propscope.models.sensitivity import describe_sensitivity, sensitivity_name
 from propscope.render.summary import expected_right
+from propscope.sensitivity import describe_sensitivity, sensitivity_name
 from propscope.taxonomy import CATEGORIES
 
 INDEX_NAME = "index"  # the page's stem; an article with this id gets another name

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import Protocol, TextIO
 
 from propscope.document import Document
 from propscope.errors import PropscopeError
@@ -27,9 +27,6 @@ from propscope.render.index import (
     load_entries,
     render_index,
 )
-
-if TYPE_CHECKING:
-    from propscope.models.quality import ModelQuality
 
 FORMATS = ("text", "json", "jsonl", "html", "semeval")
 DEFAULT_DIRS = {"html": "propscope-reports", "semeval": "propscope-semeval"}
@@ -71,10 +68,9 @@ class _Stream:
 class TextOutput:
     """The rich terminal view, one article after another."""
 
-    def __init__(self, stream: _Stream, *, show_text: bool, quality: ModelQuality | None = None) -> None:
+    def __init__(self, stream: _Stream, *, show_text: bool) -> None:
         self.stream = stream
         self.show_text = show_text
-        self.quality = quality
         self.count = 0
 
     def add(self, doc: Document) -> None:
@@ -90,7 +86,7 @@ class TextOutput:
                               width=FILE_WIDTH, emoji=False)
         if self.count:
             console.print(Rule())
-        print_document(doc, console, show_text=self.show_text, quality=self.quality)
+        print_document(doc, console, show_text=self.show_text)
         self.count += 1
 
     def close(self) -> None:
@@ -140,8 +136,7 @@ class JsonlOutput:
 class HtmlOutput:
     """One self-contained report per article: ``<id>.html`` in a folder, or one named file."""
 
-    def __init__(self, target: str | None, quality: ModelQuality | None = None) -> None:
-        self.quality = quality
+    def __init__(self, target: str | None) -> None:
         path = Path(target or DEFAULT_DIRS["html"])
         self.single = path.suffix.lower() in (".html", ".htm")
         self.path = path
@@ -186,7 +181,7 @@ class HtmlOutput:
             self.doc = doc
             return
         dest = self.path / self._name(doc)
-        self.written.append(atomic_write(dest, render_html(doc, self.quality, index=f"{INDEX_NAME}.html")))
+        self.written.append(atomic_write(dest, render_html(doc, index=f"{INDEX_NAME}.html")))
         self.entries.append(index_entry(doc, dest.name))
 
     def close(self) -> None:
@@ -195,7 +190,7 @@ class HtmlOutput:
         from propscope.render.html import render_html
 
         if self.single and self.doc is not None:
-            self.written.append(atomic_write(self.path, render_html(self.doc, self.quality)))
+            self.written.append(atomic_write(self.path, render_html(self.doc)))
         if self.entries:
             new = {e.file for e in self.entries}
             kept = [e for f, e in self.earlier.items() if f not in new and (self.path / f).is_file()]
@@ -222,7 +217,7 @@ class SemEvalFiles:
 
 @contextmanager
 def open_output(fmt: str, target: str | None = None, *, include_text: bool = True,
-                stdout: TextIO | None = None, quality: ModelQuality | None = None) -> Iterator[Output]:
+                stdout: TextIO | None = None) -> Iterator[Output]:
     """Open the writer for ``fmt``; files are committed when the block exits without error.
 
     Args:
@@ -231,18 +226,17 @@ def open_output(fmt: str, target: str | None = None, *, include_text: bool = Tru
             (html/semeval; ``None`` = ``DEFAULT_DIRS[fmt]`` in the current folder).
         include_text: put the article text in JSON output; for the text view, show it.
         stdout: stream used for standard output (default ``sys.stdout``).
-        quality: the analysing model's recorded rates, shown in the text view and HTML reports.
     """
     if fmt not in FORMATS:
         raise OutputError(f"Unknown output format {fmt!r}; use one of {', '.join(FORMATS)}.")
     with ExitStack() as stack:
         out: Output
         if fmt in ("html", "semeval"):
-            out = HtmlOutput(target, quality) if fmt == "html" else SemEvalFiles(target)
+            out = HtmlOutput(target) if fmt == "html" else SemEvalFiles(target)
         else:
             stream = _Stream(target, stack, stdout or sys.stdout)
             if fmt == "text":
-                out = TextOutput(stream, show_text=include_text, quality=quality)
+                out = TextOutput(stream, show_text=include_text)
             elif fmt == "json":
                 out = JsonOutput(stream, include_text=include_text)
             else:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from propscope.document import Document
+from propscope.document import TITLE_LIMIT, Document
 from propscope.taxonomy import CATEGORIES, TECHNIQUES, Category, Technique
 
 
@@ -109,12 +109,16 @@ def summarize(doc: Document) -> Summary:
     )
 
 
-# The page shows the same note (server/static/panel.js scriptNote, same rule and words).
+# The page shows the same note by the same rule, with these words and this count from the
+# server (``display``, below).
 SCRIPT_NOTE = ("Most of this text is not in the Latin alphabet. The model reads English news "
                "only, so it finds little here: \"no technique found\" does not mean none is used.")
+SCRIPT_NOTE_LEAST = 40
+# How much darker than its category's colour a span's underline is (``html.darken``).
+DARKEN = 0.55
 
 
-def script_note(text: str, *, least: int = 40) -> str | None:
+def script_note(text: str, *, least: int = SCRIPT_NOTE_LEAST) -> str | None:
     """``SCRIPT_NOTE`` when under half of the text's letters (at least ``least`` of them) are
     Latin: Arabic, Cyrillic or Chinese news gets "no technique" and a confident genre,
     which a reader could take for a finding."""
@@ -123,6 +127,15 @@ def script_note(text: str, *, least: int = 40) -> str | None:
         return None
     latin = sum(1 for c in letters if ord(c) <= 0x24F or 0x1E00 <= ord(c) <= 0x1EFF)
     return SCRIPT_NOTE if latin < len(letters) / 2 else None
+
+
+def display() -> dict[str, object]:
+    """What the web page needs to show an analysis as the reports do, from the one place it is
+    defined: the non-Latin note and the letters it needs, how long an untitled article's
+    name is, how much darker an underline is than its colour. The server sends it with the
+    taxonomy (``/api/techniques``)."""
+    return {"script_note": SCRIPT_NOTE, "script_note_least_letters": SCRIPT_NOTE_LEAST,
+            "title_limit": TITLE_LIMIT, "underline_darken": DARKEN}
 
 
 def expected_right(doc: Document) -> float | None:

@@ -21,14 +21,14 @@ from rich.table import Table
 from rich.text import Text
 
 from propscope.document import Document
-from propscope.models.sensitivity import describe_sensitivity
 from propscope.render.printable import printable
 from propscope.render.segments import Line, Piece, document_lines, span_refs
 from propscope.render.summary import Summary, summarize
+from propscope.sensitivity import describe_sensitivity
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
 
 if TYPE_CHECKING:
-    from propscope.models.quality import ModelQuality
+    from propscope.model_info import ModelQuality
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _EXCERPT = 60
@@ -186,18 +186,17 @@ def _summary_tables(summary: Summary, rates: ModelQuality | None) -> list[Render
     return out
 
 
-def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True,
-                  quality: ModelQuality | None = None) -> Group:
+def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True) -> Group:
     """Everything the terminal shows for one analysed document, as one rich renderable.
 
     Args:
         doc: the analysed document.
         plain: mark spans with brackets instead of colour (for consoles without colour).
         show_text: include the highlighted article text (off: header and summary only).
-        quality: the analysing model's recorded rates (``models/quality.py``): a "Labels
-            right" column; rates of any other model are ignored.
+
+    The analysing model's recorded rates (``doc.model.quality``) add a "Labels right" column.
     """
-    rates = quality if quality is not None and quality.matches(doc.model) else None
+    rates = doc.model.quality if doc.model else None
     lines = document_lines(doc)
     summary = summarize(doc)
     parts: list[RenderableType] = [_header(doc), Text()]
@@ -211,8 +210,7 @@ def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True,
     return Group(*parts)
 
 
-def print_document(doc: Document, console: Console, *, show_text: bool = True,
-                   quality: ModelQuality | None = None) -> None:
+def print_document(doc: Document, console: Console, *, show_text: bool = True) -> None:
     """Print the terminal view, choosing brackets over colour when the console has no colour."""
     plain = console.no_color or console.color_system is None
-    console.print(terminal_view(doc, plain=plain, show_text=show_text, quality=quality))
+    console.print(terminal_view(doc, plain=plain, show_text=show_text))

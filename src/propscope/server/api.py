@@ -2,7 +2,7 @@
 
 Every analysis answer is the CLI's JSON contract (``propscope.serialize.to_dict``); the
 schema is in ``openapi.py`` and served at ``/api/openapi.json``. The analysing routes take
-``?sensitivity=LEVEL`` (``models/sensitivity.py``); without it the server's configured
+``?sensitivity=LEVEL`` (``sensitivity.py``); without it the server's configured
 level applies.
 """
 
@@ -19,8 +19,8 @@ from propscope import __version__
 from propscope.document import Document
 from propscope.errors import SettingError
 from propscope.models.quality import ModelQuality, add_quality
-from propscope.models.sensitivity import resolve_sensitivity
-from propscope.render.summary import GENRE_RULE
+from propscope.render.summary import GENRE_RULE, display
+from propscope.sensitivity import resolve_sensitivity
 from propscope.serialize import SCHEMA_VERSION, model_to_dict, to_dict
 from propscope.server.errors import HTTPError, clipped
 from propscope.server.inputs import documents
@@ -89,12 +89,14 @@ async def get_analysis(request: Request) -> JSONResponse:
 
 def taxonomy(quality: ModelQuality | None = None) -> dict[str, Any]:
     """The taxonomy as JSON: categories (with colours), techniques (with a model's recorded
-    detection rates, see ``models/quality.py``), frames, genres, and ``genre_rule``: why a
+    detection rates, see ``models/quality.py``), frames, genres, ``display`` (how the reports
+    show an analysis, for the page to do the same) and ``genre_rule``: why a
     genre may be chosen over one that scores higher. ``trainable`` repeats ``predicted``
     under the name this API used first."""
     data = add_quality(taxonomy_json(), quality)
     data["techniques"] = [t | {"trainable": t["predicted"]} for t in data["techniques"]]
-    return data | {"frames": list(FRAMES), "genres": list(GENRES), "genre_rule": GENRE_RULE}
+    return data | {"frames": list(FRAMES), "genres": list(GENRES), "genre_rule": GENRE_RULE,
+                   "display": display()}
 
 
 async def techniques(request: Request) -> JSONResponse:

@@ -9,7 +9,7 @@ from typing import Any
 
 from propscope import __version__
 from propscope.config import ServerConfig
-from propscope.models.sensitivity import LEVELS, LIMIT
+from propscope.sensitivity import LEVELS, LIMIT
 from propscope.server.inputs import FORMATS, METADATA_FIELDS
 
 JSON = "application/json"
@@ -107,7 +107,11 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
             "frames": {"type": "array", "items": _STR},
             "genres": {"type": "array", "items": _STR},
             "genre_rule": {**_STR, "description": "Why a genre may be chosen over one that "
-                                                  "scores higher (the reports' genre note)."}}),
+                                                  "scores higher (the reports' genre note)."},
+            "display": {**_obj({"script_note": _STR, "script_note_least_letters": _INT0,
+                                "title_limit": _INT0, "underline_darken": {"type": "number"}}),
+                        "description": "How the reports show an analysis, for the page to show it "
+                                       "the same way."}}),
         "Health": _obj({"status": {"enum": ["ok", "loading"]},
                         "model": {"oneOf": [{"type": "null"}, model]}}),
         "Version": _obj({"propscope": _STR, "schema_version": _STR,

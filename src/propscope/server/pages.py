@@ -20,8 +20,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from propscope import __version__
-from propscope.models.sensitivity import LEVEL_TEXT, LEVELS, resolve_sensitivity
 from propscope.render.printable import finalize
+from propscope.sensitivity import LEVEL_TEXT, LEVELS, resolve_sensitivity
 from propscope.serialize import from_dict, to_json
 from propscope.server.errors import HTTPError, clipped
 from propscope.server.security import set_session_cookie, token_matches
@@ -36,7 +36,7 @@ templates = Jinja2Templates(env=jinja2.Environment(
 
 
 def _sensitivity_options(configured: str) -> list[dict[str, object]]:
-    """The page's level choices (``models/sensitivity.py``), the server's own selected; a
+    """The page's level choices (``sensitivity.py``), the server's own selected; a
     configured shift without a name gets an option of its own."""
     shift = resolve_sensitivity(configured)
     options: list[dict[str, object]] = [
@@ -108,8 +108,10 @@ async def download_html(request: Request) -> Response:
     from propscope.render.html import render_html
 
     record = _record(request)
-    quality = await state_of(request).quality()  # ignored if another model made the analysis
-    body = await anyio.to_thread.run_sync(render_html, from_dict(record), quality)
+    doc = from_dict(record)
+    if doc.model is not None:  # the served model's rates; none if another model made it
+        doc.model = doc.model.with_quality(await state_of(request).quality())
+    body = await anyio.to_thread.run_sync(render_html, doc)
     return _attachment(body, "text/html; charset=utf-8", _download_name(record, "html"))
 
 

@@ -1,4 +1,4 @@
-"""The same predictions scored at several sensitivity levels (``models/sensitivity.py``).
+"""The same predictions scored at several sensitivity levels (``sensitivity.py``).
 
 An ``OperatingPoint`` says how many labels one level gives and how right they are; a
 ``LevelPredictions`` collects, model by model, the predictions of held-out articles at each

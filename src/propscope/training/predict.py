@@ -22,7 +22,7 @@ def predict_fresh(model: str | Path | PersuasionModel | None, gold: Sequence[Doc
         model: a loaded model, a shipped model's name or an artifact folder (``None``: default).
         gold: the gold documents; they are not modified.
         on_document: called with each predicted document as it is finished (progress bars).
-        sensitivity: the level analysed at (``models/sensitivity.py``; ``None``: balanced).
+        sensitivity: the level analysed at (``sensitivity.py``; ``None``: balanced).
     Returns:
         One predicted Document per gold document, in the same order.
     """

@@ -27,7 +27,7 @@ class TrainReport:
         cv_folds: folds of the cross-validation behind ``metrics`` (0: held-out articles).
         cv_fold_articles: training articles of each fold's model.
         cv_seconds: wall-clock time of the cross-validation's fits.
-        levels: the same scored articles at each sensitivity level (``models/sensitivity.py``),
+        levels: the same scored articles at each sensitivity level (``sensitivity.py``),
             the default one from the headline predictions.
     """
 

@@ -33,7 +33,7 @@ from propscope.models.base import (
     read_manifest,
     resolve_model_path,
 )
-from propscope.models.sensitivity import DEFAULT_LEVEL, LEVELS
+from propscope.sensitivity import DEFAULT_LEVEL, LEVELS
 from propscope.taxonomy import UNTRAINABLE_TECHNIQUES
 from propscope.training.report import TrainReport
 

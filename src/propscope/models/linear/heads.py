@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from propscope.models.sensitivity import shift_threshold
+from propscope.sensitivity import shift_threshold
 
 # Weights are stored as float16 to keep the artifact small; scores are computed in float32.
 _STORE_DTYPE = np.float16
@@ -62,7 +62,7 @@ class LinearHead:
               col: dict[str, int], shift: float = 0.0) -> np.ndarray:
         """Zero, in place, the unit probabilities ``probs`` (units x labels) whose paragraph's
         probability (``par[unit_par[i], col[label]]``) is below the label's paragraph gate
-        (moved by the sensitivity ``shift``, ``models/sensitivity.py``)."""
+        (moved by the sensitivity ``shift``, ``sensitivity.py``)."""
         for j, t in enumerate(self.labels):
             gate = shift_threshold(self.paragraph_gate.get(t, 0.0), shift)
             if gate > 0:

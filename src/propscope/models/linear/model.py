@@ -196,7 +196,7 @@ class LinearModel(FittedModel):
         """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them.
 
         ``sensitivity`` shifts every span and paragraph-label threshold by that many logits
-        (``models/sensitivity.py``; 0: the calibrated thresholds).
+        (``sensitivity.py``; 0: the calibrated thresholds).
         """
         self._check_fitted()
         docs = list(docs)
@@ -374,7 +374,7 @@ class Scored:
 
 def score_units(model: LinearModel, units: Units, sensitivity: float = 0.0) -> Scored:
     """Run every head of a fitted ``model`` over ``units``; spans are decoded at the span
-    thresholds and gates moved by ``sensitivity`` (``models/sensitivity.py``)."""
+    thresholds and gates moved by ``sensitivity`` (``sensitivity.py``)."""
     heads = model.heads_
     vec = model.vectorizer_
     par_head = heads["paragraph"]

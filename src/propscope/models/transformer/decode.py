@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 
 from propscope.document import Document, Frame, Genre, Span
-from propscope.models.sensitivity import shift_threshold
 from propscope.models.transformer.heads import DocOutput
 from propscope.models.transformer.windows import DocTokens
+from propscope.sensitivity import shift_threshold
 from propscope.taxonomy import FRAMES, GENRES
 
 
@@ -43,7 +43,7 @@ class Decision:
 
     def shifted(self, shift: float) -> Decision:
         """These rules with every span and paragraph threshold moved by ``shift`` logits
-        (``models/sensitivity.py``); frames and genre unchanged."""
+        (``sensitivity.py``); frames and genre unchanged."""
         if shift == 0:
             return self
         return replace(self, span={k: shift_threshold(v, shift) for k, v in self.span.items()},

@@ -169,7 +169,7 @@ class TransformerModel(FittedModel):
 
     def predict(self, docs: Sequence[Document], *, sensitivity: float = 0.0) -> list[Document]:
         """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them;
-        ``sensitivity`` shifts the span and paragraph thresholds (``models/sensitivity.py``)."""
+        ``sensitivity`` shifts the span and paragraph thresholds (``sensitivity.py``)."""
         self._check_fitted()
         encode = self._encode_fn()
         info = replace(self.info, sensitivity=sensitivity)

@@ -200,6 +200,7 @@ async function start() {
       categories: new Map(data.categories.map((c) => [c.name, c])),
       order: data.categories.map((c) => c.name),
       genreRule: data.genre_rule,
+      display: data.display,
     };
     const id = form.dataset.analysisId;
     if (id) {

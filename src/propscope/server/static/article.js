@@ -58,7 +58,7 @@ function styleMark(mark, covering, levels, deepest) {
   const positions = [];
   for (const s of covering) {
     const level = levels.get(s.n);
-    const line = darken(category(s.category).color);
+    const line = darken(category(s.category).color, state.taxonomy.display.underline_darken);
     images.push(`linear-gradient(${line}, ${line})`);
     positions.push(`0 calc(100% - ${level * 4}px)`);
   }

@@ -36,7 +36,7 @@ export function httpUrl(value) {
   }
 }
 
-export function darken(hex, factor = 0.55) {
+export function darken(hex, factor) {
   const c = [1, 3, 5].map((i) => Math.round(parseInt(hex.slice(i, i + 2), 16) * factor));
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }

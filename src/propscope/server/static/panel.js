@@ -109,16 +109,14 @@ export function renderParagraphs(record) {
   }
 }
 
-// The reports' note and rule (render/summary.py script_note): under half of at least 40
-// letters Latin means a text the English model can say little about.
-const SCRIPT_NOTE = "Most of this text is not in the Latin alphabet. The model reads English news " +
-  "only, so it finds little here: \"no technique found\" does not mean none is used.";
-
+// The reports' rule (render/summary.py script_note), with the words and the count the server
+// sends: under half of enough letters Latin means a text the English model can say little about.
 function scriptNote(text) {
+  const { script_note: note, script_note_least_letters: least } = state.taxonomy.display;
   const letters = [...text].filter((c) => /\p{L}/u.test(c)).map((c) => c.codePointAt(0));
-  if (letters.length < 40) return null;
+  if (letters.length < least) return null;
   const latin = letters.filter((u) => u <= 0x24f || (u >= 0x1e00 && u <= 0x1eff)).length;
-  return latin < letters.length / 2 ? SCRIPT_NOTE : null;
+  return latin < letters.length / 2 ? note : null;
 }
 
 export function renderMeta(record) {
@@ -127,7 +125,7 @@ export function renderMeta(record) {
   $("script-note").hidden = !note;
   const md = record.metadata || {};
   const firstLine = (record.text.split("\n").find((l) => l.trim()) || "").trim();
-  $("article-title").textContent = md.title || firstLine.slice(0, 120) || record.id;
+  $("article-title").textContent = md.title || firstLine.slice(0, state.taxonomy.display.title_limit) || record.id;
   const meta = clear($("article-meta"));
   const add = (term, value) => {
     if (!value) return;

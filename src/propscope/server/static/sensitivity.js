@@ -1,4 +1,4 @@
-// propscope page, the sensitivity selector (models/sensitivity.py's levels).
+// propscope page, the sensitivity selector (sensitivity.py's levels).
 //
 // The select's options are the named levels; each carries its threshold shift (logits) in
 // data-shift, so a result's model.sensitivity maps back to a name. The chosen level is sent

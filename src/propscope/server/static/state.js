@@ -3,7 +3,7 @@
 import { pretty } from "./dom.js";
 
 export const state = {
-  taxonomy: null, // {techniques: Map, categories: Map, order: [category names], genreRule}
+  taxonomy: null, // {techniques: Map, categories: Map, order: [category names], genreRule, display}
   record: null, // the analysis, in the API's JSON contract
   id: "", // permalink id
   spans: [], // record.spans with a stable number `n`

@@ -10,9 +10,10 @@ from propscope.analyzer import Analyzer
 from propscope.config import from_env
 from propscope.document import Document, ModelInfo
 from propscope.errors import SettingError
+from propscope.model_info import ModelQuality
 from propscope.models import DEFAULT_MODEL_DIR
-from propscope.models.quality import ModelQuality
-from propscope.models.sensitivity import (
+from propscope.models.transformer.decode import Decision
+from propscope.sensitivity import (
     LEVELS,
     describe_sensitivity,
     levels_text,
@@ -20,7 +21,6 @@ from propscope.models.sensitivity import (
     sensitivity_name,
     shift_threshold,
 )
-from propscope.models.transformer.decode import Decision
 
 TEXT = ("The Harbour Deal\n\n"
         "Once again the reckless, spineless bureaucrats of the council have shown their utter "
