@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from propscope.errors import SpanError
+from propscope.languages import DEFAULT_LANGUAGE
 from propscope.model_info import ModelInfo
 
 __all__ = ["Document", "Frame", "Genre", "Metadata", "ModelInfo", "Paragraph", "Region", "Span",
@@ -134,6 +135,7 @@ class Document:
         id: a stable identifier (file name without extension, or a record's ``id``).
         source: where the text came from (a path, ``-`` for stdin, a URL).
         metadata: title, outlet, author, date, republication source.
+        language: the ISO 639-1 code of the text's language (``languages``).
     """
 
     __slots__ = (
@@ -143,6 +145,7 @@ class Document:
         "frames",
         "genre",
         "id",
+        "language",
         "metadata",
         "model",
         "paragraphs",
@@ -151,13 +154,14 @@ class Document:
     )
 
     def __init__(self, text: str, *, id: str = "document", source: str | None = None,
-                 metadata: Metadata | None = None) -> None:
+                 metadata: Metadata | None = None, language: str = DEFAULT_LANGUAGE) -> None:
         if not isinstance(text, str):
             raise TypeError(f"Document text must be str, got {type(text).__name__}.")
         self._text = text
         self.id = id
         self.source = source
         self.metadata = metadata or Metadata()
+        self.language = language
         self.spans: list[Span] = []
         self.paragraphs: list[Paragraph] = []
         self.boilerplate: list[Region] = []
@@ -214,7 +218,7 @@ class Document:
         annotation: what evaluation analyses in place of a gold article (no label can leak),
         and what a failed batch is retried on (a half-annotated document is not reused)."""
         return Document(self._text, id=self.id, source=self.source,
-                        metadata=dataclasses.replace(self.metadata))
+                        metadata=dataclasses.replace(self.metadata), language=self.language)
 
     def content_paragraphs(self) -> list[Paragraph]:
         """Paragraphs that are not wholly boilerplate: the units the models analyse."""

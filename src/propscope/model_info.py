@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from propscope.languages import DEFAULT_LANGUAGE
+
 
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
@@ -19,6 +21,7 @@ class ModelInfo:
     sums estimate counts of correct detections; ``False`` for models whose scores are raw.
     ``sensitivity``: the shift of the span and paragraph-label thresholds the analysis was
     made at, in logits (``sensitivity.py``; 0: the calibrated thresholds).
+    ``languages``: the ISO 639-1 codes of the languages it learnt from.
     ``quality``: how well the model finds each technique out of sample, attached where those
     rates describe this analysis's labels (``with_quality``); not part of the JSON contract.
     """
@@ -28,6 +31,7 @@ class ModelInfo:
     trained_on: str
     calibrated: bool = False
     sensitivity: float = 0.0
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
     quality: ModelQuality | None = field(default=None, compare=False)
 
     def with_quality(self, quality: ModelQuality | None) -> ModelInfo:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from propscope.languages import DEFAULT_LANGUAGE, get_language
+
 FOLDINGS = ("article", "topic")
 CLUSTERS_PER_FOLD = 4
 
@@ -38,12 +40,14 @@ def ordered_folds(keys: Sequence[float | None], folds: int, seed: int) -> np.nda
     return out
 
 
-def topic_folds(texts: Sequence[str], folds: int, seed: int) -> tuple[np.ndarray, list[str]]:
+def topic_folds(texts: Sequence[str], folds: int, seed: int,
+                language: str = DEFAULT_LANGUAGE) -> tuple[np.ndarray, list[str]]:
     """A fold per text such that no cluster of similar texts spans two folds.
 
-    Texts are clustered by k-means (``CLUSTERS_PER_FOLD x folds`` clusters) on stop-worded
-    TF-IDF; clusters are dealt largest first to the fold with the fewest texts. Returns the
-    folds and one line per cluster (size, fold, top words) for reports. Needs scikit-learn
+    Texts are clustered by k-means (``CLUSTERS_PER_FOLD x folds`` clusters) on TF-IDF without
+    the stop words of ``language`` (where scikit-learn has them); clusters are dealt largest
+    first to the fold with the fewest texts. Returns the folds and one line per cluster (size,
+    fold, top words) for reports. Needs scikit-learn
     (training only).
     """
     from sklearn.cluster import KMeans
@@ -52,8 +56,8 @@ def topic_folds(texts: Sequence[str], folds: int, seed: int) -> tuple[np.ndarray
     k = min(CLUSTERS_PER_FOLD * folds, len(texts))
     if k <= folds:  # too few texts to cluster: one text per cluster
         return article_folds(len(texts), folds, seed), []
-    vec = TfidfVectorizer(stop_words="english", max_features=20000, min_df=min(2, len(texts)),
-                          sublinear_tf=True)
+    vec = TfidfVectorizer(stop_words=get_language(language).stop_words, max_features=20000,
+                          min_df=min(2, len(texts)), sublinear_tf=True)
     x = vec.fit_transform(list(texts))
     labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(x).labels_
     sizes = np.bincount(labels, minlength=k)

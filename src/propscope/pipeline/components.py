@@ -31,13 +31,13 @@ class BoilerplateDetector:
     """
 
     name = "boilerplate"
-    requires: tuple[str, ...] = ("text",)
+    requires: tuple[str, ...] = ("text", "language")
     assigns: tuple[str, ...] = ("boilerplate", "metadata.republished_from")
 
     def __call__(self, doc: Document) -> Document:
         from propscope.ingest.boilerplate import find_boilerplate
 
-        regions, origin = find_boilerplate(doc.text)
+        regions, origin = find_boilerplate(doc.text, doc.language)
         doc.boilerplate = regions
         if origin and not doc.metadata.republished_from:
             doc.metadata.republished_from = origin

@@ -11,18 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from propscope.languages import DEFAULT_LANGUAGE, get_language
 from propscope.models.linear.text import sentences
 
-_REPORTING = re.compile(
-    r"\b(said|says|told|according to|stated|added|announced|reported|reportedly|confirmed|"
-    r"spokes(?:man|woman|person)|statement)\b", re.IGNORECASE)
-_FIRST_PERSON = re.compile(r"\b(i|me|my|mine|we|us|our|ours|i'm|we're|i've|we've)\b", re.IGNORECASE)
-_SECOND_PERSON = re.compile(r"\b(you|your|yours|you're)\b", re.IGNORECASE)
 _QUOTE = re.compile(r"[\"“”]")
 
 STYLE_NAMES = (
@@ -35,17 +32,30 @@ STYLE_NAMES = (
 CLIP = 3.0
 
 
-def style_features(text: str) -> list[float]:
-    """Raw style measurements of one article (paragraphs separated by newlines)."""
+@cache
+def _words(language: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Attribution, first-person and second-person words of ``language``, as patterns."""
+    table = get_language(language)
+
+    def rx(words: tuple[str, ...]) -> re.Pattern[str]:
+        return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+
+    return rx(table.reporting), rx(table.first_person), rx(table.second_person)
+
+
+def style_features(text: str, language: str = DEFAULT_LANGUAGE) -> list[float]:
+    """Raw style measurements of one article (paragraphs separated by newlines), counting the
+    attribution and person words of ``language``."""
+    reporting, first_person, second_person = _words(language)
     pars = [p for p in text.split("\n") if p.strip()]
     sents = [p[s:e] for p in pars for s, e in sentences(p, 0, len(p))] or [""]
     n_sent, n_par = len(sents), max(1, len(pars))
     words = max(1, len(text.split()))
     return [
         sum(bool(_QUOTE.search(s)) for s in sents) / n_sent,
-        sum(len(_REPORTING.findall(s)) for s in sents) / n_sent,
-        len(_FIRST_PERSON.findall(text)) / words * 100,
-        len(_SECOND_PERSON.findall(text)) / words * 100,
+        sum(len(reporting.findall(s)) for s in sents) / n_sent,
+        len(first_person.findall(text)) / words * 100,
+        len(second_person.findall(text)) / words * 100,
         text.count("?") / n_sent,
         text.count("!") / n_sent,
         float(np.log1p(words / n_sent)),

@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+from propscope.languages import DEFAULT_LANGUAGE, get_language
+
 # Words (with inner apostrophes and hyphens) or single punctuation marks.
 _TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace.
@@ -19,33 +21,17 @@ _TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
 # 52 s, holding the interpreter lock, before).
 _SENT_END_RE = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
 _QUOTES = frozenset("\"'“”‘’«»")
-_SUFFIXES = ("ations", "ation", "ingly", "ously", "ness", "ment", "ings", "ing", "ies", "ied",
-             "ed", "es", "ly", "s")
-
 Range = tuple[int, int]
-
-# Words that carry no persuasion on their own. A decoded span made only of these (or of
-# punctuation) is dropped: out of fold, lone "the", "and", "of" were 8% of the predicted
-# Loaded_Language spans and never matched a gold span.
-_FUNCTION_WORDS = """
-a an the and or but nor so yet for of to in on at by with from into onto upon about over under
-as than then that this these those there here it its it's he him his she her hers they them their
-theirs we us our ours you your yours i me my mine who whom whose which what when where why how
-is are was were be been being am do does did done have has had having will would shall should
-can could may might must not no if also just very too only even more most much many some any
-all each both either neither such own same other another up down out off again once s t
-"""
-FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
-
 
 def is_word(token: str) -> bool:
     """Whether a token has a letter or digit (not a quote, dash or full stop alone)."""
     return any(ch.isalnum() for ch in token)
 
 
-def is_content(word: str) -> bool:
-    """Whether a token could carry a technique: it is a word and no function word."""
-    return is_word(word) and word.lower() not in FUNCTION_WORDS
+def is_content(word: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether a token could carry a technique: it is a word and no function word of
+    ``language`` (a decoded span of function words only is dropped: ``languages/en.py``)."""
+    return is_word(word) and word.lower() not in get_language(language).function_words
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Range]:
@@ -77,9 +63,10 @@ def sentences(text: str, start: int, end: int) -> list[Range]:
 
 
 @lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A crude suffix-stripped form, so ``attacking``/``attacked``/``attacks`` share a feature."""
-    for suf in _SUFFIXES:
+def stem(word: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A crude suffix-stripped form, so ``attacking``/``attacked``/``attacks`` share a feature
+    (the suffixes of ``language``'s table)."""
+    for suf in get_language(language).suffixes:
         if len(word) > len(suf) + 2 and word.endswith(suf):
             return word[: -len(suf)]
     return word

@@ -1,0 +1,116 @@
+"""What propscope knows of each language it reads, as data: one module per language.
+
+A ``Language`` holds the words and phrases that the language-specific parts of the analysis
+need: function words and suffixes for the word features, attribution and person words for
+the style features, month and weekday names and byline words for article headers, and the
+phrases of site boilerplate. Code asks ``get_language(code)`` and never names a language
+itself, so adding one is a new module here (copy ``en.py``) plus its line in ``MODULES``.
+
+A field left empty means the language has no such table yet: the parts that need it fall
+back to English patterns where the form is international (share buttons, "Via" lines) and
+do without otherwise.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+DEFAULT_LANGUAGE = "en"
+# Every language table and the module that defines it (ISO 639-1 code -> module).
+MODULES: dict[str, str] = {
+    "en": "propscope.languages.en",
+}
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """Regular expressions (strings, matched case-insensitively unless noted) for the lines of
+    site boilerplate that are worded in a language (``ingest/boilerplate.py`` says how each is
+    used). A ``site`` group names a publisher; ``origin_lines`` pairs a priority (lower: names
+    the origin more directly) with its pattern."""
+
+    origin_lines: tuple[tuple[int, str], ...] = ()
+    post_first: str = ""
+    via: str = ""
+    share_anywhere: str = ""
+    share: str = ""
+    share_short: str = ""
+    subscribe: str = ""
+    call_words: str = ""
+    disclaimer: str = ""
+    disclaimer_anywhere: str = ""
+    rights: str = ""
+    about_author: str = ""
+    articles_by: str = ""
+    author_bio: str = ""  # matched case-sensitively: its names start with a capital
+    contact: str = ""
+    navigation: str = ""
+    list_words: tuple[str, ...] = ()  # words a list of tags never starts an item with
+
+
+@dataclass(frozen=True)
+class Header:
+    """How an article's byline and dateline are worded (``ingest/header.py``)."""
+
+    months: dict[str, int] = field(default_factory=dict)  # name or abbreviation -> 1..12
+    weekdays: frozenset[str] = frozenset()
+    weekday_pattern: str = ""  # an optional weekday before a date, as a regular expression
+    ordinal_suffixes: tuple[str, ...] = ()
+    byline: str = ""  # the words that open a byline ("By")
+    name_joiners: tuple[str, ...] = ()  # between two authors' names ("and", "&")
+    name_particles: tuple[str, ...] = ()  # lowercase words inside names ("de", "van")
+    published: str = ""  # the words that may open a dateline ("Published on")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language's tables.
+
+    Attributes:
+        code: ISO 639-1 code (``en``).
+        name: its English name, as messages and model cards say it (``English``).
+        function_words: lowercase words that carry no persuasion on their own.
+        suffixes: endings a crude stemmer strips, longest first.
+        reporting: lowercase words and phrases that attribute speech ("said", "according to").
+        first_person, second_person: lowercase pronouns of the two persons.
+        stop_words: scikit-learn's name for its stop word list of the language, if it has one
+            (clustering articles by topic for training folds).
+        header: byline and dateline words.
+        boilerplate: phrases of site boilerplate.
+    """
+
+    code: str
+    name: str
+    function_words: frozenset[str] = frozenset()
+    suffixes: tuple[str, ...] = ()
+    reporting: tuple[str, ...] = ()
+    first_person: tuple[str, ...] = ()
+    second_person: tuple[str, ...] = ()
+    stop_words: str | None = None
+    header: Header = field(default_factory=Header)
+    boilerplate: Boilerplate = field(default_factory=Boilerplate)
+
+
+LANGUAGES: dict[str, Language] = {}
+
+
+def register_language(language: Language) -> Language:
+    """Add ``language`` to the registry (each module in ``MODULES`` calls it for its table)."""
+    LANGUAGES[language.code] = language
+    return language
+
+
+def get_language(code: str | None = None) -> Language:
+    """The table of language ``code`` (``None``: the default, English), its module imported on
+    first use. A language without a table raises ``KeyError`` naming the known ones."""
+    code = code or DEFAULT_LANGUAGE
+    if code not in LANGUAGES:
+        if code not in MODULES:
+            raise KeyError(f"No language table for {code!r}; known: {', '.join(sorted(MODULES))}.")
+        importlib.import_module(MODULES[code])
+    return LANGUAGES[code]
+
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "MODULES", "Boilerplate", "Header", "Language",
+           "get_language", "register_language"]
