@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from propscope.document import Document
-from propscope.render.outputs import OutputError, open_output
+from propscope.render.formats import OutputError, open_output
 
 
 def test_jsonl_file_appears_only_when_complete(tmp_path: Path, doc: Document) -> None:
@@ -98,3 +98,39 @@ def test_text_to_a_file_is_plain(tmp_path: Path, doc: Document) -> None:
         out.add(doc)
     content = target.read_text(encoding="utf-8")
     assert "\x1b[" not in content and content.count("Paragraph labels") == 2
+
+
+def test_a_registered_format_is_one_the_cli_writes(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A format is one writer and one registration: --format, -o's extension and --help follow."""
+    from propscope.cli.main import main
+    from propscope.render.formats import FORMATS, OutputFormat, Target, formats, register_format
+
+    class Counts:  # "id<TAB>spans" per article
+        def __init__(self, target: Target) -> None:
+            self.target = target
+
+        def add(self, doc: Document) -> None:
+            self.target.stream.fh.write(f"{doc.id}\t{len(doc.spans)}\n")
+
+        def close(self) -> None:
+            return None
+
+        def abort(self) -> None:
+            return None
+
+    register_format(OutputFormat("counts", "span counts, one line per article", Counts,
+                                 suffixes=(".counts",)))
+    try:
+        article = tmp_path / "story.txt"
+        article.write_text("Corrupt traitors lied to the nation again, shamefully.\n", encoding="utf-8")
+        out = tmp_path / "all.counts"
+        assert main(["analyze", str(article), "-o", str(out), "--quiet"]) == 0
+        name, count = out.read_text(encoding="utf-8").strip().split("\t")
+        assert name == "story" and int(count) >= 0
+        assert "counts" in formats()
+        with pytest.raises(SystemExit):
+            main(["analyze", "--help"])
+        assert "span counts, one line per article" in capsys.readouterr().out
+    finally:
+        del FORMATS["counts"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, encoding, inputs_from
 from propscope.ingest.sources import Inputs, is_url
-from propscope.render.outputs import FORMATS
+from propscope.render.formats import format_for_suffix, formats
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -25,9 +25,6 @@ if TYPE_CHECKING:
     from propscope.analyzer import Analyzer
     from propscope.document import Document
     from propscope.model_info import ModelQuality
-
-SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html",
-                  ".htm": "html", ".txt": "text"}
 
 DESCRIPTION = """\
 Find persuasion techniques (character spans and paragraph labels), genre and frames in
@@ -49,15 +46,7 @@ Output format, when --format is not given:
     when piped.
 
 Formats:
-  text     the readable view (to standard output, or the file -o);
-  json     one article as the JSON contract;
-  jsonl    one JSON object per line and article;
-  html     one self-contained report per article: <id>.html in the folder -o (default
-           ./propscope-reports/) with index.html listing them, densest in techniques first,
-           with the reports earlier runs left in that folder (index.json keeps the list; an
-           article's re-run updates its report, another article never replaces it); or the
-           single file -o NAME.html;
-  semeval  the shared task's label files in the folder -o (default ./propscope-semeval/).
+{formats}
 
 Files are written atomically: an interrupted run leaves no half-written output. A file that
 cannot be analysed is reported on stderr as "propscope: FILE: problem" and the others go on;
@@ -95,13 +84,15 @@ def _score(value: str) -> float:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    names = list(formats())
+    listed = "\n".join(f"  {f.name:<8} {f.help}".replace("\n", "\n" + " " * 11) for f in formats().values())
     p = sub.add_parser("analyze", help="find persuasion techniques, genre and frames in articles",
-                       description=DESCRIPTION, epilog=EPILOG,
+                       description=DESCRIPTION.replace("{formats}", listed), epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="file, folder, URL, or - for standard input")
     add_web_inputs(p)
-    p.add_argument("--format", "-f", choices=FORMATS, metavar="FORMAT",
-                   help=f"{'|'.join(FORMATS)} (default: see above)")
+    p.add_argument("--format", "-f", choices=names, metavar="FORMAT",
+                   help=f"{'|'.join(names)} (default: see above)")
     p.add_argument("-o", "--output", metavar="PATH",
                    help="output file (text/json/jsonl; default standard output) or folder (html/semeval)")
     p.add_argument("--no-text", action="store_true",
@@ -147,10 +138,8 @@ def choose_format(args: argparse.Namespace, *, stdout_is_tty: bool) -> str:
     """The output format: explicit, else from -o's extension, else by inputs and terminal."""
     if args.format:
         return str(args.format)
-    if args.output and args.output != "-":
-        suffix = Path(args.output).suffix.lower()
-        if suffix in SUFFIX_FORMATS:
-            return SUFFIX_FORMATS[suffix]
+    if args.output and args.output != "-" and (chosen := format_for_suffix(args.output)):
+        return chosen
     return "jsonl" if inputs_of(args).several and not stdout_is_tty else "text"
 
 
@@ -197,21 +186,23 @@ def run(args: argparse.Namespace) -> int:
     from propscope.config import from_env
     from propscope.document import Document
     from propscope.errors import InputError
-    from propscope.render.outputs import OutputError, open_output
+    from propscope.render.formats import OutputError, open_output
 
     inputs = inputs_of(args)
     if problem := inputs.problem():
         return _usage_error(problem)
     fmt = choose_format(args, stdout_is_tty=sys.stdout.isatty())
     several = inputs.several
-    if fmt == "json" and (len(args.inputs) > 1 or inputs.url_lists or inputs.feeds):
-        return _usage_error("--format json writes one article; with several inputs use --format jsonl.")
+    spec = formats()[fmt]
+    if not spec.several and (len(args.inputs) > 1 or inputs.url_lists or inputs.feeds):
+        return _usage_error(f"--format {fmt} writes one article; with several inputs use --format jsonl.")
     target = Path(args.output) if args.output and args.output != "-" else None
-    if target and fmt in ("text", "json", "jsonl") and target.is_dir():
+    if target and spec.folder is None and target.is_dir():
+        folders = "/".join(f.name for f in formats().values() if f.folder)
         return _usage_error(f"-o {target} is a folder; give a file name for --format {fmt}, "
-                            "or use --format html/semeval to fill a folder.")
-    if target and fmt == "semeval" and target.is_file():
-        return _usage_error(f"-o {target} is a file; --format semeval writes a folder of files.")
+                            f"or use --format {folders} to fill a folder.")
+    if target and spec.folder is not None and not spec.one_file and target.is_file():
+        return _usage_error(f"-o {target} is a file; --format {fmt} writes a folder of files.")
     if target and (same := _same_as_an_input(target, inputs)):
         return _usage_error(f"-o {target} is also {same}; writing there would replace it with "
                             "the analysis. Give another -o.")
