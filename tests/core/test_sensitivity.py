@@ -12,7 +12,6 @@ from propscope.document import Document, ModelInfo
 from propscope.errors import SettingError
 from propscope.model_info import ModelQuality
 from propscope.models import DEFAULT_MODEL_DIR
-from propscope.models.transformer.decode import Decision
 from propscope.sensitivity import (
     LEVELS,
     describe_sensitivity,
@@ -68,14 +67,6 @@ def test_shift_moves_thresholds_monotonically_and_keeps_disabled_ones() -> None:
     assert shift_threshold(1.01, 3.0) == 1.01  # a technique the model never gives stays off
     assert shift_threshold(0.0, -3.0) == 0.0  # no gate stays no gate
     assert math.isclose(shift_threshold(shift_threshold(0.42, 0.7), -0.7), 0.42)
-
-
-def test_transformer_rules_shift_spans_and_paragraphs_only() -> None:
-    d = Decision(span={"Doubt": 0.4}, paragraph={"Doubt": 0.5}, frames={"Political": 0.3})
-    s = d.shifted(1.0)
-    assert s.span["Doubt"] < 0.4 and s.paragraph["Doubt"] < 0.5
-    assert s.frames == d.frames and s.genre_bias == d.genre_bias
-    assert d.shifted(0.0) is d
 
 
 def test_more_sensitive_levels_give_more_and_cover_the_fewer(by_level: dict[str, Document]) -> None:

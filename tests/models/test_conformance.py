@@ -12,14 +12,13 @@ from propscope.models import KINDS as MODEL_KINDS
 from propscope.models import PersuasionModel, load_model, model_class
 
 # Kinds whose fit takes minutes even on a tiny corpus run only with `-m slow`.
-SLOW_KINDS = {"transformer"}
+SLOW_KINDS: set[str] = set()
 # Small settings per kind so the tiny corpus fits in seconds.
 TINY_PARAMS: dict[str, dict[str, object]] = {
     "linear": {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
                "static_encoder_words": False},
     "hybrid": {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
                "static_encoder_words": False, "tagger_filters": 8, "tagger_epochs": 2},
-    "transformer": {"encoder": "tiny", "window": 16, "overlap": 4, "epochs": 1, "batch_size": 4},
 }
 KINDS = [pytest.param(k, marks=pytest.mark.slow) if k in SLOW_KINDS else k for k in sorted(MODEL_KINDS)]
 

@@ -24,7 +24,7 @@ def _head(vec: TextVectorizer, weights: dict[str, float]) -> LinearHead:
 
 
 def test_evidence_points_at_the_strongest_positive_words() -> None:
-    vec = TextVectorizer.fit(TEXTS, max_word=500, max_char=0, min_df=1)
+    vec = TextVectorizer.fit(TEXTS, max_word=500, min_df=1)
     head = _head(vec, {"traitors": 2.0, "lied": 1.0, "these": 5.0, "the weather": 0.5})
     rows = vec.transform(TEXTS)
     offset = 100  # paragraphs start inside a longer document
@@ -41,7 +41,7 @@ def test_evidence_points_at_the_strongest_positive_words() -> None:
 
 
 def test_evidence_keeps_bigrams_and_drops_the_words_inside_them() -> None:
-    vec = TextVectorizer.fit(TEXTS, max_word=500, max_char=0, min_df=1)
+    vec = TextVectorizer.fit(TEXTS, max_word=500, min_df=1)
     head = _head(vec, {"our nation": 3.0, "nation": 2.0, "proud": 1.0, "tall": 0.5})
     out = paragraph_evidence(head, vec, vec.transform(TEXTS), TEXTS, [0] * 3, [[], [], ["A"]])
     got = [TEXTS[2][a:b] for a, b in out[2]["A"]]

@@ -69,24 +69,6 @@ def test_fit_predict_save_load_round_trip(tiny_corpus: list[Document], tmp_path:
     assert first[1].genre is not None and first[1].genre.label == "reporting"
 
 
-def test_artifacts_from_before_the_frame_vector_weight_load_as_trained(
-        tiny_corpus: list[Document], tmp_path: Path) -> None:
-    """An artifact without ``static_frames_weight`` was trained with the frame rows' vector at
-    ``static_weight``; loading it must rebuild those rows the same way."""
-    import json
-
-    model = LinearModel(**TINY, static_weight=0.25, static_frames_weight=0.25).fit(tiny_corpus)
-    model.save(tmp_path / "art")
-    manifest = json.loads((tmp_path / "art" / "model.json").read_text())
-    del manifest["params"]["static_frames_weight"]
-    (tmp_path / "art" / "model.json").write_text(json.dumps(manifest))
-    loaded = load_model(tmp_path / "art")
-    assert loaded.get_params()["static_frames_weight"] == 0.25
-    doc = _doc(ANGRY)
-    assert [(f.label, f.score) for f in loaded.predict([doc])[0].frames] == \
-        [(f.label, f.score) for f in model.predict([_doc(ANGRY)])[0].frames]
-
-
 def test_fit_is_reproducible(tiny_corpus: list[Document]) -> None:
     a = LinearModel(**TINY, seed=1).fit(tiny_corpus)
     b = LinearModel(**TINY, seed=1).fit(tiny_corpus)

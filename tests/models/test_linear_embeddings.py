@@ -98,7 +98,7 @@ def test_model_with_and_without_word_vectors_round_trips(tiny_corpus: list[Docum
     text = tiny_corpus[0].text
     for dim in (8, 0):
         model = LinearModel(folds=2, max_word_features=500, hash_bits=12, static_dim=dim,
-                            static_encoder_words=False, static_span_weight=0.5).fit(tiny_corpus)
+                            static_encoder_words=False).fit(tiny_corpus)
         assert (model.static_ is not None) == (dim > 0)
         model.save(tmp_path / str(dim))
         loaded = load_model(tmp_path / str(dim))
@@ -110,3 +110,14 @@ def test_model_with_and_without_word_vectors_round_trips(tiny_corpus: list[Docum
         assert [p.scores for p in docs[0].paragraphs] == [p.scores for p in docs[1].paragraphs]
         spans = [[(s.start, s.end, s.label) for s in d.spans] for d in docs]
         assert spans[0] == spans[1]
+
+
+def test_pretrained_weights_with_a_wrong_hash_are_refused(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    from propscope.errors import ModelError
+    from propscope.models.linear.minilm import load_pretrained_encoder
+
+    (tmp_path / "model.safetensors").write_bytes(b"not the real weights")
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(ModelError, match="SHA-256"):
+        load_pretrained_encoder(tmp_path)

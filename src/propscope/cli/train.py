@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from propscope.models.base import KINDS
+
 DESCRIPTION = """\
 Train a persuasion model on data in the SemEval-2023 Task 3 layout, score it, and write the
 artifact folder: model.json, the kind's weight files, validation.json and MODEL_CARD.md
@@ -45,12 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, metavar="DIR", type=Path,
                    help="training data folder in the shared task's layout")
-    p.add_argument("--kind", default="hybrid", choices=("hybrid", "linear", "transformer"),
-                   help="model kind to train: hybrid (shipped), linear or transformer (default: hybrid)")
+    p.add_argument("--kind", default="hybrid", choices=sorted(KINDS),
+                   help="model kind to train (default: hybrid, the shipped one)")
     p.add_argument("--out", metavar="DIR", type=Path,
                    help="artifact folder to write (default: the shipped folder of the kind: "
-                        "hybrid -> propscope/models/artifacts/hybrid-v1, linear -> .../linear-v0; "
-                        "transformer has none)")
+                        "hybrid -> propscope/models/artifacts/hybrid-v1, linear -> .../linear-v0)")
     p.add_argument("--force", action="store_true",
                    help="replace a model already in the --out folder (the shipped one, by "
                         "default); without it such a folder is refused before any training")
@@ -59,8 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "score the model on them instead of cross-validating")
     p.add_argument("--cv", type=int, metavar="K",
                    help="folds of the cross-validation that scores a model trained on every article "
-                        "(default: 3; 0 skips scoring; not with --split). It fits the model K+1 times: "
-                        "for the transformer kind (about 30 minutes a fit) prefer --split or --cv 0")
+                        "(default: 3; 0 skips scoring; not with --split). It fits the model K+1 times")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--name", metavar="NAME", help="artifact name recorded in analyses")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="params",

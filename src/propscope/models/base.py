@@ -139,7 +139,6 @@ MODELS: dict[str, type] = {}
 KINDS: dict[str, str] = {
     "hybrid": "propscope.models.hybrid",
     "linear": "propscope.models.linear",
-    "transformer": "propscope.models.transformer",
 }
 
 

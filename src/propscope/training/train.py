@@ -160,7 +160,7 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
     """Train the model kind ``kind`` on SemEval data, score it and save it with its model card.
 
     Args:
-        kind: a registered model kind (``hybrid``, ``linear``, ``transformer``).
+        kind: a registered model kind (``hybrid``, ``linear``).
         data_dir: folder in the shared task's layout.
         out_dir: artifact folder to write (created; existing files of the kind replaced).
         validation_ids: article ids held out for validation; ``None`` means the project's

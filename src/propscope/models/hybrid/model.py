@@ -51,15 +51,6 @@ class HybridModel(LinearModel):
 
     kind: ClassVar[str] = "hybrid"
 
-    # 0.2.0: the same weights as 0.1.0, with calibrated confidences (``linear/confidence.py``).
-    # 0.3.0: the same weights and decisions; confidence maps fitted on topic folds.
-    # 0.4.0: the same recipe fitted on every annotated article (446, not 343); scored by
-    # 3-fold cross-validation instead of the validation split.
-    # 0.5.0: the same weights; token spans decoded per sentence and trimmed to their first and
-    # last word, and their thresholds chosen with that decoding.
-    # 0.6.0: the frame heads fitted on naive-Bayes-scaled TF-IDF columns (``frames_nb``);
-    # every other weight as in 0.5.0.
-    # 0.7.0: the paragraph technique heads on naive-Bayes-scaled columns too (``paragraph_nb``).
     def __init__(self, *, name: str = "hybrid-v1", version: str = "0.7.0", tagger_filters: int = 128,
                  tagger_layers: int = 2,
                  tagger_dropout: float = 0.3, tagger_epochs: int = 6, tagger_lr: float = 2e-3,

@@ -122,7 +122,7 @@ def distill(texts: Sequence[str], *, dim: int, encoder_words: bool = True, batch
     import torch
     from tokenizers import Tokenizer
 
-    from propscope.models.transformer.network import load_pretrained_encoder, minilm_dir
+    from propscope.models.linear.minilm import load_pretrained_encoder, minilm_dir
 
     folder = minilm_dir()
     pieces = (folder / "vocab.txt").read_text(encoding="utf-8").split()
@@ -251,22 +251,11 @@ def unit_matrices(vec: TextVectorizer, static: StaticEmbeddings | None, units: U
     return UnitMatrices(append_dense(xp, *par_blocks), xd, frames)
 
 
-def sentence_matrix(vec: TextVectorizer, static: StaticEmbeddings | None, texts: Sequence[str],
-                    weight: float) -> sp.csr_matrix:
-    """Sentence rows for the sentence-level span detectors: TF-IDF, then word vectors."""
-    x = vec.transform(texts) if len(texts) else sp.csr_matrix((0, vec.dim), dtype=np.float32)
-    if static is None or weight <= 0:
-        return x
-    return append_dense(x, (static.embed(texts), weight))
+def sentence_matrix(vec: TextVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
+    """Sentence rows for the sentence-level span detectors: their TF-IDF."""
+    return vec.transform(texts) if len(texts) else sp.csr_matrix((0, vec.dim), dtype=np.float32)
 
 
-def token_matrix(feats: Sequence[list[str]], bits: int, static: StaticEmbeddings | None,
-                 weight: float) -> sp.csr_matrix:
-    """Token rows for the token-level span detectors: hashed features, then the word's vector.
-
-    The first feature string of a token is ``"w=" + lowercased word`` (``text.token_features``).
-    """
-    x = hash_features(feats, bits)
-    if static is None or weight <= 0:
-        return x
-    return append_dense(x, (static.lookup([f[0][2:] for f in feats]), weight))
+def token_matrix(feats: Sequence[list[str]], bits: int) -> sp.csr_matrix:
+    """Token rows for the token-level span detectors: their hashed features."""
+    return hash_features(feats, bits)

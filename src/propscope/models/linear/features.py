@@ -23,47 +23,36 @@ import scipy.sparse as sp
 _TOKEN = r"(?u)\b\w+\b"
 TOKEN_RE = re.compile(_TOKEN)  # the word tokens of TF-IDF (and of the word vectors)
 _WORD = {"analyzer": "word", "ngram_range": (1, 2), "lowercase": True, "token_pattern": _TOKEN}
-_CHAR = {"analyzer": "char_wb", "ngram_range": (3, 5), "lowercase": True}
 
 
 @dataclass
 class TextVectorizer:
-    """Word 1-2-gram plus char 3-5-gram TF-IDF with sublinear tf, each block L2-normalised."""
+    """Word 1-2-gram TF-IDF with sublinear tf, L2-normalised."""
 
     word_vocab: list[str]
-    char_vocab: list[str]
     word_idf: np.ndarray
-    char_idf: np.ndarray
 
     @classmethod
-    def fit(cls, texts: Sequence[str], *, max_word: int, max_char: int,
-            min_df: int = 2) -> TextVectorizer:
-        """Learn vocabularies (most frequent n-grams) and idf weights from ``texts``."""
+    def fit(cls, texts: Sequence[str], *, max_word: int, min_df: int = 2) -> TextVectorizer:
+        """Learn the vocabulary (the ``max_word`` most frequent n-grams) and idf weights."""
         from sklearn.feature_extraction.text import CountVectorizer
 
-        parts: list[tuple[list[str], np.ndarray]] = []
-        for opts, cap in ((_WORD, max_word), (_CHAR, max_char)):
-            if cap <= 0:  # block switched off
-                parts.append(([], np.zeros(0, dtype=np.float32)))
-                continue
-            counter = CountVectorizer(min_df=min(min_df, len(texts)), dtype=np.int64, **opts)  # type: ignore[arg-type]
-            counts = counter.fit_transform(texts).tocsc()
-            terms = counter.get_feature_names_out()  # alphabetical
-            # The ``cap`` most frequent n-grams, ties to the alphabetically first. (scikit-learn's
-            # ``max_features`` breaks ties with an unstable sort whose order depends on the CPU's
-            # vector instructions, so the same data gave different vocabularies on two machines.)
-            total = np.asarray(counts.sum(axis=0)).ravel()
-            keep = np.sort(np.lexsort((np.arange(len(terms)), -total))[:cap])
-            df = np.diff(counts.indptr)[keep]
-            # scikit-learn's smoothed idf: ln((1 + n) / (1 + df)) + 1
-            idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
-            parts.append(([str(t) for t in terms[keep]], idf.astype(np.float32)))
-        (wv, wi), (cv, ci) = parts
-        return cls(wv, cv, wi, ci)
+        counter = CountVectorizer(min_df=min(min_df, len(texts)), dtype=np.int64, **_WORD)  # type: ignore[arg-type]
+        counts = counter.fit_transform(texts).tocsc()
+        terms = counter.get_feature_names_out()  # alphabetical
+        # The ``max_word`` most frequent n-grams, ties to the alphabetically first. (scikit-learn's
+        # ``max_features`` breaks ties with an unstable sort whose order depends on the CPU's
+        # vector instructions, so the same data gave different vocabularies on two machines.)
+        total = np.asarray(counts.sum(axis=0)).ravel()
+        keep = np.sort(np.lexsort((np.arange(len(terms)), -total))[:max_word])
+        df = np.diff(counts.indptr)[keep]
+        # scikit-learn's smoothed idf: ln((1 + n) / (1 + df)) + 1
+        idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
+        return cls([str(t) for t in terms[keep]], idf.astype(np.float32))
 
     @property
     def dim(self) -> int:
-        return len(self.word_vocab) + len(self.char_vocab)
+        return len(self.word_vocab)
 
     def _word_index(self) -> dict[str, int]:
         # Built lazily and cached: the vocabulary's position of each n-gram.
@@ -92,36 +81,19 @@ class TextVectorizer:
         return sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
                               np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(index)))
 
-    def _char_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        # The char block is off in the shipped model; scikit-learn is imported only if it is on.
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        counter = CountVectorizer(vocabulary={w: i for i, w in enumerate(self.char_vocab)},
-                                  dtype=np.float32, **_CHAR)  # type: ignore[arg-type]
-        return counter.transform(texts).tocsr()
-
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows of TF-IDF features for ``texts`` (shape ``len(texts) x dim``)."""
-        blocks = []
-        active = [(count, idf) for count, idf in ((self.word_counts, self.word_idf),
-                                                  (self._char_counts, self.char_idf)) if len(idf)]
-        for count, idf in active:
-            x = count(texts).astype(np.float32)
-            x.data = 1.0 + np.log(x.data)
-            x = (x @ sp.diags(idf)).tocsr()
-            blocks.append(l2_normalize(x) * np.float32(np.sqrt(1 / len(active))))
-        return sp.hstack(blocks, format="csr", dtype=np.float32)
+        x = self.word_counts(texts).astype(np.float32)
+        x.data = 1.0 + np.log(x.data)
+        return sp.csr_matrix(l2_normalize((x @ sp.diags(self.word_idf)).tocsr()), dtype=np.float32)
 
     def to_arrays(self, prefix: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         """Arrays for the ``.npz`` file and JSON-able vocabularies."""
-        return ({f"{prefix}.word_idf": self.word_idf, f"{prefix}.char_idf": self.char_idf},
-                {"word_vocab": self.word_vocab, "char_vocab": self.char_vocab})
+        return {f"{prefix}.word_idf": self.word_idf}, {"word_vocab": self.word_vocab}
 
     @classmethod
     def from_arrays(cls, prefix: str, arrays: Any, vocab: dict[str, Any]) -> TextVectorizer:
-        return cls(list(vocab["word_vocab"]), list(vocab["char_vocab"]),
-                   np.asarray(arrays[f"{prefix}.word_idf"], dtype=np.float32),
-                   np.asarray(arrays[f"{prefix}.char_idf"], dtype=np.float32))
+        return cls(list(vocab["word_vocab"]), np.asarray(arrays[f"{prefix}.word_idf"], dtype=np.float32))
 
 
 def l2_normalize(x: sp.csr_matrix) -> sp.csr_matrix:

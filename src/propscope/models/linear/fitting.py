@@ -65,22 +65,18 @@ class LinearParams(Protocol):
     folds: int
     frames_nb: float
     hash_bits: int
-    max_char_features: int
     max_word_features: int
     negative_ratio: int
     paragraph_nb: float
     seed: int
     sentence_min_words: int
-    sentence_nb: float
     shape_weight: float
     static_dim: int
     static_encoder_words: bool
     static_frames_weight: float
-    static_span_weight: float
     static_weight: float
     style_weight: float
     token_gap: int
-    token_nb: float
 
     def _extra_oof(self, units: Units, doc_fold: np.ndarray, n_folds: int, y_par: np.ndarray,
                    techniques: Sequence[str], token_techniques: Sequence[str],
@@ -230,7 +226,7 @@ def fit_linear(m: LinearParams, docs: Sequence[Document], *, progress: Progress,
     if np.array_equal(conf_fold, doc_fold):  # the same folds (or too few texts for topics)
         conf_fold = doc_fold
 
-    vec = TextVectorizer.fit(units.par_texts, max_word=m.max_word_features, max_char=m.max_char_features)
+    vec = TextVectorizer.fit(units.par_texts, max_word=m.max_word_features)
     static = distill(units.par_texts, dim=m.static_dim, encoder_words=m.static_encoder_words,
                      progress=progress) if m.static_dim > 0 else None
     mats = unit_matrices(vec, static, units, m.static_weight, m.shape_weight, m.static_frames_weight)
@@ -242,11 +238,11 @@ def fit_linear(m: LinearParams, docs: Sequence[Document], *, progress: Progress,
     yp = yp.reshape(len(units.paragraphs), len(techniques))
 
     sent_t, tok_t = split_techniques(docs, techniques, m.sentence_min_words)
-    xs = sentence_matrix(vec, static, units.sent_texts, m.static_span_weight)
+    xs = sentence_matrix(vec, units.sent_texts)
     ys = np.stack([unit_labels(units.sent_ranges, units.gold_spans(t), units.total, min_cover=0.35)
                    for t in sent_t], axis=1) if sent_t else np.zeros((len(units.sent_texts), 0))
     sent_layout, tok_layout = units.sentence_layout(), units.token_layout(m.token_gap)
-    xt = token_matrix(units.tok_feats, m.hash_bits, static, m.static_span_weight)
+    xt = token_matrix(units.tok_feats, m.hash_bits)
     yt = np.stack([unit_labels(units.tok_ranges, units.gold_spans(t), units.total, min_cover=0.5)
                    for t in tok_t], axis=1) if tok_t else np.zeros((len(units.tok_feats), 0))
     sent_cols, tok_cols = [col[t] for t in sent_t], [col[t] for t in tok_t]
@@ -256,13 +252,11 @@ def fit_linear(m: LinearParams, docs: Sequence[Document], *, progress: Progress,
                                    nb_columns=vec.dim, nb_power=nb)
 
     def fit_sent(gs: np.ndarray) -> Callable[[np.ndarray], LinearHead]:
-        return lambda idx: fit_ovr(xs[idx], ys[idx], sent_t, c=m.c_sentence, seed=seed, gates=gs[idx],
-                                   nb_columns=vec.dim, nb_power=m.sentence_nb)
+        return lambda idx: fit_ovr(xs[idx], ys[idx], sent_t, c=m.c_sentence, seed=seed, gates=gs[idx])
 
     def fit_tok(gt: np.ndarray) -> Callable[[np.ndarray], LinearHead]:
         return lambda idx: fit_ovr(xt, yt, tok_t, c=m.c_token, seed=seed, gates=gt,
-                                   rows=_sampled_rows(yt, idx, m.negative_ratio, seed),
-                                   nb_columns=1 << m.hash_bits, nb_power=m.token_nb)
+                                   rows=_sampled_rows(yt, idx, m.negative_ratio, seed))
 
     def out_of_fold(fold: np.ndarray, final: bool, what: str) -> _OutOfFold:
         # A kind built on this one may bring a second scorer; its out-of-fold probabilities

