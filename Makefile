@@ -34,11 +34,13 @@ run: install
 test: install-dev browser
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/mypy src
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
 lint: install-dev
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/mypy src
+	$(VENV)/bin/lint-imports
 
 # The shipped recipe: 3-fold cross-validation for the model card, then a fit on every article
 # (about 40 minutes on 2 cores).

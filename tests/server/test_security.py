@@ -8,12 +8,12 @@ import httpx
 import pytest
 from serverkit import ARTICLE, TOKEN, Server
 
-from propscope import __version__
 from propscope.cli.main import main
 from propscope.config import Config, ServerConfig
 from propscope.server.app import check_config
 from propscope.server.errors import ServerConfigError
 from propscope.server.security import is_loopback, session_value, token_matches
+from propscope.version import __version__
 
 
 @pytest.mark.parametrize("path", ["/", "/api/health", "/static/app.js", "/api/nothing"])

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from propscope import __version__
+from propscope.version import __version__
 
 # The explicit list of command modules, in the order --help shows them.
 COMMANDS = ("analyze", "techniques", "train", "evaluate", "serve", "corpus")

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 from jinja2 import Environment, FileSystemLoader
 
-from propscope import __version__
 from propscope.corpus import plots
 from propscope.corpus.profile import MIN_BOOTSTRAP, UNKNOWN, Profile, compute_profile
 from propscope.corpus.reuse import ReusePair, find_reuse, load_pairs, shared_passages
@@ -25,6 +24,7 @@ from propscope.errors import PropscopeError
 from propscope.render.printable import finalize
 from propscope.sensitivity import levels_text
 from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES
+from propscope.version import __version__
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -24,7 +24,6 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 import anyio
 import httpcore
 
-from propscope import __version__
 from propscope.config import FetchConfig
 from propscope.document import Document
 from propscope.errors import (
@@ -39,6 +38,7 @@ from propscope.errors import (
 from propscope.ingest.failure import REQUESTED_URL, IngestFailure, SkippedInput
 from propscope.ingest.feeds import Feed, parse_feed
 from propscope.ingest.ordered import in_order
+from propscope.version import __version__
 
 MAX_REDIRECTS = 5
 T = typing.TypeVar("T")

@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from propscope import __version__
 from propscope.document import Document
 from propscope.render.printable import finalize
 from propscope.render.segments import document_lines, span_refs
 from propscope.render.summary import DARKEN, explain, summarize
 from propscope.sensitivity import describe_sensitivity
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
+from propscope.version import __version__
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_LEVEL = 5  # deeper stacks share the last underline slot; more never occur in practice

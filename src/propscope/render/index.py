@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from propscope import __version__
 from propscope.document import Document
 from propscope.render.summary import expected_right
 from propscope.sensitivity import describe_sensitivity, sensitivity_name
 from propscope.taxonomy import CATEGORIES
+from propscope.version import __version__
 
 INDEX_NAME = "index"  # the page's stem; an article with this id gets another name
 LEDGER_NAME = "index.json"  # the entries behind the page, read back by the next run

@@ -15,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from propscope import __version__
 from propscope.document import Document
 from propscope.errors import SettingError
 from propscope.models.quality import ModelQuality, add_quality
@@ -27,6 +26,7 @@ from propscope.server.inputs import documents
 from propscope.server.openapi import openapi_schema
 from propscope.server.state import state_of
 from propscope.taxonomy import FRAMES, GENRES, taxonomy_json
+from propscope.version import __version__
 
 
 async def _analyze(request: Request, *, batch: bool) -> list[Document]:

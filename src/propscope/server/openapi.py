@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from propscope import __version__
 from propscope.config import ServerConfig
 from propscope.sensitivity import LEVELS, LIMIT
 from propscope.server.inputs import FORMATS, METADATA_FIELDS
+from propscope.version import __version__
 
 JSON = "application/json"
 _STR = {"type": "string"}

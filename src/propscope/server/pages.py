@@ -19,13 +19,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from propscope import __version__
 from propscope.render.printable import finalize
 from propscope.sensitivity import LEVEL_TEXT, LEVELS, resolve_sensitivity
 from propscope.serialize import from_dict, to_json
 from propscope.server.errors import HTTPError, clipped
 from propscope.server.security import set_session_cookie, token_matches
 from propscope.server.state import state_of
+from propscope.version import __version__
 
 log = logging.getLogger("propscope.server")
 
