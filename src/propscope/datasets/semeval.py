@@ -17,7 +17,10 @@ Quirks handled here, and how:
   the genre/frame metrics rather than counted as errors;
 - the articles of ``train-articles-genre-frames-only/`` carry genre and frame labels but no
   technique annotation: they are read into ``SemEvalData.document_level``, never into
-  ``documents``, so their unannotated paragraphs are never taken for "no technique here".
+  ``documents``, so their unannotated paragraphs are never taken for "no technique here";
+- the span offsets of the non-English data are noisy: with ``repair_offsets`` they are moved
+  onto the words they mark, or dropped (``offsets.py`` says how), and
+  ``SemEvalData.repaired`` counts what was done.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from propscope.datasets.offsets import RawSpan, repair_spans
 from propscope.document import Document, Frame, Genre, Metadata, Span, split_paragraphs
 from propscope.errors import DataError
+from propscope.languages import DEFAULT_LANGUAGE
 from propscope.taxonomy import FRAMES, GENRES, normalize_technique
 
 
@@ -57,6 +62,8 @@ class SemEvalData:
         return out
     # Articles with genre/frame labels only (for the document-level heads).
     document_level: list[Document] = field(default_factory=list)
+    # Spans read, moved and dropped by the offset repair (``repair_offsets``), summed.
+    repaired: dict[str, int] = field(default_factory=dict)
 
 
 def read_ids(path: str | Path) -> list[str]:
@@ -102,7 +109,8 @@ DOCUMENT_LEVEL_DIR = "train-articles-genre-frames-only"
 
 def load_semeval(data_dir: str | Path, *, ids: list[str] | None = None,
                  articles_dir: str = "train-articles", prefix: str = "train",
-                 document_level_dir: str | None = DOCUMENT_LEVEL_DIR) -> SemEvalData:
+                 document_level_dir: str | None = DOCUMENT_LEVEL_DIR,
+                 language: str = DEFAULT_LANGUAGE, repair_offsets: bool = False) -> SemEvalData:
     """Read articles and every label file present under ``data_dir``.
 
     Args:
@@ -112,6 +120,9 @@ def load_semeval(data_dir: str | Path, *, ids: list[str] | None = None,
         prefix: label file prefix (``train-labels-...``).
         document_level_dir: sub-folder of articles labelled for genre and frames only
             (read when present and ``ids`` is not given; ``None`` skips it).
+        language: the articles' language (ISO 639-1), set on every Document.
+        repair_offsets: move noisy span offsets onto words (``offsets.py``), after the
+            paragraph labels are read; spans that cannot be placed are dropped.
     Returns:
         ``SemEvalData`` with one gold Document per article, sorted by id.
     """
@@ -141,12 +152,14 @@ def load_semeval(data_dir: str | Path, *, ids: list[str] | None = None,
             continue
         text = _read(f)
         first = text.split("\n", 1)[0].strip()
-        doc = Document(text, id=aid, source=str(f), metadata=Metadata(title=first or None))
+        doc = Document(text, id=aid, source=str(f), metadata=Metadata(title=first or None),
+                       language=language)
         doc.paragraphs = split_paragraphs(text)
         docs[aid] = doc
 
     span_dir = root / f"{prefix}-labels-spans"
     without_spans: set[str] = set()
+    raw_spans: dict[str, list[RawSpan]] = {}  # read, placed once the paragraph labels are known
     for aid, doc in docs.items():
         spans = []
         span_file = span_dir / f"article{aid}-labels-subtask-3.txt"
@@ -159,6 +172,9 @@ def load_semeval(data_dir: str | Path, *, ids: list[str] | None = None,
                 problems.append(f"{where}: {len(row)} fields, not 4 (article, technique, start, end)")
                 continue
             start, end = _number(row[2], where), _number(row[3], where)
+            if repair_offsets:
+                raw_spans.setdefault(aid, []).append((canon(row[1], where), start, end))
+                continue
             if not (0 <= start < end <= len(doc.text)):
                 dropped += 1
                 problems.append(f"{where}: span {start}..{end} does not fit the article's "
@@ -184,6 +200,13 @@ def load_semeval(data_dir: str | Path, *, ids: list[str] | None = None,
         for p in doc.paragraphs:
             p.techniques = (sorted({s.label for s in doc.spans if s.overlaps(p.start, p.end)})
                             if from_spans else by_line.get((aid, p.line), []))
+    repaired: dict[str, int] = {}
+    for aid, rows in raw_spans.items():
+        doc = docs[aid]
+        placed, how = repair_spans(doc.text, rows, doc.paragraphs)
+        doc.add_spans(Span(s, e, t) for t, s, e in placed)
+        for key in ("spans", "moved", "dropped"):
+            repaired[key] = repaired.get(key, 0) + getattr(how, key)
     unlabelled = sorted(a for a in without_spans
                         if from_spans or not any(k[0] == a for k in by_line))
     if unlabelled:
@@ -208,9 +231,10 @@ def load_semeval(data_dir: str | Path, *, ids: list[str] | None = None,
                 raise DataError(f"Unknown frame(s) {bad} for article {row[0]}.")
             docs[row[0]].frames = [Frame(x, 1.0) for x in labels]
     data = SemEvalData([docs[k] for k in sorted(docs)], renamed, dropped, problems=problems,
-                       paragraphs_from_spans=from_spans and bool(docs))
+                       paragraphs_from_spans=from_spans and bool(docs), repaired=repaired)
     if document_level_dir and ids is None and (root / document_level_dir).is_dir():
-        extra = load_semeval(root, articles_dir=document_level_dir, prefix=prefix, document_level_dir=None)
+        extra = load_semeval(root, articles_dir=document_level_dir, prefix=prefix, document_level_dir=None,
+                             language=language)
         data.document_level = [d for d in extra.documents if d.id not in docs and (d.genre or d.frames)]
     return data
 
