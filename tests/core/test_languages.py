@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from propscope.document import Document
 from propscope.ingest.boilerplate import find_boilerplate
 from propscope.ingest.header import parse_byline
@@ -11,11 +9,13 @@ from propscope.languages import LANGUAGES, Boilerplate, Header, Language, get_la
 from propscope.pipeline import create_component
 
 
-def test_english_is_the_default_and_unknown_codes_name_the_known_ones() -> None:
+def test_english_is_the_default_and_a_language_without_a_table_reads_with_none() -> None:
     assert get_language().code == "en" and get_language("en").name == "English"
     assert Document("x").language == "en"
-    with pytest.raises(KeyError, match="known: en"):
-        get_language("tlh")
+    klingon = get_language("tlh")
+    assert klingon.code == "tlh" and not klingon.function_words and "tlh" not in LANGUAGES
+    text = "Via Example News\n\nqaStaH nuq jay'.\n"
+    assert find_boilerplate(text, "tlh") == ([], None)  # no phrase table: nothing recognised
 
 
 def test_a_registered_table_is_what_the_language_specific_parts_read() -> None:

@@ -6,9 +6,9 @@ the style features, month and weekday names and byline words for article headers
 phrases of site boilerplate. Code asks ``get_language(code)`` and never names a language
 itself, so adding one is a new module here (copy ``en.py``) plus its line in ``MODULES``.
 
-A field left empty means the language has no such table yet: the parts that need it fall
-back to English patterns where the form is international (share buttons, "Via" lines) and
-do without otherwise.
+A field left empty means the language has no such table yet: the parts that need it do
+without (no boilerplate phrase of that kind is recognised, no byline word). A language with
+no module at all gets an empty table of its own code: text in any language can be read.
 """
 
 from __future__ import annotations
@@ -103,11 +103,11 @@ def register_language(language: Language) -> Language:
 
 def get_language(code: str | None = None) -> Language:
     """The table of language ``code`` (``None``: the default, English), its module imported on
-    first use. A language without a table raises ``KeyError`` naming the known ones."""
+    first use; an empty table named by the code for a language without a module."""
     code = code or DEFAULT_LANGUAGE
     if code not in LANGUAGES:
         if code not in MODULES:
-            raise KeyError(f"No language table for {code!r}; known: {', '.join(sorted(MODULES))}.")
+            return Language(code, code)
         importlib.import_module(MODULES[code])
     return LANGUAGES[code]
 
