@@ -222,13 +222,35 @@ def _rows(batch: Sequence[StoredArticle]) -> dict[str, pa.Table]:
             "fetched_urls": _arrow(fetched, _FETCHED_SCHEMA)}
 
 
+# Nothing is downloaded at run time: DuckDB would otherwise fetch and load an extension for
+# a file it recognises as another format (a SQLite --db made it try to download one).
+OFFLINE: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False, "autoload_known_extensions": False}
+SQLITE_MAGIC = b"SQLite format 3\0"
+# How DuckDB says a file is damaged, at open or at the first query that reads a bad block: a
+# cut-short file fails a read, an altered one a block checksum (a plain duckdb.Error).
+_DAMAGE_TYPES = (duckdb.SerializationException, duckdb.InternalException, duckdb.FatalException)
+_DAMAGE_TEXT = re.compile(r"Could not read enough bytes|Corrupt database file|not a valid DuckDB")
+
+
 def _open_error(path: str, exc: duckdb.Error) -> StoreError:
     """Why ``duckdb.connect(path)`` failed, with the fix: waiting helps only a lock conflict."""
     text = str(exc).rstrip(".!")  # DuckDB ends some messages with "!"; ours end the sentence
     if "Could not set lock" in text:  # another process holds the file open for writing
         return StoreLockedError(f"Cannot open corpus database {path}: {text}. If another "
                                 "propscope process is ingesting into it, wait for it to finish.")
-    return StoreError(f"Cannot open corpus database {path}: {text}.")
+    return damaged(path, exc) or StoreError(f"Cannot open corpus database {path}: {text}.")
+
+
+def damaged(path: str, exc: BaseException | None) -> StoreError | None:
+    """The error to show for ``exc`` if it says the file ``path`` is damaged or not a DuckDB
+    database (a read error, a failed checksum), else ``None``."""
+    text = str(exc).rstrip(".!")
+    if not (isinstance(exc, _DAMAGE_TYPES) or _DAMAGE_TEXT.search(text)):
+        return None
+    return StoreError(f"Cannot read corpus database {path}: {text}. The file is damaged (cut "
+                      "short or altered) or is not a DuckDB database; restore it from a backup, "
+                      "or ingest again into a new --db file.")
 
 
 def write_problem(path: str | Path) -> str | None:
@@ -247,6 +269,14 @@ def write_problem(path: str | Path) -> str | None:
         return (f"its folder {file.parent} is read-only (DuckDB writes a {file.name}.wal file "
                 "next to it)")
     return None
+
+
+def _starts_with(path: str, magic: bytes) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(magic)) == magic
+    except OSError:  # missing (a new store) or unreadable: connecting says which
+        return False
 
 
 class CorpusStore:
@@ -272,18 +302,26 @@ class CorpusStore:
                              f"`propscope corpus ingest PATHS --db {self.path}`.")
         if not read_only and not memory and (problem := write_problem(self.path)):
             raise StoreError(f"Cannot write to corpus database {self.path}: {problem}.")
+        if not memory and _starts_with(self.path, SQLITE_MAGIC):
+            raise StoreError(f"{self.path} is a SQLite database, not a DuckDB corpus; give --db "
+                             "a file made by `propscope corpus ingest`, or ingest into a new "
+                             "--db file.")
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = duckdb.connect(self.path, read_only=read_only, config=OFFLINE)
         except duckdb.Error as exc:
             raise _open_error(self.path, exc) from exc
-        # A file with tables must already be a corpus: creating ours among another
-        # program's tables would change its database (and fail on a clashing name).
-        if read_only or self._has_tables():
-            self._check_schema()
-        if not read_only:
-            self.con.execute(_SCHEMA)
-            self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                             [SCHEMA_VERSION])
+        try:
+            # A file with tables must already be a corpus: creating ours among another
+            # program's tables would change its database (and fail on a clashing name).
+            if read_only or self._has_tables():
+                self._check_schema()
+            if not read_only:
+                self.con.execute(_SCHEMA)
+                self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                                 [SCHEMA_VERSION])
+        except duckdb.Error as exc:
+            self.close()
+            raise _open_error(self.path, exc) from exc
 
     def _has_tables(self) -> bool:
         row = self.con.execute("SELECT count(*) FROM information_schema.tables").fetchone()
@@ -311,6 +349,9 @@ class CorpusStore:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+        # A damaged block is found by the first query that reads it, anywhere in a command.
+        if isinstance(exc, duckdb.Error) and (error := damaged(self.path, exc)):
+            raise error from exc
 
     def existing(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` are already stored."""
