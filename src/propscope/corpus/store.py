@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from propscope.corpus.faults import OFFLINE, is_damage, is_sqlite
 from propscope.document import Document
 from propscope.errors import PropscopeError
 from propscope.ingest.failure import REQUESTED_URL
@@ -222,17 +223,6 @@ def _rows(batch: Sequence[StoredArticle]) -> dict[str, pa.Table]:
             "fetched_urls": _arrow(fetched, _FETCHED_SCHEMA)}
 
 
-# Nothing is downloaded at run time: DuckDB would otherwise fetch and load an extension for
-# a file it recognises as another format (a SQLite --db made it try to download one).
-OFFLINE: dict[str, str | bool | int | float | list[str]] = {
-    "autoinstall_known_extensions": False, "autoload_known_extensions": False}
-SQLITE_MAGIC = b"SQLite format 3\0"
-# How DuckDB says a file is damaged, at open or at the first query that reads a bad block: a
-# cut-short file fails a read, an altered one a block checksum (a plain duckdb.Error).
-_DAMAGE_TYPES = (duckdb.SerializationException, duckdb.InternalException, duckdb.FatalException)
-_DAMAGE_TEXT = re.compile(r"Could not read enough bytes|Corrupt database file|not a valid DuckDB")
-
-
 def _open_error(path: str, exc: duckdb.Error) -> StoreError:
     """Why ``duckdb.connect(path)`` failed, with the fix: waiting helps only a lock conflict."""
     text = str(exc).rstrip(".!")  # DuckDB ends some messages with "!"; ours end the sentence
@@ -242,15 +232,14 @@ def _open_error(path: str, exc: duckdb.Error) -> StoreError:
     return damaged(path, exc) or StoreError(f"Cannot open corpus database {path}: {text}.")
 
 
-def damaged(path: str, exc: BaseException | None) -> StoreError | None:
+def damaged(path: str, exc: BaseException) -> StoreError | None:
     """The error to show for ``exc`` if it says the file ``path`` is damaged or not a DuckDB
     database (a read error, a failed checksum), else ``None``."""
-    text = str(exc).rstrip(".!")
-    if not (isinstance(exc, _DAMAGE_TYPES) or _DAMAGE_TEXT.search(text)):
+    if not is_damage(exc):
         return None
-    return StoreError(f"Cannot read corpus database {path}: {text}. The file is damaged (cut "
-                      "short or altered) or is not a DuckDB database; restore it from a backup, "
-                      "or ingest again into a new --db file.")
+    return StoreError(f"Cannot read corpus database {path}: {str(exc).rstrip('.!')}. The file "
+                      "is damaged (cut short or altered) or is not a DuckDB database; restore it "
+                      "from a backup, or ingest again into a new --db file.")
 
 
 def write_problem(path: str | Path) -> str | None:
@@ -269,14 +258,6 @@ def write_problem(path: str | Path) -> str | None:
         return (f"its folder {file.parent} is read-only (DuckDB writes a {file.name}.wal file "
                 "next to it)")
     return None
-
-
-def _starts_with(path: str, magic: bytes) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(len(magic)) == magic
-    except OSError:  # missing (a new store) or unreadable: connecting says which
-        return False
 
 
 class CorpusStore:
@@ -302,7 +283,7 @@ class CorpusStore:
                              f"`propscope corpus ingest PATHS --db {self.path}`.")
         if not read_only and not memory and (problem := write_problem(self.path)):
             raise StoreError(f"Cannot write to corpus database {self.path}: {problem}.")
-        if not memory and _starts_with(self.path, SQLITE_MAGIC):
+        if not memory and is_sqlite(self.path):
             raise StoreError(f"{self.path} is a SQLite database, not a DuckDB corpus; give --db "
                              "a file made by `propscope corpus ingest`, or ingest into a new "
                              "--db file.")

@@ -1,0 +1,36 @@
+"""How DuckDB tells what went wrong with a corpus file: damage, or another program's format.
+
+DuckDB says these things in its own exception types and words; ``store.py`` turns them into
+propscope's errors with the checks here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+# Nothing is downloaded at run time: DuckDB would otherwise fetch and load an extension for
+# a file it recognises as another format (a SQLite --db made it try to download one).
+OFFLINE: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False, "autoload_known_extensions": False}
+SQLITE_MAGIC = b"SQLite format 3\0"
+# How DuckDB says a file is damaged, at open or at the first query that reads a bad block: a
+# cut-short file fails a read, an altered one a block checksum (a plain duckdb.Error).
+_DAMAGE_TYPES = (duckdb.SerializationException, duckdb.InternalException, duckdb.FatalException)
+_DAMAGE_TEXT = re.compile(r"Could not read enough bytes|Corrupt database file|not a valid DuckDB")
+
+
+def is_sqlite(path: str) -> bool:
+    """Whether the file ``path`` is a SQLite database (False if it is missing or unreadable:
+    connecting says which)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database file is damaged or is not a DuckDB database."""
+    return isinstance(exc, _DAMAGE_TYPES) or bool(_DAMAGE_TEXT.search(str(exc)))
