@@ -189,7 +189,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     )
 
     from propscope.cli.inputs import inputs_from
-    from propscope.corpus.runner import IngestReport, ingest
+    from propscope.corpus.runner import IngestInterrupted, IngestReport, ingest
     from propscope.corpus.store import CorpusStore
 
     inputs = inputs_from(args, args.paths)
@@ -228,7 +228,14 @@ def run_ingest(args: argparse.Namespace) -> int:
         items = inputs.read(max_bytes=args.max_bytes, server=from_env().server,
                             encoding=args.encoding, known=known,
                             note=lambda line: console.print(line, markup=False, highlight=False))
-        report = ingest(store, items, engine, chunk_size=args.chunk_size, progress=show)
+        try:
+            report = ingest(store, items, engine, chunk_size=args.chunk_size, progress=show)
+        except IngestInterrupted as stop:  # Ctrl-C or SIGTERM: say what is kept
+            r = stop.report
+            console.print(f"interrupted: added {r.added} (committed to {args.db}), already "
+                          f"stored {r.skipped}, failed {r.failed}; run the same command again "
+                          "to resume.", markup=False, highlight=False, soft_wrap=True)
+            raise
         total = store.count()
     for f in report.failures:
         # One unwrapped line per input, as analyze prints them, so that grep finds a file name.

@@ -70,6 +70,7 @@ def build_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
+    import signal
     import socket
 
     import uvicorn
@@ -91,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
             port = int(probe.getsockname()[1])
     shown = f"[{host}]" if ":" in host else host
     print(f"propscope: serving on http://{shown}:{port}/ (Ctrl-C stops)", file=sys.stderr)
+    # SIGTERM is a server's normal stop: uvicorn shuts down gracefully and raises the signal
+    # again, which ends the process by SIGTERM, as supervisors expect, not as an interrupted
+    # command (propscope's main() makes SIGTERM a KeyboardInterrupt for the other commands).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     uvicorn.run(app, host=host, port=port, log_level=args.log_level,
                 server_header=False, timeout_graceful_shutdown=5)
     return 0

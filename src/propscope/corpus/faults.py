@@ -1,12 +1,14 @@
-"""How DuckDB tells what went wrong with a corpus file: damage, or another program's format.
+"""How DuckDB tells what went wrong with a corpus file: damage, another format, an interrupt.
 
 DuckDB says these things in its own exception types and words; ``store.py`` turns them into
-propscope's errors with the checks here.
+propscope's errors, or back into the KeyboardInterrupt they were, with the checks here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 import duckdb
 
@@ -34,3 +36,23 @@ def is_sqlite(path: str) -> bool:
 def is_damage(exc: BaseException) -> bool:
     """Whether ``exc`` says the database file is damaged or is not a DuckDB database."""
     return isinstance(exc, _DAMAGE_TYPES) or bool(_DAMAGE_TEXT.search(str(exc)))
+
+
+def is_interruption(exc: BaseException) -> bool:
+    """Whether ``exc`` is DuckDB's account of a KeyboardInterrupt: Ctrl-C (or SIGTERM, which
+    ``propscope`` turns into one) during a query comes out as ``RuntimeError("Query
+    interrupted")``, and the command would end in a traceback instead of stopping."""
+    return isinstance(exc, duckdb.InterruptException) or (
+        type(exc) is RuntimeError and str(exc) == "Query interrupted")
+
+
+@contextlib.contextmanager
+def interrupts_kept() -> Iterator[None]:
+    """Raise the KeyboardInterrupt a query swallowed (see ``is_interruption``) from the block
+    or decorated function, so that an ingest commits and stops as on Ctrl-C."""
+    try:
+        yield
+    except (RuntimeError, duckdb.Error) as exc:
+        if is_interruption(exc):
+            raise KeyboardInterrupt from exc
+        raise

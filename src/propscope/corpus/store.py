@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from propscope.corpus.faults import OFFLINE, is_damage, is_sqlite
+from propscope.corpus.faults import OFFLINE, interrupts_kept, is_damage, is_interruption, is_sqlite
 from propscope.document import Document
 from propscope.errors import PropscopeError
 from propscope.ingest.failure import REQUESTED_URL
@@ -330,10 +330,13 @@ class CorpusStore:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+        if exc is not None and is_interruption(exc):  # Ctrl-C stops a long query as any other step
+            raise KeyboardInterrupt from exc
         # A damaged block is found by the first query that reads it, anywhere in a command.
         if isinstance(exc, duckdb.Error) and (error := damaged(self.path, exc)):
             raise error from exc
 
+    @interrupts_kept()
     def existing(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` are already stored."""
         if not keys:
@@ -350,6 +353,7 @@ class CorpusStore:
                                 "UNION SELECT url FROM fetched_urls").fetchall()
         return {r[0] for r in rows if r[0]}
 
+    @interrupts_kept()
     def add(self, batch: Sequence[StoredArticle], failures: Sequence[Failure] = (),
             aliases: Sequence[tuple[str, str]] = ()) -> None:
         """Write a batch of analysed articles (and the failures met on the way) atomically.
