@@ -47,6 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--corpus-db", metavar="PATH", help=_help(s, "corpus_db"))
     p.add_argument("--threads", type=at_least(1, "of threads"), dest="analysis_threads", metavar="N",
                    help=_help(s, "analysis_threads"))
+    p.add_argument("--header-timeout", type=seconds, metavar="SECONDS", help=_help(s, "header_timeout"))
+    p.add_argument("--max-connections", type=at_least(1, "of connections"), metavar="N",
+                   help=_help(s, "max_connections"))
+    p.add_argument("--max-client-connections", type=at_least(1, "of connections"), metavar="N",
+                   help=_help(s, "max_client_connections"))
+    p.add_argument("--trusted-proxy", action="append", dest="trusted_proxies", metavar="ADDRESS",
+                   help=_help(s, "trusted_proxies") + " Repeat for several proxies.")
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"],
                    help="How much the server logs (default: info).")
@@ -60,8 +67,9 @@ def build_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     config = from_env()
     server = {k: v for k, v in vars(args).items()
               if v is not None and k in {f.name for f in dataclasses.fields(ServerConfig)}}
-    if "fetch_allow_hosts" in server:
-        server["fetch_allow_hosts"] = tuple(server["fetch_allow_hosts"])
+    for name in ("fetch_allow_hosts", "trusted_proxies"):
+        if name in server:
+            server[name] = tuple(server[name])
     analyzer = {"model": args.model} if args.model else {}
     if args.sensitivity:
         analyzer["sensitivity"] = args.sensitivity
@@ -78,9 +86,11 @@ def run(args: argparse.Namespace) -> int:
     from propscope.analyzer import Analyzer
     from propscope.models.base import DEFAULT_MODEL
     from propscope.server.app import check_config, create_app
+    from propscope.server.connections import check_descriptors, server_options
 
     config = build_config(args)
     check_config(config)  # refuse unsafe settings before spending time on the model
+    check_descriptors(config.server)
     print(f"propscope: loading model {config.analyzer.model or DEFAULT_MODEL + ' (shipped)'}...",
           file=sys.stderr)
     analyzer = Analyzer(config.analyzer.model, config=config.analyzer)
@@ -97,5 +107,5 @@ def run(args: argparse.Namespace) -> int:
     # command (propscope's main() makes SIGTERM a KeyboardInterrupt for the other commands).
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     uvicorn.run(app, host=host, port=port, log_level=args.log_level,
-                server_header=False, timeout_graceful_shutdown=5)
+                server_header=False, timeout_graceful_shutdown=5, **server_options(config.server))
     return 0

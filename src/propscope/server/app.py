@@ -42,7 +42,7 @@ def check_config(config: Config) -> None:
             f"Refusing to listen on {server.host}: any address other than loopback needs an API "
             "token. Set one with --token or PROPSCOPE_TOKEN, or bind to 127.0.0.1.")
     for name in ("max_body_bytes", "max_batch", "fetch_max_bytes", "analysis_threads",
-                 "fetch_concurrency"):
+                 "fetch_concurrency", "max_connections", "max_client_connections"):
         if getattr(server, name) < 1:
             raise ServerConfigError(f"Server setting {name} must be at least 1, got "
                                     f"{getattr(server, name)}.")
@@ -50,6 +50,12 @@ def check_config(config: Config) -> None:
     if not server.fetch_timeout > 0:
         raise ServerConfigError(f"Server setting fetch_timeout must be above 0 seconds, got "
                                 f"{server.fetch_timeout}.")
+    if not 0 < server.header_timeout <= 300:
+        raise ServerConfigError(f"Server setting header_timeout must be above 0 and at most 300 "
+                                f"seconds, got {server.header_timeout}.")
+    if server.max_client_connections > server.max_connections:
+        raise ServerConfigError(f"Server setting max_client_connections ({server.max_client_connections}) "
+                                f"must be at most max_connections ({server.max_connections}).")
     if not 0 <= server.port <= 65535:
         raise ServerConfigError(f"Server setting port must be from 0 to 65535, got {server.port}.")
     if server.rate_limit < 0:
