@@ -73,6 +73,14 @@ def test_binding_beyond_loopback_without_token_is_refused(host: str) -> None:
     check_config(Config(server=ServerConfig(host=host, token="t")))
 
 
+@pytest.mark.parametrize(("host", "token"), [("0.0.0.0", " "), ("0.0.0.0", "\t\n"), ("127.0.0.1", ""),
+                                           ("127.0.0.1", "  ")])
+def test_a_blank_token_is_refused(host: str, token: str) -> None:
+    # " " protected a public server with a token anyone could send as ?token=%20.
+    with pytest.raises(ServerConfigError, match="The API token is blank"):
+        check_config(Config(server=ServerConfig(host=host, token=token)))
+
+
 @pytest.mark.parametrize(("setting", "said"), [
     ({"header_timeout": 0.0}, "header_timeout must be above 0 and at most 300"),
     ({"header_timeout": 301.0}, "header_timeout must be above 0 and at most 300"),

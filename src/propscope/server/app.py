@@ -41,6 +41,10 @@ def check_config(config: Config) -> None:
         raise ServerConfigError(
             f"Refusing to listen on {server.host}: any address other than loopback needs an API "
             "token. Set one with --token or PROPSCOPE_TOKEN, or bind to 127.0.0.1.")
+    if server.token is not None and not server.token.strip():
+        raise ServerConfigError("The API token is blank, which anyone can guess; set a long "
+                                "random one with --token or PROPSCOPE_TOKEN, or leave it unset "
+                                "on 127.0.0.1.")
     for name in ("max_body_bytes", "max_batch", "fetch_max_bytes", "analysis_threads",
                  "fetch_concurrency", "max_connections", "max_client_connections"):
         if getattr(server, name) < 1:
