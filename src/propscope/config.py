@@ -58,6 +58,10 @@ class ServerConfig:
     fetch_allow_hosts: tuple[str, ...] = _f((), "Private/loopback hosts the URL fetcher may reach.")
     fetch_concurrency: int = _f(4, "Pages fetched at once when a command is given many URLs.")
     store: str = _f("~/.cache/propscope/analyses", "Folder where permalinked analyses are kept.")
+    store_max_mb: int = _f(1024, "Megabytes of permalinked analyses kept at most; above it the "
+                           "least recently saved or opened are removed.")
+    store_days: int = _f(365, "Days a permalinked analysis is kept after it was last saved or "
+                         "opened; 0 keeps it until store_max_mb removes it.")
     corpus_db: str | None = _f(None, "DuckDB corpus file (from `propscope corpus ingest`) shown at /corpus.")
     analysis_threads: int = _f(2, "Analyses run at once per server process; more requests wait.")
     header_timeout: float = _f(10.0, "Seconds a client has to send a request's headers, up to 300; "

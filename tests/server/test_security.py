@@ -87,8 +87,10 @@ def test_a_blank_token_is_refused(host: str, token: str) -> None:
     ({"max_connections": 0}, "max_connections must be at least 1"),
     ({"max_client_connections": 0}, "max_client_connections must be at least 1"),
     ({"max_connections": 10, "max_client_connections": 11}, "must be at most max_connections (10)"),
+    ({"store_max_mb": 0}, "store_max_mb must be at least 1"),
+    ({"store_days": -1}, "store_days must be 0 (no expiry) or more"),
 ])
-def test_connection_limits_are_bounded(setting: dict[str, float], said: str) -> None:
+def test_server_limits_are_bounded(setting: dict[str, float], said: str) -> None:
     with pytest.raises(ServerConfigError) as err:
         check_config(Config(server=ServerConfig(**setting)))  # type: ignore[arg-type]
     assert said in str(err.value)

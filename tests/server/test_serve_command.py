@@ -21,7 +21,7 @@ def test_help_names_every_server_setting_and_the_environment(capsys: pytest.Capt
     for option in ("--host", "--port", "--token", "--model", "--max-body-bytes", "--max-batch",
                    "--rate-limit", "--fetch-timeout", "--fetch-max-bytes", "--allow-fetch-host",
                    "--store", "--threads", "--header-timeout", "--max-connections",
-                   "--max-client-connections", "--trusted-proxy"):
+                   "--max-client-connections", "--trusted-proxy", "--store-max-mb", "--store-days"):
         assert option in out
     assert "PROPSCOPE_TOKEN" in out and "127.0.0.1" in out
 

@@ -44,6 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--allow-fetch-host", action="append", dest="fetch_allow_hosts", metavar="HOST",
                    help=_help(s, "fetch_allow_hosts") + " Repeat for several hosts.")
     p.add_argument("--store", help=_help(s, "store"))
+    p.add_argument("--store-max-mb", type=at_least(1, "of megabytes"), metavar="MB",
+                   help=_help(s, "store_max_mb"))
+    p.add_argument("--store-days", type=at_least(0, "of days"), metavar="DAYS",
+                   help=_help(s, "store_days"))
     p.add_argument("--corpus-db", metavar="PATH", help=_help(s, "corpus_db"))
     p.add_argument("--threads", type=at_least(1, "of threads"), dest="analysis_threads", metavar="N",
                    help=_help(s, "analysis_threads"))

@@ -46,7 +46,7 @@ def check_config(config: Config) -> None:
                                 "random one with --token or PROPSCOPE_TOKEN, or leave it unset "
                                 "on 127.0.0.1.")
     for name in ("max_body_bytes", "max_batch", "fetch_max_bytes", "analysis_threads",
-                 "fetch_concurrency", "max_connections", "max_client_connections"):
+                 "fetch_concurrency", "max_connections", "max_client_connections", "store_max_mb"):
         if getattr(server, name) < 1:
             raise ServerConfigError(f"Server setting {name} must be at least 1, got "
                                     f"{getattr(server, name)}.")
@@ -60,6 +60,9 @@ def check_config(config: Config) -> None:
     if server.max_client_connections > server.max_connections:
         raise ServerConfigError(f"Server setting max_client_connections ({server.max_client_connections}) "
                                 f"must be at most max_connections ({server.max_connections}).")
+    if server.store_days < 0:
+        raise ServerConfigError(f"Server setting store_days must be 0 (no expiry) or more, got "
+                                f"{server.store_days}.")
     if not 0 <= server.port <= 65535:
         raise ServerConfigError(f"Server setting port must be from 0 to 65535, got {server.port}.")
     if server.rate_limit < 0:
