@@ -290,6 +290,22 @@ def test_sigterm_stops_analyze_as_ctrl_c_does(tmp_path: Path, fmt: str, out: str
         assert all(name in (target / "index.html").read_text(encoding="utf-8") for name in reports)
 
 
+ESCAPES = "\x1b[2J\x1b]0;owned\x07\r"  # clear the screen, set the window title, overwrite the line
+
+
+@pytest.mark.parametrize("argv", [["{news}"], ["{news}/gone{esc}.txt"],
+                                  ["{news}", "-o", "{news}", "--format", "json"]])
+def test_file_names_reach_the_terminal_without_their_escape_sequences(
+        tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    news = tmp_path / f"news{ESCAPES}"
+    news.mkdir()
+    (news / f"empty{ESCAPES}.txt").write_bytes(b"")
+    assert main(["analyze", "--quiet", *(a.format(news=news, esc=ESCAPES) for a in argv)]) in (1, 2)
+    err = capsys.readouterr().err
+    assert err.startswith("propscope: ") and "\ufffd[2J\ufffd]0;owned\ufffd\ufffd" in err
+    assert not any(c in err for c in "\x1b\x07\r")
+
+
 def test_html_report_carries_the_models_detection_rates(article: Path, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     from propscope.models.quality import load_quality

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from propscope.cli.inputs import Inputs, inputs_from, is_url
 from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, encoding
 from propscope.render.outputs import FORMATS
+from propscope.render.printable import printable
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -125,6 +126,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _usage_error(message: str) -> int:
+    message = printable(message, keep="\n")  # a file name in it may hold escape sequences
     print(f"propscope: error: {message}", file=sys.stderr)
     return 2
 
@@ -255,9 +257,10 @@ def run(args: argparse.Namespace) -> int:
 
         def say(line: str) -> None:
             # Through the progress console so the line lands above the bar; the message is data
-            # (a file name), never markup, and stays one unwrapped line for tools like grep.
-            progress.console.print(f"propscope: {line}", soft_wrap=True, markup=False,
-                                   highlight=False, emoji=False)
+            # (a file name), never markup or an escape sequence, and stays one unwrapped line for
+            # tools like grep.
+            progress.console.print(f"propscope: {printable(line, keep='')}", soft_wrap=True,
+                                   markup=False, highlight=False, emoji=False)
 
         def report(problem: str) -> None:
             nonlocal failed
@@ -294,7 +297,8 @@ def run(args: argparse.Namespace) -> int:
         except BrokenPipeError:
             raise  # ``| head``: main() ends quietly
         except OSError as exc:
-            print(f"propscope: error: cannot write the output: {exc}", file=sys.stderr)
+            print(f"propscope: error: cannot write the output: {printable(str(exc), keep='')}",
+                  file=sys.stderr)
             return 1
     if several and not args.quiet:
         index = getattr(out, "index", None)  # a folder of HTML reports and its index page

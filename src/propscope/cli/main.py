@@ -74,6 +74,13 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _shown(exc: Exception) -> str:
+    """An error's message for the terminal: a file name in it may hold escape sequences."""
+    from propscope.render.printable import printable
+
+    return printable(str(exc), keep="\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``propscope`` script; returns the process exit code."""
     from propscope.errors import SettingError
@@ -81,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()  # some defaults come from PROPSCOPE_* variables
     except SettingError as exc:
-        print(f"propscope: error: {exc}", file=sys.stderr)
+        print(f"propscope: error: {_shown(exc)}", file=sys.stderr)
         return 2
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -93,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _terminate_as_interrupt():
             return int(args.func(args) or 0)
     except PropscopeError as exc:
-        print(f"propscope: error: {exc}", file=sys.stderr)
+        print(f"propscope: error: {_shown(exc)}", file=sys.stderr)
         return 1
     except ModuleNotFoundError as exc:
         extra = EXTRAS.get((exc.name or "").split(".")[0])
