@@ -124,7 +124,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     q = add("search", "find articles and spans by words, technique, outlet and date (exit code 1 "
-            "when nothing matches, 2 for an error such as an unknown technique, as grep)",
+            "when nothing matches, 2 for any error, such as an unknown technique or a locked or "
+            "damaged store, as grep)",
             run_search)
     q.add_argument("query", nargs="?", default="", help='words (all must occur); "quoted phrases"')
     q.add_argument("--technique", help="only articles with this technique (e.g. Loaded_Language)")
