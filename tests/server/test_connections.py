@@ -97,3 +97,16 @@ def test_more_connections_than_open_files_is_refused_before_loading_the_model() 
     assert done.returncode == 1
     assert "max_connections 1000 needs 1068 open files, but this process may open 400" in done.stderr
     assert "loading model" not in done.stderr
+
+
+def test_websocket_upgrades_do_not_use_up_a_clients_connections(guarded: Server) -> None:
+    # An upgraded connection left the protocol that counts connections per client, and its
+    # count with it: 32 upgrades locked the address out for good.
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    other = httpx.HTTPTransport(local_address="127.0.0.3")
+    with httpx.Client(transport=other, timeout=10) as client:
+        for _ in range(40):
+            with client.stream("GET", guarded.url + "/", headers=upgrade) as r:
+                assert r.status_code != 101
+        assert client.get(guarded.url + "/api/health").status_code == 200

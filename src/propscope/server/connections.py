@@ -136,5 +136,8 @@ def check_descriptors(config: ServerConfig) -> None:
 
 def server_options(config: ServerConfig) -> dict[str, Any]:
     """The ``uvicorn.run`` options that apply ``config``'s connection limits and proxy trust."""
-    return {"http": limited_protocol(config), "proxy_headers": bool(config.trusted_proxies),
+    # No WebSockets (the app has no such route): an upgraded connection would leave this
+    # protocol, and with it the count of its client's connections.
+    return {"http": limited_protocol(config), "ws": "none",
+            "proxy_headers": bool(config.trusted_proxies),
             "forwarded_allow_ips": list(config.trusted_proxies) or None}
