@@ -39,10 +39,11 @@ def _port(server: Server) -> int:
     return int(server.url.rsplit(":", 1)[1])
 
 
-def _half_requests(server: Server, n: int) -> list[socket.socket]:
+def _half_requests(server: Server, n: int, client: str = "127.0.0.1") -> list[socket.socket]:
     socks = []
     for _ in range(n):
-        s = socket.create_connection(("127.0.0.1", _port(server)), timeout=10)
+        s = socket.create_connection(("127.0.0.1", _port(server)), timeout=10,
+                                     source_address=(client, 0))
         s.sendall(HALF)
         socks.append(s)
     return socks
@@ -54,8 +55,16 @@ def test_slow_clients_do_not_lock_others_out(guarded: Server) -> None:
         other = httpx.HTTPTransport(local_address="127.0.0.2")  # another client
         with httpx.Client(transport=other, timeout=5) as client:
             assert client.get(guarded.url + "/api/health").status_code == 200
-        # Past the per-client cap, a connection is answered at once, not held.
-        assert socks[-1].recv(4096).startswith(b"HTTP/1.1 503")
+    finally:
+        for s in socks:
+            s.close()
+
+
+def test_a_client_past_its_connections_is_answered_at_once(guarded: Server) -> None:
+    socks = _half_requests(guarded, 33, client="127.0.0.4")  # 32 per client by default
+    try:
+        answer = socks[-1].recv(4096)
+        assert answer.startswith(b"HTTP/1.1 503") and b"max_client_connections" in answer
     finally:
         for s in socks:
             s.close()
