@@ -54,8 +54,22 @@ class ServerConfig:
     max_batch: int = _f(32, "Most documents in one /api/analyze/batch request.")
     rate_limit: int = _f(0, "Requests per minute per client; 0 disables the limit (429 above).")
     store: str = _f("~/.cache/propscope/analyses", "Folder where permalinked analyses are kept.")
+    store_max_mb: int = _f(1024, "Megabytes of permalinked analyses kept at most; above it the "
+                           "least recently saved or opened are removed.")
+    store_days: int = _f(365, "Days a permalinked analysis is kept after it was last saved or "
+                         "opened; 0 keeps it until store_max_mb removes it.")
     corpus_db: str | None = _f(None, "DuckDB corpus file (from `propscope corpus ingest`) shown at /corpus.")
     analysis_threads: int = _f(2, "Analyses run at once per server process; more requests wait.")
+    header_timeout: float = _f(10.0, "Seconds a client has to send a request's headers, up to 300; "
+                               "the connection is then closed (408).")
+    max_connections: int = _f(256, "Open connections at most (503 above); each holds a file "
+                              "descriptor, so it must stay below `ulimit -n`.")
+    max_client_connections: int = _f(32, "Open connections per client address, up to "
+                                     "max_connections (503 above); a trusted proxy's are not "
+                                     "counted per client.")
+    trusted_proxies: tuple[str, ...] = _f((), "Addresses of reverse proxies whose X-Forwarded-For "
+                                          "and X-Forwarded-Proto headers are believed; none by "
+                                          "default.")
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -256,6 +258,52 @@ def test_real_process_folder_exit_code_and_plain_default(folder: Path) -> None:
     single = run_script("analyze", str(folder / "a.txt"))  # piped single file: plain text view
     assert single.returncode == 0 and "\x1b[" not in single.stdout
     assert "[1 " in single.stdout and "Paragraph labels" in single.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fmt", "out"), [("jsonl", "out.jsonl"), ("html", "reports")])
+def test_sigterm_stops_analyze_as_ctrl_c_does(tmp_path: Path, fmt: str, out: str) -> None:
+    # kill, timeout and container stops send SIGTERM: the outputs are left as Ctrl-C leaves
+    # them, with no temporary file, and every report written listed in index.html.
+    news = tmp_path / "news"
+    news.mkdir()
+    for i in range(300):
+        (news / f"a{i:03}.txt").write_text(f"{ARTICLE}\nLetter {i}.\n", encoding="utf-8")
+    target = tmp_path / out
+    proc = subprocess.Popen([sys.executable, "-m", "propscope.cli.main", "analyze", str(news),
+                             "--format", fmt, "-o", str(target), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=SCRIPT_ENV)
+    folder, started = (tmp_path, ".out.jsonl.*.tmp") if fmt == "jsonl" else (target, "a*.html")
+    deadline = time.monotonic() + 60
+    while not any(folder.glob(started)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err.strip()) == (130, "propscope: interrupted")
+    assert not [p for p in tmp_path.rglob(".*") if p.name.endswith(".tmp")]
+    if fmt == "jsonl":
+        assert not target.exists()  # no half-written output, as after Ctrl-C
+    else:
+        reports = sorted(p.name for p in target.glob("a*.html"))
+        index = json.loads((target / "index.json").read_text(encoding="utf-8"))
+        assert reports and sorted(e["file"] for e in index["reports"]) == reports
+        assert all(name in (target / "index.html").read_text(encoding="utf-8") for name in reports)
+
+
+ESCAPES = "\x1b[2J\x1b]0;owned\x07\r"  # clear the screen, set the window title, overwrite the line
+
+
+@pytest.mark.parametrize("argv", [["{news}"], ["{news}/gone{esc}.txt"],
+                                  ["{news}", "-o", "{news}", "--format", "json"]])
+def test_file_names_reach_the_terminal_without_their_escape_sequences(
+        tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    news = tmp_path / f"news{ESCAPES}"
+    news.mkdir()
+    (news / f"empty{ESCAPES}.txt").write_bytes(b"")
+    assert main(["analyze", "--quiet", *(a.format(news=news, esc=ESCAPES) for a in argv)]) in (1, 2)
+    err = capsys.readouterr().err
+    assert err.startswith("propscope: ") and "\ufffd[2J\ufffd]0;owned\ufffd\ufffd" in err
+    assert not any(c in err for c in "\x1b\x07\r")
 
 
 def test_html_report_carries_the_models_detection_rates(article: Path, tmp_path: Path,

@@ -344,3 +344,21 @@ def test_a_skipped_file_is_named_as_it_is_even_if_it_looks_like_markup(
     err = capsys.readouterr().err.splitlines()  # one line each, long paths unwrapped
     assert any(line.startswith("skipped ") and "[bold]empty.txt:" in line for line in err)
     assert any(line.endswith(f"articles in {db}") for line in err)
+
+
+ESCAPES = "\x1b[2J\x1b]0;owned\x07\r"  # clear the screen, set the window title, overwrite the line
+
+
+def test_file_names_reach_the_terminal_without_their_escape_sequences(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"empty{ESCAPES}.txt").write_bytes(b"")
+    db = tmp_path / f"c{ESCAPES}.duckdb"
+    assert main(["corpus", "ingest", str(folder), "--db", str(db), "--workers", "1",
+                 "--no-progress"]) == 1
+    assert main(["corpus", "profile", "--db", str(tmp_path / f"none{ESCAPES}.duckdb")]) == 1
+    err = capsys.readouterr().err
+    assert "skipped" in err and "No corpus database at" in err
+    assert err.count("\ufffd[2J\ufffd]0;owned\ufffd\ufffd") == 4  # skipped, summary, error (twice)
+    assert not any(c in err for c in "\x1b\x07\r")

@@ -7,8 +7,10 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 from corpus_fixtures import ARTICLES
 
@@ -131,6 +133,45 @@ def test_a_killed_ingest_resumes_without_losing_or_duplicating(tmp_path: Path, m
                 != (SELECT count(*) FROM paragraphs p WHERE p.article_id = a.article_id)
             OR json_array_length(a.analysis->'spans')
                 != (SELECT count(*) FROM spans s WHERE s.article_id = a.article_id)""") == [(0,)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_ingest_leaves_no_process_behind(tmp_path: Path, model_name: str,
+                                                   sig: signal.Signals) -> None:
+    # SIGTERM is what kill, timeout, systemd and container stops send: it stops the ingest as
+    # Ctrl-C does, with the chunk in progress committed. After either signal the forkserver,
+    # the workers and the resource tracker end with it.
+    feed = tmp_path / "feed.jsonl"
+    texts = list(ARTICLES.values())
+    feed.write_text("".join(json.dumps({"id": f"r{i}", "text": f"{texts[i % 5]}\nLetter {i}."})
+                            + "\n" for i in range(150)), encoding="utf-8")
+    db, log = tmp_path / "c.duckdb", tmp_path / "stderr.txt"
+    args = _cli("ingest", str(feed), "--db", str(db), "--workers", "2", "--chunk-size", "2",
+                "--task-size", "1", "--no-progress", "--model", model_name)
+    with log.open("w") as err:  # a file: orphaned workers would hold a pipe open for ever
+        proc = subprocess.Popen(args, stderr=err, stdout=subprocess.DEVNULL,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    deadline = time.monotonic() + 60
+    while "committed" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    helpers = psutil.Process(proc.pid).children(recursive=True)
+    assert len(helpers) >= 3  # forkserver, two workers (and the resource tracker)
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    _, alive = psutil.wait_procs(helpers, timeout=15)
+    for p in alive:
+        p.kill()
+    assert not alive, [p.cmdline() for p in alive]
+    if sig == signal.SIGKILL:
+        return
+    said = log.read_text()
+    assert proc.returncode == 130, said  # as Ctrl-C
+    assert said.rstrip().endswith("propscope: interrupted"), said
+    [line] = [line for line in said.splitlines() if line.startswith("interrupted: ")]
+    assert f"(committed to {db})" in line and "run the same command again" in line
+    with CorpusStore(db, read_only=True) as store:
+        assert store.count() == int(line.split()[2]) < 150
 
 
 def test_dask_engine_needs_a_scheduler_address(tmp_path: Path) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -53,8 +55,9 @@ def model_dir() -> Path:
 
 
 def start_server(folder: Path, *args: str, env: dict[str, str] | None = None,
-                 host: str = "127.0.0.1") -> Server:
-    """Start `propscope serve` with ``args`` and wait until /api/health answers."""
+                 host: str = "127.0.0.1", open_files: int | None = None) -> Server:
+    """Start `propscope serve` with ``args`` and wait until /api/health answers; with
+    ``open_files``, the process may open that many files (sockets included), no more."""
     model_dir()
     port = free_port()
     store = folder / "store"
@@ -63,7 +66,10 @@ def start_server(folder: Path, *args: str, env: dict[str, str] | None = None,
            "--store", str(store), "--log-level", "warning", *args]
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, **(env or {})})
+                                   env={**os.environ, **(env or {})},
+                                   preexec_fn=None if open_files is None else partial(
+                                       resource.setrlimit, resource.RLIMIT_NOFILE,
+                                       (open_files, open_files)))
     url = f"http://127.0.0.1:{port}"
     token = (env or {}).get("PROPSCOPE_TOKEN")
     headers = {"Authorization": f"Bearer {token}"} if token else {}

@@ -109,6 +109,16 @@ def test_batch_of_too_many_files_is_413(api: httpx.Client, n: int) -> None:
     assert "at most 3" in r.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("path", ["/api/analyze", "/api/analyses"])
+def test_two_files_sent_to_the_one_document_routes_point_at_the_batch_route(
+        api: httpx.Client, path: str) -> None:
+    files = [("file", ("one.txt", ARTICLE.encode())), ("file", ("two.txt", ARTICLE.encode()))]
+    r = api.post(path, files=files)
+    assert r.status_code == 422, r.text
+    message = r.json()["error"]["message"]
+    assert "analyses one: send them to /api/analyze/batch" in message and "max_batch" not in message
+
+
 def test_kept_analysis_has_permalink_page_and_downloads(api: httpx.Client, server: Server) -> None:
     r = api.post("/api/analyses", json={"text": ARTICLE, "id": "kept story"})
     assert r.status_code == 201

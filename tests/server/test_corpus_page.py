@@ -77,3 +77,19 @@ def test_corpus_page_while_an_ingest_holds_the_file_is_a_503_that_says_wait(
     assert r.status_code == 503 and r.headers["retry-after"] == "60"
     message = r.json()["error"]["message"]
     assert "being updated" in message and str(tmp_path) not in message and "PID" not in message
+
+
+def test_corpus_page_of_a_damaged_store_is_a_503_that_says_so(
+        tmp_path: Path, analyzer: Analyzer, caplog: pytest.LogCaptureFixture) -> None:
+    db = tmp_path / "c.duckdb"
+    docs = [Document("The harbour council met on Tuesday about the dredging plan.\n\n" * 400,
+                     id=f"a{i}", metadata=Metadata(outlet=f"Outlet {i}")) for i in range(3)]
+    with CorpusStore(db) as store:
+        ingest(store, docs, LocalEngine(AnalysisSpec(DEFAULT_MODEL)))
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2])  # opens, then fails at the first block it lacks
+    with _client(tmp_path, analyzer, str(db)) as client:
+        r = client.get("/corpus", headers={"accept": "application/json"})
+    assert r.status_code == 503, r.text
+    assert "cannot be read" in r.json()["error"]["message"]
+    assert "The file is damaged" in caplog.text  # the details are for the operator

@@ -128,7 +128,13 @@ def test_a_non_ascii_path_is_fetched_percent_encoded(server: Server, pages: str)
     ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.1", False), ("192.168.0.1", False),
     ("169.254.169.254", False), ("100.64.0.1", False), ("::1", False), ("fe80::1", False),
     ("::ffff:127.0.0.1", False), ("224.0.0.1", False), ("0.0.0.0", False),
-    ("8.8.8.8", True), ("2001:4860:4860::8888", True)])
+    ("8.8.8.8", True), ("2001:4860:4860::8888", True),
+    # IPv6 addresses with an IPv4 address inside, reached through a translator or tunnel:
+    # NAT64 of 169.254.169.254 and of 10.0.0.1, IPv4-compatible 127.0.0.1, 6to4 of 127.0.0.1,
+    # a network's own NAT64 prefix, Teredo; NAT64 and 6to4 of a public address stay allowed.
+    ("64:ff9b::a9fe:a9fe", False), ("64:ff9b::a00:1", False), ("::7f00:1", False),
+    ("2002:7f00:1::", False), ("64:ff9b:1::a00:1", False), ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),
+    ("64:ff9b::808:808", True), ("2002:808:808::1", True)])
 def test_address_policy_checks_every_resolved_address(host: str, allowed: bool) -> None:
     async def resolve() -> list[str]:
         return await AddressPolicy().addresses(host, 80)

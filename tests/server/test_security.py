@@ -73,6 +73,29 @@ def test_binding_beyond_loopback_without_token_is_refused(host: str) -> None:
     check_config(Config(server=ServerConfig(host=host, token="t")))
 
 
+@pytest.mark.parametrize(("host", "token"), [("0.0.0.0", " "), ("0.0.0.0", "\t\n"), ("127.0.0.1", ""),
+                                           ("127.0.0.1", "  ")])
+def test_a_blank_token_is_refused(host: str, token: str) -> None:
+    # " " protected a public server with a token anyone could send as ?token=%20.
+    with pytest.raises(ServerConfigError, match="The API token is blank"):
+        check_config(Config(server=ServerConfig(host=host, token=token)))
+
+
+@pytest.mark.parametrize(("setting", "said"), [
+    ({"header_timeout": 0.0}, "header_timeout must be above 0 and at most 300"),
+    ({"header_timeout": 301.0}, "header_timeout must be above 0 and at most 300"),
+    ({"max_connections": 0}, "max_connections must be at least 1"),
+    ({"max_client_connections": 0}, "max_client_connections must be at least 1"),
+    ({"max_connections": 10, "max_client_connections": 11}, "must be at most max_connections (10)"),
+    ({"store_max_mb": 0}, "store_max_mb must be at least 1"),
+    ({"store_days": -1}, "store_days must be 0 (no expiry) or more"),
+])
+def test_server_limits_are_bounded(setting: dict[str, float], said: str) -> None:
+    with pytest.raises(ServerConfigError) as err:
+        check_config(Config(server=ServerConfig(**setting)))  # type: ignore[arg-type]
+    assert said in str(err.value)
+
+
 def test_serve_command_refuses_public_address_without_token(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PROPSCOPE_TOKEN", raising=False)

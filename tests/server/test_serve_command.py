@@ -20,7 +20,8 @@ def test_help_names_every_server_setting_and_the_environment(capsys: pytest.Capt
     out = capsys.readouterr().out
     for option in ("--host", "--port", "--token", "--model", "--max-body-bytes", "--max-batch",
                    "--rate-limit", "--fetch-timeout", "--fetch-max-bytes", "--allow-fetch-host",
-                   "--store", "--threads"):
+                   "--store", "--threads", "--header-timeout", "--max-connections",
+                   "--max-client-connections", "--trusted-proxy", "--store-max-mb", "--store-days"):
         assert option in out
     assert "PROPSCOPE_TOKEN" in out and "127.0.0.1" in out
 
@@ -33,6 +34,12 @@ def test_help_names_every_server_setting_and_the_environment(capsys: pytest.Capt
      {"fetch_allow_hosts": ("127.0.0.1", "intranet")}),
     ([], {"PROPSCOPE_FETCH_ALLOW_HOSTS": "a, b"}, {"fetch_allow_hosts": ("a", "b")}),
     (["--threads", "3", "--rate-limit", "10"], {}, {"analysis_threads": 3, "rate_limit": 10}),
+    (["--trusted-proxy", "10.0.0.2", "--header-timeout", "2.5", "--max-connections", "100",
+      "--max-client-connections", "8"], {},
+     {"trusted_proxies": ("10.0.0.2",), "header_timeout": 2.5, "max_connections": 100,
+      "max_client_connections": 8}),
+    ([], {"PROPSCOPE_TRUSTED_PROXIES": "10.0.0.2, 10.0.0.3"},
+     {"trusted_proxies": ("10.0.0.2", "10.0.0.3")}),
 ])
 def test_options_override_environment_over_defaults(monkeypatch: pytest.MonkeyPatch, argv: list[str],
                                                     env: dict[str, str],

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, encoding, inputs_from
 from propscope.ingest.sources import Inputs, is_url
 from propscope.render.formats import format_for_suffix, formats
+from propscope.render.printable import printable
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -116,6 +117,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _usage_error(message: str) -> int:
+    message = printable(message, keep="\n")  # a file name in it may hold escape sequences
     print(f"propscope: error: {message}", file=sys.stderr)
     return 2
 
@@ -219,9 +221,10 @@ def run(args: argparse.Namespace) -> int:
 
         def say(line: str) -> None:
             # Through the progress console so the line lands above the bar; the message is data
-            # (a file name), never markup, and stays one unwrapped line for tools like grep.
-            progress.console.print(f"propscope: {line}", soft_wrap=True, markup=False,
-                                   highlight=False, emoji=False)
+            # (a file name), never markup or an escape sequence, and stays one unwrapped line for
+            # tools like grep.
+            progress.console.print(f"propscope: {printable(line, keep='')}", soft_wrap=True,
+                                   markup=False, highlight=False, emoji=False)
 
         def report(problem: str) -> None:
             nonlocal failed
@@ -261,7 +264,8 @@ def run(args: argparse.Namespace) -> int:
         except BrokenPipeError:
             raise  # ``| head``: main() ends quietly
         except OSError as exc:
-            print(f"propscope: error: cannot write the output: {exc}", file=sys.stderr)
+            print(f"propscope: error: cannot write the output: {printable(str(exc), keep='')}",
+                  file=sys.stderr)
             return 1
     if several and not args.quiet:
         index = getattr(out, "index", None)  # a folder of HTML reports and its index page

@@ -22,6 +22,7 @@ from propscope.cli.corpus_queries import (
 from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, day_text, encoding, share
 from propscope.config import Config, from_env
 from propscope.errors import SettingError
+from propscope.render.printable import printable
 
 if TYPE_CHECKING:
     from propscope.corpus.store import CorpusStore
@@ -123,7 +124,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     q = add("search", "find articles and spans by words, technique, outlet and date (exit code 1 "
-            "when nothing matches, 2 for an error such as an unknown technique, as grep)",
+            "when nothing matches, 2 for any error, such as an unknown technique or a locked or "
+            "damaged store, as grep)",
             run_search)
     q.add_argument("query", nargs="?", default="", help='words (all must occur); "quoted phrases"')
     q.add_argument("--technique", help="only articles with this technique (e.g. Loaded_Language)")
@@ -189,13 +191,14 @@ def run_ingest(args: argparse.Namespace) -> int:
     )
 
     from propscope.cli.options import inputs_from
-    from propscope.corpus.runner import IngestReport, ingest
+    from propscope.corpus.runner import IngestInterrupted, IngestReport, ingest
     from propscope.corpus.store import CorpusStore
 
     inputs = inputs_from(args, args.paths)
     if problem := inputs.problem():
         return usage_error(problem)
     console = _console()
+    db = printable(args.db, keep="")  # as shown on the terminal
     engine = _engine(args)
     bar = not args.no_progress and console.is_terminal
     progress = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
@@ -227,12 +230,21 @@ def run_ingest(args: argparse.Namespace) -> int:
 
         items = inputs.read(max_bytes=args.max_bytes, fetch=from_env().fetch,
                             encoding=args.encoding, known=known,
-                            note=lambda line: console.print(line, markup=False, highlight=False))
-        report = ingest(store, items, engine, chunk_size=args.chunk_size, progress=show)
+                            note=lambda line: console.print(printable(line, keep=""), markup=False,
+                                                            highlight=False))
+        try:
+            report = ingest(store, items, engine, chunk_size=args.chunk_size, progress=show)
+        except IngestInterrupted as stop:  # Ctrl-C or SIGTERM: say what is kept
+            r = stop.report
+            console.print(f"interrupted: added {r.added} (committed to {db}), already "
+                          f"stored {r.skipped}, failed {r.failed}; run the same command again "
+                          "to resume.", markup=False, highlight=False, soft_wrap=True)
+            raise
         total = store.count()
     for f in report.failures:
         # One unwrapped line per input, as analyze prints them, so that grep finds a file name.
-        console.print(f"[yellow]skipped[/] {escape(f.source)}: {escape(f.message)}", markup=True,
+        console.print(f"[yellow]skipped[/] {escape(printable(f.source, keep=''))}: "
+                      f"{escape(printable(f.message, keep=''))}", markup=True,
                       highlight=False, soft_wrap=True)
     if report.failed > len(report.failures):
         console.print(f"… and {report.failed - len(report.failures)} more (table `failures`).")
@@ -240,12 +252,12 @@ def run_ingest(args: argparse.Namespace) -> int:
     console.print(f"added {report.added}, already stored {report.skipped}{repeated}, "
                   f"failed {report.failed} "
                   f"in {report.seconds:.1f}s ({report.rate:.1f} articles/s); {total} articles in "
-                  f"{args.db}", markup=False, highlight=False, soft_wrap=True)
+                  f"{db}", markup=False, highlight=False, soft_wrap=True)
     if others and report.added:
         # Profiles compare rates across groups, so a store should hold one sensitivity. Said
         # only when this run added articles: a rerun that stores nothing mixes nothing.
         added = "the new article was" if report.added == 1 else f"the {report.added} new articles were"
-        console.print(f"[yellow]warning[/] {escape(args.db)} holds analyses made at sensitivity "
+        console.print(f"[yellow]warning[/] {escape(db)} holds analyses made at sensitivity "
                       f"{', '.join(others)}; {added} analysed at {level}, so rates in its profiles "
                       "mix levels (stored articles are not redone). Use a new --db to compare "
                       "levels.", markup=True, highlight=False)

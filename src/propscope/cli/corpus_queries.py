@@ -17,6 +17,7 @@ from propscope.render.printable import printable
 
 def usage_error(message: str, *, code: int = 2) -> int:
     """Print ``message`` as propscope's errors are printed and return ``code`` (2: usage)."""
+    message = printable(message, keep="\n")  # a file name in it may hold escape sequences
     print(f"propscope: error: {message}", file=sys.stderr)
     return code
 

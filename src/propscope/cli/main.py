@@ -9,10 +9,13 @@ and a one-file ``analyze`` start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 from propscope.version import __version__
 
@@ -45,6 +48,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Stop on SIGTERM as on Ctrl-C: ``kill``, ``timeout``, systemd and container stops send it.
+
+    Left to its default, SIGTERM ends the process on the spot: no chunk committed, temporary
+    files and index pages left half done, worker processes orphaned. As a KeyboardInterrupt it
+    takes the path Ctrl-C takes, clean-up included. Only the main thread can set handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        # Once: a second signal (a repeated `kill`) must not cut short the clean-up the first
+        # one started; SIGKILL still ends the process.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _shown(exc: Exception) -> str:
+    """An error's message for the terminal: a file name in it may hold escape sequences."""
+    from propscope.render.printable import printable
+
+    return printable(str(exc), keep="\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``propscope`` script; returns the process exit code."""
     from propscope.errors import SettingError
@@ -52,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()  # some defaults come from PROPSCOPE_* variables
     except SettingError as exc:
-        print(f"propscope: error: {exc}", file=sys.stderr)
+        print(f"propscope: error: {_shown(exc)}", file=sys.stderr)
         return 2
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -61,9 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from propscope.errors import PropscopeError
 
     try:
-        return int(args.func(args) or 0)
+        with _terminate_as_interrupt():
+            return int(args.func(args) or 0)
     except PropscopeError as exc:
-        print(f"propscope: error: {exc}", file=sys.stderr)
+        print(f"propscope: error: {_shown(exc)}", file=sys.stderr)
         return 1
     except ModuleNotFoundError as exc:
         extra = EXTRAS.get((exc.name or "").split(".")[0])

@@ -45,9 +45,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--allow-fetch-host", action="append", dest="fetch_allow_hosts", metavar="HOST",
                    help=_help(f, "fetch_allow_hosts") + " Repeat for several hosts.")
     p.add_argument("--store", help=_help(s, "store"))
+    p.add_argument("--store-max-mb", type=at_least(1, "of megabytes"), metavar="MB",
+                   help=_help(s, "store_max_mb"))
+    p.add_argument("--store-days", type=at_least(0, "of days"), metavar="DAYS",
+                   help=_help(s, "store_days"))
     p.add_argument("--corpus-db", metavar="PATH", help=_help(s, "corpus_db"))
     p.add_argument("--threads", type=at_least(1, "of threads"), dest="analysis_threads", metavar="N",
                    help=_help(s, "analysis_threads"))
+    p.add_argument("--header-timeout", type=seconds, metavar="SECONDS", help=_help(s, "header_timeout"))
+    p.add_argument("--max-connections", type=at_least(1, "of connections"), metavar="N",
+                   help=_help(s, "max_connections"))
+    p.add_argument("--max-client-connections", type=at_least(1, "of connections"), metavar="N",
+                   help=_help(s, "max_client_connections"))
+    p.add_argument("--trusted-proxy", action="append", dest="trusted_proxies", metavar="ADDRESS",
+                   help=_help(s, "trusted_proxies") + " Repeat for several proxies.")
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"],
                    help="How much the server logs (default: info).")
@@ -64,18 +75,20 @@ def build_config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         return {k: v for k, v in vars(args).items()
                 if v is not None and k in {f.name for f in dataclasses.fields(cls)}}
 
-    fetch = given(FetchConfig)
-    if "fetch_allow_hosts" in fetch:
-        fetch["fetch_allow_hosts"] = tuple(fetch["fetch_allow_hosts"])
+    server, fetch = given(ServerConfig), given(FetchConfig)
+    for section, name in ((fetch, "fetch_allow_hosts"), (server, "trusted_proxies")):
+        if name in section:
+            section[name] = tuple(section[name])
     analyzer = {"model": args.model} if args.model else {}
     if args.sensitivity:
         analyzer["sensitivity"] = args.sensitivity
-    return dataclasses.replace(config, server=dataclasses.replace(config.server, **given(ServerConfig)),
+    return dataclasses.replace(config, server=dataclasses.replace(config.server, **server),
                                fetch=dataclasses.replace(config.fetch, **fetch),
                                analyzer=dataclasses.replace(config.analyzer, **analyzer))
 
 
 def run(args: argparse.Namespace) -> int:
+    import signal
     import socket
 
     import uvicorn
@@ -83,9 +96,11 @@ def run(args: argparse.Namespace) -> int:
     from propscope.analyzer import Analyzer
     from propscope.models.base import DEFAULT_MODEL
     from propscope.server.app import check_config, create_app
+    from propscope.server.connections import check_descriptors, server_options
 
     config = build_config(args)
     check_config(config)  # refuse unsafe settings before spending time on the model
+    check_descriptors(config.server, config.fetch.fetch_concurrency)
     print(f"propscope: loading model {config.analyzer.model or DEFAULT_MODEL + ' (shipped)'}...",
           file=sys.stderr)
     analyzer = Analyzer(config.analyzer.model, config=config.analyzer)
@@ -97,6 +112,10 @@ def run(args: argparse.Namespace) -> int:
             port = int(probe.getsockname()[1])
     shown = f"[{host}]" if ":" in host else host
     print(f"propscope: serving on http://{shown}:{port}/ (Ctrl-C stops)", file=sys.stderr)
+    # SIGTERM is a server's normal stop: uvicorn shuts down gracefully and raises the signal
+    # again, which ends the process by SIGTERM, as supervisors expect, not as an interrupted
+    # command (propscope's main() makes SIGTERM a KeyboardInterrupt for the other commands).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     uvicorn.run(app, host=host, port=port, log_level=args.log_level,
-                server_header=False, timeout_graceful_shutdown=5)
+                server_header=False, timeout_graceful_shutdown=5, **server_options(config.server))
     return 0

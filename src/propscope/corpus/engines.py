@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any, Protocol, TypeVar
 
 from propscope.config import AnalyzerConfig
@@ -68,16 +69,44 @@ def _analyzer(spec: AnalysisSpec) -> Any:
         return _ANALYZERS[spec]
 
 
-def init_worker(spec: AnalysisSpec) -> None:
-    """Process-pool initializer: one math thread per process, model loaded before any task.
+def init_worker(spec: AnalysisSpec, parent: Connection | None = None) -> None:
+    """Process-pool initializer: one math thread per process, model loaded before any task,
+    and an end to the process when the ingest that started it ends.
 
     The pool already runs one process per core; BLAS/OpenMP threads on top of that would
     only oversubscribe the cores.
+
+    Args:
+        spec: model and analyzer settings.
+        parent: the reading end of a pipe whose writing end only the ingest process holds.
     """
+    import signal
+
     from threadpoolctl import threadpool_limits
 
+    # Ctrl-C in a terminal reaches every process of the group: the ingest stops the pool
+    # itself, after committing, so a worker has nothing to do with it (and would print a
+    # KeyboardInterrupt traceback each).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
     threadpool_limits(1)
     _analyzer(spec)
+
+
+def _exit_with(parent: Connection) -> None:
+    """End this worker when the ingest process ends, however it ends (SIGKILL included).
+
+    A worker's parent is the forkserver, not the ingest, so neither PR_SET_PDEATHSIG nor
+    polling os.getppid() would see the ingest die; and the forkserver and the resource
+    tracker stay for as long as any worker does. The end of a pipe is what every POSIX
+    system reports when a process dies: its writing end closes, and this read returns, with
+    no polling and no process id that could be reused.
+    """
+    try:
+        parent.poll(None)
+    finally:
+        os._exit(1)
 
 
 def analyze_batch(items: list[Item], spec: AnalysisSpec) -> list[Outcome]:
@@ -141,9 +170,11 @@ class LocalEngine:
         # forkserver: children start from a clean process, not a fork of one holding DuckDB
         # threads and an open database.
         ctx = multiprocessing.get_context("forkserver")
+        alive, alive_w = ctx.Pipe(duplex=False)  # the workers read, only this process writes
         pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=init_worker,
-                                   initargs=(self.spec,))
+                                   initargs=(self.spec, alive))
         pending: set[Future[list[Outcome]]] = set()
+        finished = False
         try:
             for chunk in batched(items, self.task_size):
                 pending.add(pool.submit(analyze_batch, chunk, self.spec))
@@ -153,12 +184,22 @@ class LocalEngine:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 yield from (f.result() for f in done)
+            finished = True
         except BrokenProcessPool as exc:
             raise EngineError(f"An analysis process died ({exc}); committed articles are kept, "
                               "re-run the same command to resume (try fewer --workers if memory "
                               "ran out).") from exc
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            if finished:
+                pool.shutdown(wait=True)  # every task is done: the workers just exit
+            else:
+                # Interrupted (Ctrl-C, SIGTERM, the caller closing this generator) or failed:
+                # the tasks in flight are not waited for, so the command ends at once.
+                for process in list((pool._processes or {}).values()):
+                    process.terminate()
+                pool.shutdown(wait=False, cancel_futures=True)
+            alive.close()
+            alive_w.close()
 
 
 def _check_address(address: str) -> None:

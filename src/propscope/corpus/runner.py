@@ -9,7 +9,7 @@ the same command again skips every committed article (by content key) and resume
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -52,6 +52,18 @@ class IngestReport:
     def rate(self) -> float:
         """Articles added per second."""
         return self.added / self.seconds if self.seconds else 0.0
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped an ingest after it committed what was analysed.
+
+    A ``KeyboardInterrupt``, so it ends a command as Ctrl-C does; ``report`` counts what the
+    store holds from this run.
+    """
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__()
+        self.report = report
 
 
 class ProgressSink(Protocol):
@@ -124,17 +136,23 @@ class _Run:
         else:
             self.tick(committed=False)
 
-    def commit(self) -> None:
+    def commit(self, *, interrupted: bool = False) -> None:
+        if interrupted and self.ready:
+            # The interrupt may have come after the last chunk's COMMIT, before the add
+            # returned: what is stored is counted, not added a second time.
+            stored = self.store.existing([a.key for a in self.ready])
+            self.report.added += len(stored)
+            self.ready = [a for a in self.ready if a.key not in stored]
         for a in self.ready:
             self.aliases += [(url, a.key) for url in self.twins.pop(a.key, [])]
         if not self.ready and not self.failures and not self.aliases:
             return
         self.store.add(self.ready, self.failures, self.aliases)
-        for a in self.ready:
+        added, self.ready, self.failures, self.aliases = self.ready, [], [], []
+        for a in added:
             del self.docs[a.key]
-        self.report.added += len(self.ready)
+        self.report.added += len(added)
         self.report.committed_chunks += 1
-        self.ready, self.failures, self.aliases = [], [], []
         self.tick(committed=True)
 
     def tick(self, *, committed: bool) -> None:
@@ -156,16 +174,22 @@ def ingest(store: CorpusStore, inputs: Iterable[object], engine: Engine, *, chun
         progress: called with the running report after each task and each commit.
 
     Returns:
-        The counts of the run. On Ctrl-C the articles already analysed are committed before
-        ``KeyboardInterrupt`` propagates.
+        The counts of the run.
+
+    Raises:
+        IngestInterrupted: on Ctrl-C (or SIGTERM, which ``propscope`` turns into one), once
+            the engine's tasks are stopped and the articles already analysed are committed.
     """
     run = _Run(store, max(1, chunk_size), progress)
+    results = engine.run(run.candidates(inputs))
     try:
-        for outcomes in engine.run(run.candidates(inputs)):
+        for outcomes in results:
             run.take(list(outcomes))
-    except KeyboardInterrupt:
-        run.commit()
-        raise
+    except KeyboardInterrupt as exc:
+        if isinstance(results, Generator):  # stop its tasks now, not when it is collected
+            results.close()
+        run.commit(interrupted=True)
+        raise IngestInterrupted(run.report) from exc
     run.commit()
     run.tick(committed=False)
     return run.report

@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from propscope.corpus.faults import OFFLINE, interrupts_kept, is_damage, is_interruption, is_sqlite
 from propscope.document import Document
 from propscope.errors import PropscopeError
 from propscope.ingest.failure import REQUESTED_URL
@@ -228,7 +229,17 @@ def _open_error(path: str, exc: duckdb.Error) -> StoreError:
     if "Could not set lock" in text:  # another process holds the file open for writing
         return StoreLockedError(f"Cannot open corpus database {path}: {text}. If another "
                                 "propscope process is ingesting into it, wait for it to finish.")
-    return StoreError(f"Cannot open corpus database {path}: {text}.")
+    return damaged(path, exc) or StoreError(f"Cannot open corpus database {path}: {text}.")
+
+
+def damaged(path: str, exc: BaseException) -> StoreError | None:
+    """The error to show for ``exc`` if it says the file ``path`` is damaged or not a DuckDB
+    database (a read error, a failed checksum), else ``None``."""
+    if not is_damage(exc):
+        return None
+    return StoreError(f"Cannot read corpus database {path}: {str(exc).rstrip('.!')}. The file "
+                      "is damaged (cut short or altered) or is not a DuckDB database; restore it "
+                      "from a backup, or ingest again into a new --db file.")
 
 
 def write_problem(path: str | Path) -> str | None:
@@ -272,18 +283,26 @@ class CorpusStore:
                              f"`propscope corpus ingest PATHS --db {self.path}`.")
         if not read_only and not memory and (problem := write_problem(self.path)):
             raise StoreError(f"Cannot write to corpus database {self.path}: {problem}.")
+        if not memory and is_sqlite(self.path):
+            raise StoreError(f"{self.path} is a SQLite database, not a DuckDB corpus; give --db "
+                             "a file made by `propscope corpus ingest`, or ingest into a new "
+                             "--db file.")
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = duckdb.connect(self.path, read_only=read_only, config=OFFLINE)
         except duckdb.Error as exc:
             raise _open_error(self.path, exc) from exc
-        # A file with tables must already be a corpus: creating ours among another
-        # program's tables would change its database (and fail on a clashing name).
-        if read_only or self._has_tables():
-            self._check_schema()
-        if not read_only:
-            self.con.execute(_SCHEMA)
-            self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                             [SCHEMA_VERSION])
+        try:
+            # A file with tables must already be a corpus: creating ours among another
+            # program's tables would change its database (and fail on a clashing name).
+            if read_only or self._has_tables():
+                self._check_schema()
+            if not read_only:
+                self.con.execute(_SCHEMA)
+                self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                                 [SCHEMA_VERSION])
+        except duckdb.Error as exc:
+            self.close()
+            raise _open_error(self.path, exc) from exc
 
     def _has_tables(self) -> bool:
         row = self.con.execute("SELECT count(*) FROM information_schema.tables").fetchone()
@@ -311,7 +330,13 @@ class CorpusStore:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+        if exc is not None and is_interruption(exc):  # Ctrl-C stops a long query as any other step
+            raise KeyboardInterrupt from exc
+        # A damaged block is found by the first query that reads it, anywhere in a command.
+        if isinstance(exc, duckdb.Error) and (error := damaged(self.path, exc)):
+            raise error from exc
 
+    @interrupts_kept()
     def existing(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` are already stored."""
         if not keys:
@@ -328,6 +353,7 @@ class CorpusStore:
                                 "UNION SELECT url FROM fetched_urls").fetchall()
         return {r[0] for r in rows if r[0]}
 
+    @interrupts_kept()
     def add(self, batch: Sequence[StoredArticle], failures: Sequence[Failure] = (),
             aliases: Sequence[tuple[str, str]] = ()) -> None:
         """Write a batch of analysed articles (and the failures met on the way) atomically.

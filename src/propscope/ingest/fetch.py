@@ -105,9 +105,33 @@ class FetchedPage:
     charset: str | None = None  # as the server's Content-Type header names it
 
 
+# IPv6 prefixes whose addresses carry an IPv4 address in their last 32 bits, which a
+# translator or tunnel on the way delivers to: NAT64's well-known prefix (RFC 6052) and the
+# deprecated IPv4-compatible addresses (::a.b.c.d). ``ipaddress`` calls them global even when
+# the address inside is 169.254.169.254 or 127.0.0.1.
+_EMBEDDING_V4 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("::/96"))
+# NAT64 prefixes a network picks for itself (RFC 8215): where the IPv4 address sits depends on
+# the local prefix length, so none of it counts as public.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def _embedded_v4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to through a translator or tunnel: NAT64,
+    IPv4-compatible, 6to4 (2002:a.b.c.d::/48) and Teredo (its server and its client)."""
+    found = [] if ip.sixtofour is None else [ip.sixtofour]
+    if ip.teredo is not None:
+        found += ip.teredo
+    if any(ip in net for net in _EMBEDDING_V4) and int(ip) > 1:  # :: and ::1 are themselves
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is the IPv4 address itself
+            return _public(ip.ipv4_mapped)
+        if ip in _LOCAL_NAT64 or not all(_public(v4) for v4 in _embedded_v4(ip)):
+            return False
     return ip.is_global and not ip.is_multicast
 
 

@@ -8,17 +8,29 @@ character offsets of spans in a page's text stay right. JSON outputs keep the te
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from markupsafe import Markup
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = "\x00-\x1f\x7f-\x9f"
 
 
-def printable(text: str) -> str:
-    """``text`` with control characters (but tab and line breaks) shown as "�"."""
-    return _CONTROL_RE.sub("\ufffd", text)
+@functools.lru_cache(maxsize=8)
+def _control_re(keep: str) -> re.Pattern[str]:
+    return re.compile(f"(?![{re.escape(keep)}])[{_CONTROL}]" if keep else f"[{_CONTROL}]")
+
+
+def printable(text: str, *, keep: str = "\t\n\r") -> str:
+    """``text`` with control characters shown as "�", but those in ``keep``.
+
+    Article text keeps its tabs and line breaks. A message printed to a terminal keeps
+    less: a file name's ESC would send an escape sequence, and its carriage return would let
+    it overwrite the line it is in; so messages keep ``"\n"`` (lines of their own), and a
+    one-line-per-input report keeps nothing.
+    """
+    return _control_re(keep).sub("\ufffd", text)
 
 
 def finalize(value: Any) -> Any:

@@ -8,6 +8,7 @@ level applies.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import anyio.to_thread
@@ -27,6 +28,8 @@ from propscope.server.openapi import openapi_schema
 from propscope.server.state import state_of
 from propscope.taxonomy import FRAMES, GENRES, taxonomy_json
 from propscope.version import __version__
+
+log = logging.getLogger("propscope.server")
 
 
 async def _analyze(request: Request, *, batch: bool) -> list[Document]:
@@ -70,11 +73,22 @@ async def analyze_batch(request: Request) -> JSONResponse:
     return JSONResponse({"documents": [to_dict(d) for d in docs]})
 
 
+# Said to the client when an analysis cannot be kept; the server log has the cause.
+NOT_KEPT = ("This analysis has no permalink: the server could not keep it (its store of "
+            "analyses is full or cannot be written).")
+
+
 async def create_analysis(request: Request) -> JSONResponse:
-    """POST /api/analyses: analyse one document and keep it under a permalink."""
+    """POST /api/analyses: analyse one document and keep it under a permalink (200 with an
+    ``X-Analysis-Not-Kept`` note instead of 201 when the analysis cannot be kept)."""
     (doc,) = await _analyze(request, batch=False)
     record = to_dict(doc)
-    analysis_id = await anyio.to_thread.run_sync(state_of(request).store.put, record)
+    try:
+        analysis_id = await anyio.to_thread.run_sync(state_of(request).store.put, record)
+    except OSError as exc:
+        # A full disk or an unwritable folder costs the permalink, not the analysis.
+        log.warning("Analysis not kept for a permalink: %s", exc)
+        return JSONResponse(record, headers={"X-Analysis-Not-Kept": NOT_KEPT})
     return JSONResponse(record, status_code=201,
                         headers={"Location": f"/a/{analysis_id}", "X-Analysis-Id": analysis_id})
 

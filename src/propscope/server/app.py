@@ -41,15 +41,29 @@ def check_config(config: Config) -> None:
         raise ServerConfigError(
             f"Refusing to listen on {server.host}: any address other than loopback needs an API "
             "token. Set one with --token or PROPSCOPE_TOKEN, or bind to 127.0.0.1.")
+    if server.token is not None and not server.token.strip():
+        raise ServerConfigError("The API token is blank, which anyone can guess; set a long "
+                                "random one with --token or PROPSCOPE_TOKEN, or leave it unset "
+                                "on 127.0.0.1.")
     for section, name in (("server", "max_body_bytes"), ("server", "max_batch"),
                           ("fetch", "fetch_max_bytes"), ("server", "analysis_threads"),
-                          ("fetch", "fetch_concurrency")):
+                          ("fetch", "fetch_concurrency"), ("server", "max_connections"),
+                          ("server", "max_client_connections"), ("server", "store_max_mb")):
         if (value := getattr(getattr(config, section), name)) < 1:
             raise ServerConfigError(f"Server setting {name} must be at least 1, got {value}.")
     # From the environment these come unchecked: a timeout of -5 s failed every fetch.
     if not config.fetch.fetch_timeout > 0:
         raise ServerConfigError(f"Server setting fetch_timeout must be above 0 seconds, got "
                                 f"{config.fetch.fetch_timeout}.")
+    if not 0 < server.header_timeout <= 300:
+        raise ServerConfigError(f"Server setting header_timeout must be above 0 and at most 300 "
+                                f"seconds, got {server.header_timeout}.")
+    if server.max_client_connections > server.max_connections:
+        raise ServerConfigError(f"Server setting max_client_connections ({server.max_client_connections}) "
+                                f"must be at most max_connections ({server.max_connections}).")
+    if server.store_days < 0:
+        raise ServerConfigError(f"Server setting store_days must be 0 (no expiry) or more, got "
+                                f"{server.store_days}.")
     if not 0 <= server.port <= 65535:
         raise ServerConfigError(f"Server setting port must be from 0 to 65535, got {server.port}.")
     if server.rate_limit < 0:

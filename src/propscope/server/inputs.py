@@ -208,11 +208,13 @@ async def documents(request: Request, config: ServerConfig, fetch: FetchConfig, 
                                       max_part_size=config.max_body_bytes)
         except HTTPException as exc:
             if "Too many files" in str(exc.detail):
-                raise _too_many(limit) from exc
+                raise (_too_many(limit) if batch else _one_only("several")) from exc
             raise
         uploads = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
         if not uploads:
             raise _invalid("body", "multipart request has no 'file' field holding an uploaded file.")
+        if not batch and len(uploads) > 1:
+            raise _one_only(len(uploads))
         _check_count(len(uploads), limit)
         doc_id, encoding = form.get("id"), form.get("encoding")
         if encoding is not None and not (isinstance(encoding, str) and encoding.strip()):
@@ -223,11 +225,16 @@ async def documents(request: Request, config: ServerConfig, fetch: FetchConfig, 
     else:
         raise _wrong_type(request)
     if not batch and len(docs) != 1:
-        raise _invalid("body", f"the input holds {len(docs)} documents, and this analyses "
-                               "one: send them to /api/analyze/batch, or analyse the file with "
-                               "`propscope analyze FILE`.")
+        raise _one_only(len(docs))
     _check_count(len(docs), limit)
     return docs
+
+
+def _one_only(n: int | str) -> HTTPError:
+    # Not max_batch's error: raising it would not let a second document in.
+    return _invalid("body", f"the input holds {n} documents, and this analyses one: send them "
+                            "to /api/analyze/batch, or analyse the file with `propscope analyze "
+                            "FILE`.")
 
 
 def _too_many(limit: int, n: int | None = None) -> HTTPError:

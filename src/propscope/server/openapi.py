@@ -188,6 +188,11 @@ def openapi_schema(config: ServerConfig) -> dict[str, Any]:
                 "Analyse one document and keep it under a permalink", "DocumentRequest",
                 {"201": {"description": "Kept; `Location` is the permalink page.",
                          "headers": {"Location": {"schema": _STR}, "X-Analysis-Id": {"schema": _STR}},
+                         "content": {JSON: {"schema": _ref("Analysis")}}},
+                 "200": {"description": "Analysed but not kept (the server's store is full or "
+                                        "cannot be written): no permalink; "
+                                        "`X-Analysis-Not-Kept` says so.",
+                         "headers": {"X-Analysis-Not-Kept": {"schema": _STR}},
                          "content": {JSON: {"schema": _ref("Analysis")}}}}, upload="Upload")},
             "/api/analyses/{analysis_id}": {"get": {
                 "summary": "A kept analysis",

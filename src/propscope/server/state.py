@@ -15,7 +15,7 @@ import anyio.to_thread
 from starlette.requests import Request
 
 from propscope.analyzer import Analyzer
-from propscope.config import Config
+from propscope.config import MB, Config
 from propscope.document import ModelInfo
 from propscope.models.quality import ModelQuality
 from propscope.server.store import AnalysisStore
@@ -33,7 +33,9 @@ class ServerState:
 
     def __init__(self, config: Config, analyzer: Analyzer | None = None) -> None:
         self.config = config
-        self.store = AnalysisStore(config.server.store)
+        server = config.server
+        self.store = AnalysisStore(server.store, max_bytes=server.store_max_mb * MB,
+                                   max_age=server.store_days * 86400 or None)
         self.analyzer = analyzer
         self._limiter: anyio.CapacityLimiter | None = None
         self._lock: anyio.Lock | None = None

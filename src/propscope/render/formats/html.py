@@ -69,8 +69,10 @@ class HtmlOutput:
             self.doc = doc
             return
         dest = self.path / self._name(doc)
-        self.written.append(atomic_write(dest, render_html(doc, index=f"{INDEX_NAME}.html")))
+        # Listed before it is written: an interrupt just after the rename must not leave a
+        # report that no index lists (close() lists only the reports that exist).
         self.entries.append(index_entry(doc, dest.name))
+        self.written.append(atomic_write(dest, render_html(doc, index=f"{INDEX_NAME}.html")))
 
     def close(self) -> None:
         """A folder of reports gets ``index.html``, listing them (and the reports earlier runs
@@ -82,7 +84,7 @@ class HtmlOutput:
         if self.entries:
             new = {e.file for e in self.entries}
             kept = [e for f, e in self.earlier.items() if f not in new and (self.path / f).is_file()]
-            entries = kept + self.entries
+            entries = [e for e in kept + self.entries if (self.path / e.file).is_file()]
             self.index = atomic_write(self.path / f"{INDEX_NAME}.html",
                                       render_index(entries))
             self.written += [self.index, atomic_write(self.path / LEDGER_NAME, entries_json(entries))]

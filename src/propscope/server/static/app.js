@@ -108,7 +108,10 @@ form.addEventListener("submit", async (event) => {
     const id = response.headers.get("X-Analysis-Id") || "";
     show(data, id);
     if (id) history.pushState({ id }, "", `/a/${id}`);
-    setBusy(false, `Analysed “${$("article-title").textContent}”.`);
+    // An analysis the server could not keep is shown all the same, with the reason it has
+    // no permalink.
+    const notKept = response.headers.get("X-Analysis-Not-Kept");
+    setBusy(false, `Analysed “${$("article-title").textContent}”.${notKept ? ` ${notKept}` : ""}`);
     $("article-title").focus();
   } catch (error) {
     setBusy(false, "");
