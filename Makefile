@@ -7,7 +7,7 @@ PIP    := $(PY) -m pip
 DATA   ?= ../shared/data/semeval2023-task3-en
 EXAMPLE ?= examples/article.txt
 
-.PHONY: run test install install-dev browser lint bench train evaluate cv clean
+.PHONY: run test install install-dev browser lint docs bench train evaluate cv clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: install-dev
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/mypy src
 	$(VENV)/bin/lint-imports
+
+# docs/settings.md is written from config.py (tests/core/test_docs.py checks it is current).
+docs: install
+	$(PY) docs/make_settings.py
 
 # The shipped recipe: 3-fold cross-validation for the model card, then a fit on every article
 # (about 40 minutes on 2 cores).

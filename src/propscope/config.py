@@ -2,7 +2,8 @@
 
 The CLI, the web app and the corpus engine read the same objects, so a limit means the same
 thing everywhere. Each field's ``metadata["help"]`` is the text shown by ``--help`` and in
-the README's settings table.
+the settings reference, ``docs/settings.md``, which ``make docs`` writes from ``settings()``
+(a test fails when it is out of date).
 """
 
 from __future__ import annotations
@@ -76,8 +77,9 @@ class ServerConfig:
 class FetchConfig:
     """Fetching web pages and feeds (URLs given to the commands, the page, the API)."""
 
-    fetch_timeout: float = _f(10.0, "Seconds allowed to fetch a URL given on the page.")
-    fetch_max_bytes: int = _f(5 * MB, "Largest page fetched from a URL, in bytes.")
+    fetch_timeout: float = _f(10.0, "Seconds allowed to fetch one URL (a page or a feed), "
+                              "redirects included.")
+    fetch_max_bytes: int = _f(5 * MB, "Largest page or feed fetched from a URL, in bytes.")
     fetch_allow_hosts: tuple[str, ...] = _f((), "Private/loopback hosts the URL fetcher may reach.")
     fetch_concurrency: int = _f(4, "Pages fetched at once when a command is given many URLs.")
 
@@ -106,6 +108,45 @@ class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting, as the settings reference lists it.
+
+    Attributes:
+        section: the ``Config`` field holding it (``server``).
+        name: its field name (``max_batch``).
+        env: the environment variable that sets it (``PROPSCOPE_MAX_BATCH``).
+        type: its annotation as written (``int``, ``str | None``).
+        default: its default value.
+        help: what it does (the text ``--help`` shows).
+        about: its section's one-line description.
+    """
+
+    section: str
+    name: str
+    env: str
+    type: str
+    default: object
+    help: str
+    about: str
+
+
+def env_name(name: str) -> str:
+    """The environment variable that sets the field ``name``: ``PROPSCOPE_<NAME>``."""
+    return ENV_PREFIX + name.upper()
+
+
+def settings() -> list[Setting]:
+    """Every setting, section by section in ``Config`` order, fields in declaration order."""
+    out: list[Setting] = []
+    for sec in fields(Config):
+        cls: Any = sec.default_factory
+        about = (cls.__doc__ or "").strip().splitlines()[0]
+        out += [Setting(sec.name, f.name, env_name(f.name), str(f.type), f.default,
+                        f.metadata["help"], about) for f in fields(cls)]
+    return out
 
 
 def _coerce(key: str, value: str, typ: object) -> object:
@@ -138,7 +179,7 @@ def from_env(environ: dict[str, str] | None = None) -> Config:
         cls: Any = sec.default_factory
         kwargs: dict[str, object] = {}
         for f in fields(cls):
-            key = ENV_PREFIX + f.name.upper()
+            key = env_name(f.name)
             if key in env and env[key] != "":
                 kwargs[f.name] = _coerce(key, env[key], f.type)
         sections[sec.name] = cls(**kwargs)

@@ -14,7 +14,7 @@ right (they are mapped from the same raw probabilities; a label found only at a 
 sensitivity simply scores lower). Genre and frames are not affected.
 
 What each named level costs and gains on articles the model had not seen is measured by
-``benchmarks/sensitivity.py`` (BENCHMARKS.md, "Sensitivity").
+``benchmarks/sensitivity.py`` (the table in docs/json.md, "How many labels").
 """
 
 from __future__ import annotations

@@ -391,3 +391,18 @@ def test_analysing_a_file_loads_no_http_stack(article: Path) -> None:
             "'xml.etree.ElementTree', 'defusedxml') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_help_fits_one_screen_and_lists_every_format(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The long form is docs/cli.md; the help is what fits a 100 x 40 terminal."""
+    from propscope.render.formats import formats
+
+    monkeypatch.setenv("COLUMNS", "100")
+    with pytest.raises(SystemExit):
+        main(["analyze", "--help"])
+    lines = capsys.readouterr().out.rstrip("\n").splitlines()
+    assert len(lines) <= 40 and max(map(len, lines)) <= 100
+    assert "docs/cli.md" in "\n".join(lines)
+    for name, fmt in formats().items():
+        assert any(line.split()[:1] == [name] and fmt.help in line for line in lines)

@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from propscope.cli.options import add_sensitivity, add_web_inputs, at_least, encoding, inputs_from
+from propscope.cli.options import (
+    HelpFormatter,
+    add_sensitivity,
+    add_web_inputs,
+    at_least,
+    encoding,
+    inputs_from,
+)
 from propscope.ingest.sources import Inputs, is_url
 from propscope.render.formats import format_for_suffix, formats
 from propscope.render.printable import printable
@@ -28,50 +35,19 @@ if TYPE_CHECKING:
     from propscope.model_info import ModelQuality
 
 DESCRIPTION = """\
-Find persuasion techniques (character spans and paragraph labels), genre and frames in
-news articles. INPUT is a text, markdown, HTML or JSONL file (one {"text": ...} record per
-line), a folder (its .txt/.md/.html/.jsonl/.ndjson files, recursively), an http(s):// URL (the page
-is fetched as the web page fetches it: public hosts only, within PROPSCOPE_FETCH_TIMEOUT
-and PROPSCOPE_FETCH_MAX_BYTES, 10 s and 5 MB by default), or - for standard input (one
-text or page, or JSON lines when it starts with a {"text": ...} record); give as many as
-you like. --urls FILE adds the pages listed in FILE, one URL per line, and
---feed SOURCE the pages an RSS or Atom feed or a sitemap lists, or every feed of an OPML
-list (a URL or a saved file; a sitemap index with --feed-since DAY); runs of URLs are
-fetched PROPSCOPE_FETCH_CONCURRENCY (default 4) at a time, written in the order given.
+Find persuasion techniques (spans and paragraph labels), genre and frames in news articles.
+INPUT: a .txt/.md/.html/.jsonl file, a folder, an http(s) URL or - (stdin). Format: --format,
+else -o's extension, else jsonl for several inputs piped, else text. Long form: docs/cli.md.
 
-Output format, when --format is not given:
-  * from the -o file's extension (.json, .jsonl/.ndjson, .html, .txt);
-  * jsonl when several inputs, a folder, a .jsonl file, --urls or --feed are analysed and standard
-    output is not a terminal;
-  * text otherwise: the highlighted article and a summary, coloured in a terminal and plain
-    when piped.
-
-Formats:
+formats:
 {formats}
-
-Files are written atomically: an interrupted run leaves no half-written output. A file that
-cannot be analysed is reported on stderr as "propscope: FILE: problem" and the others go on;
-the exit code is then 1 (2 for usage errors).
 """
 
 EPILOG = """\
-Examples:
+examples:
   propscope analyze article.txt                      highlighted view in the terminal
-  propscope analyze article.txt --format json        the full analysis as JSON
   propscope analyze news/ -o analyses.jsonl          a folder, one JSON line per article
-  propscope analyze article.txt -o report.html      one self-contained HTML report
-  propscope analyze a.txt b.md --format html -o reports/
-  cat article.txt | propscope analyze -              read standard input
-  jq -c '{text: .body}' dump.json | propscope analyze -   JSON lines piped in, one per article
-  propscope analyze https://example.org/story.html   fetch a page and analyse it
-  propscope analyze --urls links.txt -o pages.jsonl  every page listed in links.txt
-  propscope analyze --feed https://example.org/rss --format html -o today/
-                                                     every article the feed lists
-  propscope analyze news/ --format semeval -o preds/ the shared task's file formats
-  propscope analyze article.txt --min-score 0.4      spans right about 2 times in 5 or more
-  propscope analyze article.txt --sensitivity broad  two to three times the spans, to review
-  propscope analyze news/ --no-text | jq '.spans[].technique'
-"""
+  propscope analyze --feed https://example.org/rss --format html -o today/"""
 
 
 def _score(value: str) -> float:
@@ -85,33 +61,30 @@ def _score(value: str) -> float:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    # The formats, their help and -o's folder formats come from the registry (render/formats/).
     names = list(formats())
     listed = "\n".join(f"  {f.name:<8} {f.help}".replace("\n", "\n" + " " * 11) for f in formats().values())
+    folders = "/".join(f.name for f in formats().values() if f.folder)
     p = sub.add_parser("analyze", help="find persuasion techniques, genre and frames in articles",
                        description=DESCRIPTION.replace("{formats}", listed), epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=HelpFormatter)
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="file, folder, URL, or - for standard input")
     add_web_inputs(p)
     p.add_argument("--format", "-f", choices=names, metavar="FORMAT",
                    help=f"{'|'.join(names)} (default: see above)")
     p.add_argument("-o", "--output", metavar="PATH",
-                   help="output file (text/json/jsonl; default standard output) or folder (html/semeval)")
+                   help=f"output file, or folder for {folders} (default: standard output)")
     p.add_argument("--no-text", action="store_true",
-                   help="leave the article text out of json/jsonl; text format: summary only")
+                   help="leave the article text out of json/jsonl; text: the summary only")
     p.add_argument("--model", metavar="NAME_OR_PATH",
-                   help="shipped model name (e.g. hybrid-v1) or model folder; default: the shipped model")
+                   help="a shipped model's name (hybrid-v1) or a model folder")
     p.add_argument("--min-score", type=_score, metavar="X", default=0.0,
-                   help="drop spans and paragraph labels scored below X (0-1; a score is the estimated "
-                        "chance that the label is right; default 0: keep all)")
+                   help="drop spans and paragraph labels scored below X (0-1; default 0)")
     add_sensitivity(p)
     p.add_argument("--max-bytes", type=at_least(1, "of bytes"), metavar="N",
-                   help="refuse inputs larger than N bytes (default 10 MiB, env PROPSCOPE_MAX_BYTES); "
-                        "analysing a text takes about 1 GB of memory per MB of text (a 700-word "
-                        "article: 4 KB)")
+                   help="refuse inputs over N bytes (default 10 MiB, PROPSCOPE_MAX_BYTES)")
     p.add_argument("--encoding", type=encoding, metavar="ENC",
-                   help="decode input files with ENC instead of UTF-8 (cp1252, latin-1, utf-16...); "
-                        "auto: UTF-8 where valid, else a UTF-16 byte order mark or cp1252, "
-                        "file by file (for folders mixing old and new files)")
+                   help="read files as ENC, not UTF-8 (cp1252, ...; auto: file by file)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or final count")
     p.set_defaults(func=run)
 

@@ -8,17 +8,23 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from propscope.config import FetchConfig
-from propscope.sensitivity import LEVEL_TEXT, LIMIT
+from propscope.sensitivity import LEVELS, LIMIT
 
 if TYPE_CHECKING:
     from propscope.ingest.sources import Inputs
 
-SENSITIVITY_HELP = (
-    "how readily spans and paragraph labels are given: "
-    + ", ".join(f"{name} ({text})" for name, text in LEVEL_TEXT.items())
-    + f", or a shift of every threshold in logits from {-LIMIT:g} to {LIMIT:g}; genre and frames "
-    "are not affected")
+# The levels, fewest labels first; what each gives is in docs/cli.md and on the page.
+SENSITIVITY_HELP = (f"{', '.join(LEVELS)} (fewest labels first) or a logit shift, {-LIMIT:g} to "
+                    f"{LIMIT:g}")
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the description's line breaks, and starts option help at column 30 so that an
+    option and its help share one line."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 30,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width)
 
 
 def _sensitivity(value: str) -> str:
@@ -116,22 +122,11 @@ def add_web_inputs(parser: argparse.ArgumentParser) -> None:
     input), ``--feed SOURCE`` (the pages an RSS/Atom feed or sitemap lists, or an OPML list's
     feeds; repeatable) and ``--feed-since DAY``, fetched PROPSCOPE_FETCH_CONCURRENCY at a time."""
     parser.add_argument("--urls", action="append", metavar="FILE",
-                        help="also read the web pages listed in FILE, one http(s) URL per line (blank "
-                             "lines and # comments skipped; - for standard input; repeatable); "
-                             f"fetched {FetchConfig.fetch_concurrency} at a time by default "
-                             "(PROPSCOPE_FETCH_CONCURRENCY)")
+                        help="also read the pages listed in FILE, one URL per line (- for stdin)")
     parser.add_argument("--feed", action="append", metavar="SOURCE",
-                        help="also read every page an RSS or Atom feed or a sitemap (.xml or "
-                             ".xml.gz) lists, or the feeds of an OPML list (a feed reader's "
-                             "export); a URL, a saved file or - (standard input), repeatable; "
-                             "fetched like --urls; the feed's title, author and date fill what a "
-                             "page leaves unknown")
+                        help="also read the pages of an RSS/Atom feed, sitemap or OPML list")
     parser.add_argument("--feed-since", type=_day, metavar="YYYY-MM-DD",
-                        help="of --feed entries, read only those dated this day or later (their "
-                             "publication date, else when the page last changed, as a "
-                             "sitemap's lastmod); undated entries are read: for a site's whole "
-                             "sitemap, only its recent pages. A sitemap index is followed only "
-                             "with it, into the sitemaps changed since that day")
+                        help="only --feed entries dated this day or later (undated ones too)")
 
 
 def inputs_from(args: argparse.Namespace, paths: Sequence[str]) -> Inputs:

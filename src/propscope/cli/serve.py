@@ -8,13 +8,13 @@ import sys
 from typing import Any
 
 from propscope.cli.options import add_sensitivity, at_least, seconds
-from propscope.config import AnalyzerConfig, FetchConfig, ServerConfig
+from propscope.config import AnalyzerConfig, FetchConfig, ServerConfig, env_name
 
 
 def _help(cls: type, name: str) -> str:
     f = next(f for f in dataclasses.fields(cls) if f.name == name)
     default = f" (default: {f.default})" if f.default not in (None, ()) else ""
-    return f"{f.metadata['help']}{default} [env PROPSCOPE_{name.upper()}]"
+    return f"{f.metadata['help']}{default} [env {env_name(name)}]"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -131,7 +131,7 @@ class GenreSupport:
     Texts at least as long as the shortest training article keep their scores unchanged.
     Measured on the paragraphs of the 103 validation articles analysed one by one (a model
     trained without them): labels right 78.5% -> 83.9%, log loss 0.688 -> 0.482, wrong
-    "satire" labels 77 -> 36 (BENCHMARKS.md).
+    "satire" labels 77 -> 36 (docs/history/benchmarks-notebook.md, ninth round).
 
     Attributes:
         min_words: whitespace-separated words of the shortest genre-labelled training text.

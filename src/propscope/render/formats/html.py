@@ -98,7 +98,5 @@ class HtmlOutput:
 
 
 HTML = register_format(OutputFormat(
-    "html", "one self-contained report per article: <id>.html in the folder -o (default\n"
-    f"./{FOLDER}/) with index.html listing them, densest in techniques first;\n"
-    "or the single file -o NAME.html", lambda t: HtmlOutput(t.path), suffixes=(".html", ".htm"),
-    folder=FOLDER, one_file=True))
+    "html", "self-contained reports: <id>.html and index.html in the folder -o, or -o NAME.html",
+    lambda t: HtmlOutput(t.path), suffixes=(".html", ".htm"), folder=FOLDER, one_file=True))
