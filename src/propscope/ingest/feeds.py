@@ -15,6 +15,21 @@ it is never a publication date (a Google News sitemap's ``publication_date`` is)
 ``dated_since`` uses it to leave out a whole archive's old pages. Sitemaps are often served
 compressed (``sitemap.xml.gz``): gzip data is unpacked, to at most the sitemap protocol's
 50 MB, so a small bomb cannot fill memory.
+
+Why not feedparser (measured 2026-12 with 6.0.14, BSD-2-Clause, for RSS and Atom; it reads
+no sitemaps or OPML): alone it is not safe enough here. It expands internal entities (a
+two-level billion laughs came back as ``hahahahahaha``), reads malformed XML and unknown
+encodings with its lenient fallback parser, and opens a bytes argument that names a local file
+as that file; so it would run after the ``defusedxml`` parse, on a stream, every feed parsed
+twice. Behind that gate it passed the tests here, with glue (titles' whitespace, RSS 1.0's
+``rdf:about``, Atom authors' names; dates still parsed here, as its parsed dates drop the UTC
+offset a test pins). It is kept out for its speed and for what it changes: 50 Atom entries
+took 89 ms against 3 ms, 5 MB feeds about five times as long (18 s against 3.8 s), and one
+element with 100,000 attributes 316 s against 1.1 s (quadratic: 20,000 took 11.5 s) where a
+fetched feed may be 5 MB. Of 37 feed variants 9 came out different: better with ``xml:base``,
+Atom 0.3 dates and an ``atom:link`` in an RSS item; worse with XHTML titles (tags kept), an
+author with only an e-mail (lost) and two authors (the last won); otherwise the last of two
+alternate links won, a PDF alternate was dropped, and an item nested in an item was read too.
 """
 
 from __future__ import annotations

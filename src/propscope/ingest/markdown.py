@@ -5,6 +5,19 @@ targets, no images, no emphasis markers or heading hashes, list items one per li
 ``- `` (or ``1.``) bullet. Raw HTML is removed, and the bodies of ``<script>``/``<style>``
 blocks with it, so nothing executable survives as text. Offsets of a Document built from
 markdown refer to the converted text.
+
+Why not markdown-it-py (measured 2026-12 with 4.3.0, the CommonMark reference for Python,
+behind this interface: strikethrough on, indented code off, every link target accepted, a rule
+for ``[text][label]`` without its definition, ``html.parser`` for raw HTML): it passed every
+test here, and of the 449 shared articles read as markdown only one came out different (one
+paragraph: CommonMark pairs ``*Please ... f**king ... b***h`` as emphasis and drops all the
+stars); boilerplate and metadata found in them did not change. It is kept out for its speed on
+hostile input, which the server takes up to 2 MB of: linear, but up to 60 µs a character on
+dense markup in any paragraph shape, so 1 MB of ``![`` took 60 s against 0.4 s here, of
+``**a`` 22 s against 1 s, of ``[[[...]]]`` 16 s against 0.2 s; ordinary text took twice as
+long (0.8 ms against 0.4 ms for a 700-word article), and the glue it needed was as long as
+this module. It was the faster on one shape: 1 MB of quote markers (``>>>...``), 0.02 s
+against 40 s here, where stripping the markers one at a time is quadratic.
 """
 
 from __future__ import annotations
