@@ -134,7 +134,7 @@ def test_html_title_is_not_repeated_when_already_first() -> None:
 
 
 @pytest.mark.parametrize("line", ["*a " * 20000, "_a " * 20000, "[a](" * 20000, "``a `" * 20000,
-                                  "[" * 30000 + "]" * 30000])
+                                  "[" * 30000 + "]" * 30000, ">" * 400000])
 def test_pathological_markup_converts_in_linear_time(line: str) -> None:
     import time
 
