@@ -59,7 +59,7 @@ class Analyzer:
         else:
             self.model_path = resolve_model_path(model)
             self.model = load_model(self.model_path)
-        self.preprocess = Pipeline([create_component("boilerplate"),
+        self.preprocess = Pipeline([create_component("language"), create_component("boilerplate"),
                                     create_component("paragraphs")])
         self.pipeline = self._full_pipeline()
 
@@ -109,12 +109,13 @@ class Analyzer:
             raise EmptyInputError(f"text {state}; there is nothing to analyse.", source=where)
 
     def analyze(self, text: str, *, id: str = "document", source: str | None = None,
-                metadata: Metadata | None = None) -> Document:
+                metadata: Metadata | None = None, language: str | None = None) -> Document:
         """Analyse one text and return the annotated Document.
 
         Without ``metadata``, what the text itself states (title, byline, dateline) is read
         from it as for a ``.txt`` file (``ingest.metadata.guess_metadata``), so the same text
         gets the same title from the CLI, the HTTP API and here; ``Metadata()`` gives none.
+        ``language`` (ISO 639-1) is the text's language; without it, it is detected.
         """
         if not isinstance(text, str):
             hint = (" (decode the bytes first, or read them with propscope.ingest.read_bytes("
@@ -124,7 +125,8 @@ class Analyzer:
                             f"{type(text).__name__}{hint}.")
         if metadata is None and text.strip():
             metadata = guess_metadata(text)
-        return self.analyze_document(Document(text, id=id, source=source, metadata=metadata))
+        return self.analyze_document(Document(text, id=id, source=source, metadata=metadata,
+                                              language=language))
 
     def analyze_document(self, doc: Document) -> Document:
         """Analyse a Document built by ingestion (its metadata is kept)."""

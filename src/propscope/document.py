@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from propscope.errors import SpanError
-from propscope.languages import DEFAULT_LANGUAGE
+from propscope.languages.detect import Detection
 from propscope.model_info import ModelInfo
 
 __all__ = ["Document", "Frame", "Genre", "Metadata", "ModelInfo", "Paragraph", "Region", "Span",
@@ -135,7 +135,8 @@ class Document:
         id: a stable identifier (file name without extension, or a record's ``id``).
         source: where the text came from (a path, ``-`` for stdin, a URL).
         metadata: title, outlet, author, date, republication source.
-        language: the ISO 639-1 code of the text's language (``languages``).
+        language: the ISO 639-1 code of the text's language, if known (given, or set by the
+            pipeline's language stage; ``language_detection`` then says how sure it was).
     """
 
     __slots__ = (
@@ -146,6 +147,7 @@ class Document:
         "genre",
         "id",
         "language",
+        "language_detection",
         "metadata",
         "model",
         "paragraphs",
@@ -154,7 +156,7 @@ class Document:
     )
 
     def __init__(self, text: str, *, id: str = "document", source: str | None = None,
-                 metadata: Metadata | None = None, language: str = DEFAULT_LANGUAGE) -> None:
+                 metadata: Metadata | None = None, language: str | None = None) -> None:
         if not isinstance(text, str):
             raise TypeError(f"Document text must be str, got {type(text).__name__}.")
         self._text = text
@@ -162,6 +164,7 @@ class Document:
         self.source = source
         self.metadata = metadata or Metadata()
         self.language = language
+        self.language_detection: Detection | None = None
         self.spans: list[Span] = []
         self.paragraphs: list[Paragraph] = []
         self.boilerplate: list[Region] = []

@@ -21,7 +21,8 @@ class ModelInfo:
     sums estimate counts of correct detections; ``False`` for models whose scores are raw.
     ``sensitivity``: the shift of the span and paragraph-label thresholds the analysis was
     made at, in logits (``sensitivity.py``; 0: the calibrated thresholds).
-    ``languages``: the ISO 639-1 codes of the languages it learnt from.
+    ``languages``: the ISO 639-1 codes of the languages it learnt from; ``transfer``: those
+    it was not trained on but reads well enough to analyse (a multilingual encoder's).
     ``quality``: how well the model finds each technique out of sample, attached where those
     rates describe this analysis's labels (``with_quality``); not part of the JSON contract.
     """
@@ -32,7 +33,18 @@ class ModelInfo:
     calibrated: bool = False
     sensitivity: float = 0.0
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
+    transfer: tuple[str, ...] = ()
     quality: ModelQuality | None = field(default=None, compare=False)
+
+    def support(self, code: str | None) -> str:
+        """How this model reads language ``code``: ``"trained"``, ``"transfer"`` (analysed,
+        not trained on), ``"unsupported"`` (not analysed) or ``"unknown"`` (no language
+        could be told: analysed as it is)."""
+        if code is None:
+            return "unknown"
+        if code in self.languages:
+            return "trained"
+        return "transfer" if code in self.transfer else "unsupported"
 
     def with_quality(self, quality: ModelQuality | None) -> ModelInfo:
         """This description with ``quality`` attached when those are this model's rates at the

@@ -21,9 +21,13 @@ from propscope.document import (
     Span,
 )
 from propscope.errors import InputError
+from propscope.languages import get_language
+from propscope.languages.detect import Detection
 from propscope.taxonomy import FRAMES, GENRES, TECHNIQUES, category_of
 
-SCHEMA_VERSION = "1"
+# 1.1: "language" (the text's language, how it was known, whether the model reads it),
+# "notes" (caveats in words) and the model's "languages" and "transfer".
+SCHEMA_VERSION = "1.1"
 
 
 def _r(x: float) -> float:
@@ -33,7 +37,49 @@ def _r(x: float) -> float:
 def model_to_dict(info: ModelInfo) -> dict[str, Any]:
     """The JSON form of ``info``: every field under its own name (analyses, ``/api/health``)."""
     return {"name": info.name, "version": info.version, "trained_on": info.trained_on,
-            "calibrated": info.calibrated, "sensitivity": info.sensitivity}
+            "calibrated": info.calibrated, "sensitivity": info.sensitivity,
+            "languages": list(info.languages), "transfer": list(info.transfer)}
+
+
+def language_to_dict(doc: Document) -> dict[str, Any]:
+    """The JSON form of ``doc``'s language: its ISO 639-1 ``code`` (``null`` if none could be
+    told), its English ``name``, whether it was ``detected`` (else given), how sure the
+    detection was and why it decided nothing (``note``), and how the analysing model reads it
+    (``support``: trained, transfer, unsupported, unknown; ``null`` before any model ran)."""
+    found = doc.language_detection
+    return {"code": doc.language, "name": get_language(doc.language).name if doc.language else None,
+            "detected": found is not None,
+            "confidence": None if found is None else _r(found.confidence),
+            "note": None if found is None else found.why,
+            "support": doc.model.support(doc.language) if doc.model else None}
+
+
+def _names(codes: Collection[str]) -> str:
+    return ", ".join(get_language(c).name for c in codes) or "none"
+
+
+def analysis_notes(doc: Document) -> list[str]:
+    """What a reader must know before trusting the analysis, in words: a language the model
+    does not read (the text was not analysed), one it was not trained on, or one that could
+    not be told. Every interface shows these (the JSON's ``notes``)."""
+    if doc.model is None:
+        return []
+    model, code = doc.model, doc.language
+    support = model.support(code)
+    name = get_language(code).name if code else None
+    if support == "unsupported":
+        return [f"This text is in {name}, which {model.name} does not read (it reads "
+                f"{_names(model.languages + model.transfer)}): it was not analysed, so no "
+                "technique, genre or frame is given. That is no finding about the text."]
+    if support == "transfer":
+        return [f"{model.name} was not trained on {name} text; it reads it through its "
+                "multilingual encoder, and how well it finds techniques in it is not measured."]
+    if support == "unknown" and doc.language_detection is not None:
+        why = doc.language_detection.why or "unclear"
+        return [f"The language of this text could not be told ({why}); it was analysed as it "
+                f"is, but {model.name} reads {_names(model.languages)}, and its labels of "
+                "text in other languages mean little."]
+    return []
 
 
 def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
@@ -41,6 +87,8 @@ def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {"id": doc.id, "source": doc.source}
     if include_text:
         out["text"] = doc.text
+    out["language"] = language_to_dict(doc)
+    out["notes"] = analysis_notes(doc)
     out["genre"] = (
         {"label": doc.genre.label, "scores": {k: _r(v) for k, v in doc.genre.scores.items()}}
         if doc.genre
@@ -125,9 +173,14 @@ def from_dict(data: dict[str, Any]) -> Document:
     try:
         md = data.get("metadata") or {}
         given_id = data.get("id")
+        lang = data.get("language") or {}
         doc = Document(text, id="document" if given_id in (None, "") else str(given_id),
                        source=data.get("source"),
-                       metadata=Metadata(**{k: md.get(k) for k in Metadata.__slots__}))
+                       metadata=Metadata(**{k: md.get(k) for k in Metadata.__slots__}),
+                       language=lang.get("code") if isinstance(lang.get("code"), str) else None)
+        if lang.get("detected"):
+            doc.language_detection = Detection(doc.language, _score(lang.get("confidence") or 0.0,
+                                                                    "a language's"), lang.get("note"))
         doc.add_spans(Span(*_range(s, n, "span"), _technique(s["technique"]), s.get("score", 1.0))
                       for s in data.get("spans") or [])
         doc.paragraphs = [Paragraph(_line(p["line"]), *_range(p, n, "paragraph"),
@@ -147,8 +200,12 @@ def from_dict(data: dict[str, Any]) -> Document:
         doc.frames = [Frame(_label(f["label"], FRAMES, "frame"), _score(f["score"], "a frame"))
                       for f in data.get("frames") or []]
         if data.get("model"):
-            known = ModelInfo.__dataclass_fields__
-            doc.model = ModelInfo(**{k: v for k, v in data["model"].items() if k in known})
+            known = set(ModelInfo.__dataclass_fields__) - {"quality"}
+            fields = {k: v for k, v in data["model"].items() if k in known}
+            for key in ("languages", "transfer"):
+                if key in fields:
+                    fields[key] = tuple(fields[key])
+            doc.model = ModelInfo(**fields)
     except InputError:
         raise
     except (KeyError, TypeError, AttributeError, ValueError) as exc:  # ValueError: SpanError too

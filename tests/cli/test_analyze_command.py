@@ -32,8 +32,8 @@ Experts say the plan will cost billions, and millions of people already oppose i
 Wake up, America! Take back control!
 """
 
-CONTRACT_KEYS = {"id", "source", "text", "genre", "frames", "spans", "paragraphs", "boilerplate",
-                 "metadata", "model"}
+CONTRACT_KEYS = {"id", "source", "text", "language", "notes", "genre", "frames", "spans", "paragraphs",
+                 "boilerplate", "metadata", "model"}
 # The shipped model unless PROPSCOPE_MODEL names another artifact.
 MODEL_NAME = read_manifest(resolve_model_path(from_env().analyzer.model))["name"]
 SCRIPT_ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}

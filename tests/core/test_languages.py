@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from propscope.document import Document
 from propscope.ingest.boilerplate import find_boilerplate
 from propscope.ingest.header import parse_byline
 from propscope.languages import LANGUAGES, Boilerplate, Header, Language, get_language, register_language
+from propscope.languages.detect import Detection
 from propscope.pipeline import create_component
 
 
 def test_english_is_the_default_and_a_language_without_a_table_reads_with_none() -> None:
     assert get_language().code == "en" and get_language("en").name == "English"
-    assert Document("x").language == "en"
+    assert Document("x").language is None  # not known until given or detected
     klingon = get_language("tlh")
     assert klingon.code == "tlh" and not klingon.function_words and "tlh" not in LANGUAGES
     text = "Via Example News\n\nqaStaH nuq jay'.\n"
@@ -35,3 +38,41 @@ def test_a_registered_table_is_what_the_language_specific_parts_read() -> None:
         assert doc.metadata.republished_from == "Example News"
     finally:
         del LANGUAGES["xx"]
+
+
+# One plain news sentence per language, written for these tests.
+SENTENCES = {
+    "en": "The city council approved the new budget for schools and roads on Tuesday evening.",
+    "fr": "Le conseil municipal a approuvé mardi soir le nouveau budget des écoles et des routes.",
+    "de": "Der Stadtrat hat am Dienstagabend den neuen Haushalt für Schulen und Straßen gebilligt.",
+    "it": "Il consiglio comunale ha approvato martedì sera il nuovo bilancio per scuole e strade.",
+    "pl": "Rada miejska zatwierdziła we wtorek wieczorem nowy budżet na szkoły i drogi w mieście.",
+    "ru": "Городской совет во вторник вечером утвердил новый бюджет на школы и дороги города.",
+    "es": "El ayuntamiento aprobó el martes por la noche el nuevo presupuesto para escuelas y calles.",
+    "el": "Το δημοτικό συμβούλιο ενέκρινε την Τρίτη το βράδυ τον νέο προϋπολογισμό για σχολεία και δρόμους.",
+    "ka": "ქალაქის საბჭომ სამშაბათს საღამოს სკოლებისა და გზების ახალი ბიუჯეტი დაამტკიცა.",
+}
+
+
+@pytest.mark.parametrize("code", sorted(SENTENCES))
+def test_the_language_is_detected(code: str) -> None:
+    from propscope.languages.detect import detect_language
+
+    found = detect_language(SENTENCES[code])
+    assert found.code == code and found.confidence >= 0.8 and found.why is None
+
+
+def test_too_short_or_mixed_text_gets_no_language_rather_than_a_guess() -> None:
+    from propscope.languages.detect import detect_language
+
+    assert detect_language("Ok, thanks.") == Detection(None, 0.0, "too short")
+    mixed = detect_language(SENTENCES["en"] + "\n" + SENTENCES["fr"] + "\n" + SENTENCES["de"])
+    assert mixed.code is None and mixed.why is not None and mixed.why.startswith(("mixed", "unclear"))
+
+
+def test_the_language_stage_detects_only_when_none_is_given() -> None:
+    stage = create_component("language")
+    told = stage(Document(SENTENCES["fr"], language="de"))
+    assert told.language == "de" and told.language_detection is None
+    found = stage(Document(SENTENCES["fr"]))
+    assert found.language == "fr" and found.language_detection is not None

@@ -10,8 +10,8 @@ from propscope.document import Document, Frame, Genre, ModelInfo, Region, Span, 
 from propscope.errors import InputError
 from propscope.serialize import from_dict, to_dict, to_json
 
-CONTRACT_KEYS = {"id", "source", "text", "genre", "frames", "spans", "paragraphs", "boilerplate",
-                 "metadata", "model"}
+CONTRACT_KEYS = {"id", "source", "text", "language", "notes", "genre", "frames", "spans", "paragraphs",
+                 "boilerplate", "metadata", "model"}
 
 
 def _doc() -> Document:

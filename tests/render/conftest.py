@@ -28,9 +28,9 @@ def span_of(text: str, fragment: str, label: str, score: float) -> Span:
 
 
 def analysed(text: str, spans: list[Span], *, id: str = "123", boilerplate: str | None = None,
-             metadata: Metadata | None = None) -> Document:
+             metadata: Metadata | None = None, language: str | None = "en") -> Document:
     """A document filled the way the pipeline fills it, with paragraph labels from ``spans``."""
-    doc = Document(text, id=id, source=f"{id}.txt", metadata=metadata)
+    doc = Document(text, id=id, source=f"{id}.txt", metadata=metadata, language=language)
     doc.paragraphs = split_paragraphs(text)
     doc.add_spans(spans)
     if boilerplate:

@@ -194,13 +194,11 @@ def test_control_characters_from_the_input_reach_no_html(make_doc) -> None:  # t
     assert "Out\ufffdlet" in page and "disgraceful\ufffd scam" in page
 
 
-def test_text_in_another_alphabet_is_flagged_in_the_report(make_doc) -> None:  # type: ignore[no-untyped-def]
-    from propscope.render.summary import SCRIPT_NOTE
-
+def test_a_language_the_model_does_not_read_is_flagged_in_the_report(make_doc) -> None:  # type: ignore[no-untyped-def]
     page = render_html(make_doc("Эти продажные предатели лгут народу каждый день и разрушают всё, "
-                                "что мы любим в нашей великой стране.\n", []))
-    assert SCRIPT_NOTE.split(":")[0] in page and "reads English news" not in render_html(
-        make_doc("A calm report about the weather.\n", []))
+                                "что мы любим в нашей великой стране.\n", [], language="ru"))
+    assert "This text is in Russian, which linear-v0 does not read" in page
+    assert "does not read" not in render_html(make_doc("A calm report about the weather.\n", []))
 
 
 def test_an_untitled_article_is_named_by_its_first_line(make_doc) -> None:  # type: ignore[no-untyped-def]

@@ -135,12 +135,10 @@ ARABIC = ("هؤلاء الخونة الفاسدون يكذبون على الشع
           "لا تصدقوا وسائل الإعلام.\n")
 
 
-def test_text_in_another_alphabet_says_the_model_reads_english(make_doc) -> None:  # type: ignore[no-untyped-def]
+def test_a_language_the_model_does_not_read_is_said_not_analysed(make_doc) -> None:  # type: ignore[no-untyped-def]
     # Arabic news got "(no technique found)" and a confident genre, as if that were a finding.
-    from propscope.render.summary import SCRIPT_NOTE, script_note
-
-    assert SCRIPT_NOTE.split(".")[0] in " ".join(render(make_doc(ARABIC, []), colour=False).split())
-    assert script_note("Café owners in Zürich are traitors. " * 3) is None  # Latin with accents
-    assert script_note("Москва") is None  # too few letters to tell
+    shown = " ".join(render(make_doc(ARABIC, [], language="ar"), colour=False).split())
+    assert "This text is in Arabic, which linear-v0 does not read (it reads English): it was not " \
+           "analysed" in shown
     calm = render(make_doc("A calm report about the weather.\n", []), colour=False)
-    assert "reads English news" not in calm
+    assert "does not read" not in calm

@@ -215,15 +215,13 @@ def test_printing_keeps_the_highlights_and_drops_the_controls(browser, server: S
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
-def test_text_in_another_alphabet_says_the_model_reads_english(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
-    from propscope.render.summary import SCRIPT_NOTE
-
+def test_a_language_the_model_does_not_read_is_said_on_the_page(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
     arabic = ("هؤلاء الخونة الفاسدون يكذبون على الشعب كل يوم ويدمرون كل ما نحب في هذا البلد "
               "العظيم.\n\nلا تصدقوا وسائل الإعلام.\n")
     _analyse_text(browser, server, arabic)
     note = browser.execute_script("const n = document.getElementById('script-note'); "
                                   "return n.hidden ? null : n.textContent")
-    assert note == SCRIPT_NOTE  # the page's words are the reports'
+    assert note is not None and "This text is in Arabic" in note and "was not analysed" in note
     assert browser.execute_script("return document.querySelector('#article p').dir") == "auto"
     _analyse_text(browser, server, ARTICLE)
     assert browser.execute_script("return document.getElementById('script-note').hidden")

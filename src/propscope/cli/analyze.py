@@ -22,6 +22,7 @@ from propscope.cli.options import (
     at_least,
     encoding,
     inputs_from,
+    language_code,
 )
 from propscope.ingest.sources import Inputs, is_url
 from propscope.render.formats import format_for_suffix, formats
@@ -35,9 +36,9 @@ if TYPE_CHECKING:
     from propscope.model_info import ModelQuality
 
 DESCRIPTION = """\
-Find persuasion techniques (spans and paragraph labels), genre and frames in news articles.
-INPUT: a .txt/.md/.html/.jsonl file, a folder, an http(s) URL or - (stdin). Format: --format,
-else -o's extension, else jsonl for several inputs piped, else text. Long form: docs/cli.md.
+Find persuasion techniques, genre and frames in news. INPUT: a .txt/.md/.html/.jsonl file, a
+folder, a URL or - (stdin). Format: --format, else -o's extension, else jsonl when piped
+several, else text; docs/cli.md has the long form.
 
 formats:
 {formats}
@@ -46,8 +47,7 @@ formats:
 EPILOG = """\
 examples:
   propscope analyze article.txt                      highlighted view in the terminal
-  propscope analyze news/ -o analyses.jsonl          a folder, one JSON line per article
-  propscope analyze --feed https://example.org/rss --format html -o today/"""
+  propscope analyze news/ --lang fr -o out.jsonl     a folder of French news, a JSON line each"""
 
 
 def _score(value: str) -> float:
@@ -85,6 +85,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="refuse inputs over N bytes (default 10 MiB, PROPSCOPE_MAX_BYTES)")
     p.add_argument("--encoding", type=encoding, metavar="ENC",
                    help="read files as ENC, not UTF-8 (cp1252, ...; auto: file by file)")
+    p.add_argument("--lang", type=language_code, metavar="CODE",
+                   help="the inputs' language (ISO 639-1: fr); default: detected")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or final count")
     p.set_defaults(func=run)
 
@@ -217,6 +219,7 @@ def run(args: argparse.Namespace) -> int:
                                     encoding=args.encoding, note=None if args.quiet else say,
                                     skip=[target] if target else []):
                 if isinstance(item, Document):
+                    item.language = args.lang or item.language
                     yield item
                 else:  # "FILE: problem" (FILE: line N: ... for a JSONL record), "URL: problem"
                     report(str(item))

@@ -136,3 +136,12 @@ def inputs_from(args: argparse.Namespace, paths: Sequence[str]) -> Inputs:
 
     return Inputs(tuple(paths), tuple(getattr(args, "urls", None) or ()),
                   tuple(getattr(args, "feed", None) or ()), getattr(args, "feed_since", None))
+
+
+def language_code(value: str) -> str:
+    """An argparse type: a two-letter ISO 639-1 language code, lowercased."""
+    code = value.strip().lower()
+    if not (len(code) == 2 and code.isascii() and code.isalpha()):
+        raise argparse.ArgumentTypeError(f"expected a two-letter ISO 639-1 code such as fr or de, "
+                                         f"got {value!r}")
+    return code

@@ -23,6 +23,19 @@ MODULES: dict[str, str] = {
 }
 
 
+# English names of languages, for a language without a table (what reports call it).
+NAMES: dict[str, str] = {
+    "ar": "Arabic", "bg": "Bulgarian", "cs": "Czech", "da": "Danish", "de": "German",
+    "el": "Greek", "en": "English", "es": "Spanish", "et": "Estonian", "fa": "Persian",
+    "fi": "Finnish", "fr": "French", "he": "Hebrew", "hr": "Croatian", "hu": "Hungarian",
+    "hy": "Armenian", "it": "Italian", "ja": "Japanese", "ka": "Georgian", "kk": "Kazakh",
+    "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "nl": "Dutch", "no": "Norwegian",
+    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sk": "Slovak",
+    "sl": "Slovenian", "sr": "Serbian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian",
+    "zh": "Chinese",
+}
+
+
 @dataclass(frozen=True)
 class Boilerplate:
     """Regular expressions (strings, matched case-insensitively unless noted) for the lines of
@@ -107,10 +120,10 @@ def get_language(code: str | None = None) -> Language:
     code = code or DEFAULT_LANGUAGE
     if code not in LANGUAGES:
         if code not in MODULES:
-            return Language(code, code)
+            return Language(code, NAMES.get(code, code))
         importlib.import_module(MODULES[code])
     return LANGUAGES[code]
 
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "MODULES", "Boilerplate", "Header", "Language",
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "MODULES", "NAMES", "Boilerplate", "Header", "Language",
            "get_language", "register_language"]

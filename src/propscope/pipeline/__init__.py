@@ -10,7 +10,13 @@ from propscope.pipeline.base import (
 )
 
 # The built-in components register themselves on import: one explicit list.
-from propscope.pipeline.components import BoilerplateDetector, ModelComponent, ParagraphSegmenter
+from propscope.pipeline.components import (
+    BoilerplateDetector,
+    LanguageDetector,
+    ModelComponent,
+    ParagraphSegmenter,
+)
 
-__all__ = ["COMPONENTS", "BoilerplateDetector", "Component", "ModelComponent", "ParagraphSegmenter",
+__all__ = ["COMPONENTS", "BoilerplateDetector", "Component", "LanguageDetector", "ModelComponent",
+           "ParagraphSegmenter",
            "Pipeline", "PipelineError", "create_component", "register_component"]

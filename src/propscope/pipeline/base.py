@@ -68,7 +68,7 @@ class Pipeline:
             earlier stage (or be given by ingestion: ``text`` and ``metadata``).
     """
 
-    GIVEN = ("text", "metadata", "id", "source", "language")
+    GIVEN = ("text", "metadata", "id", "source")
 
     def __init__(self, components: Sequence[Component]) -> None:
         self.components = list(components)

@@ -1,13 +1,34 @@
-"""The built-in components: paragraph segmentation, boilerplate detection and the model."""
+"""The built-in components: language detection, paragraph segmentation, boilerplate detection
+and the model."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from propscope.document import Document, split_paragraphs
+from propscope.languages import DEFAULT_LANGUAGE
 from propscope.models.base import PersuasionModel
 from propscope.models.composed import predict_composed
 from propscope.pipeline.base import register_component
+
+
+@register_component("language")
+class LanguageDetector:
+    """Sets the language of a document that has none given (``languages/detect.py``): a text
+    too short, unclear or mixed keeps none, and ``language_detection`` says why."""
+
+    name = "language"
+    requires: tuple[str, ...] = ("text",)
+    assigns: tuple[str, ...] = ("language", "language_detection")
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.language is None:
+            from propscope.languages.detect import detect_language
+
+            doc.language_detection = detect_language(doc.text)
+            doc.language = doc.language_detection.code
+        return doc
 
 
 @register_component("paragraphs")
@@ -37,7 +58,7 @@ class BoilerplateDetector:
     def __call__(self, doc: Document) -> Document:
         from propscope.ingest.boilerplate import find_boilerplate
 
-        regions, origin = find_boilerplate(doc.text, doc.language)
+        regions, origin = find_boilerplate(doc.text, doc.language or DEFAULT_LANGUAGE)
         doc.boilerplate = regions
         if origin and not doc.metadata.republished_from:
             doc.metadata.republished_from = origin
@@ -57,9 +78,19 @@ class ModelComponent:
         self.sensitivity = sensitivity
 
     def __call__(self, doc: Document) -> Document:
-        predict_composed(self.model, [doc], sensitivity=self.sensitivity)
+        self.pipe([doc])
         return doc
 
     def pipe(self, docs: Sequence[Document]) -> list[Document]:
-        """The model over a whole batch at once (one pass of every head)."""
-        return predict_composed(self.model, docs, sensitivity=self.sensitivity)
+        """The model over a whole batch at once (one pass of every head). A document in a
+        language the model does not read is not analysed: it gets no label (rather than a
+        confident "no technique found"), and its ``model`` says which languages it reads."""
+        info = dataclasses.replace(self.model.info, sensitivity=self.sensitivity)
+        readable = [d for d in docs if info.support(d.language) != "unsupported"]
+        predict_composed(self.model, readable, sensitivity=self.sensitivity)
+        for doc in docs:
+            if info.support(doc.language) == "unsupported":
+                doc.spans, doc.genre, doc.frames, doc.model = [], None, [], info
+                for p in doc.paragraphs:
+                    p.techniques, p.scores, p.evidence = [], {}, {}
+        return list(docs)

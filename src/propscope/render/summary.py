@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from propscope.document import TITLE_LIMIT, Document
+from propscope.serialize import analysis_notes
 from propscope.taxonomy import CATEGORIES, TECHNIQUES, Category, Technique
 
 
@@ -55,8 +56,9 @@ class Summary:
     # The spans' summed scores where the model calibrates them: how many of the span_count
     # spans are expected to match an annotator's (None for raw scores).
     expected_right: float | None = None
-    # Why the analysis means little, when the text is mostly in another alphabet.
-    script_note: str | None = None
+    # What a reader must know before trusting the analysis (a language the model does not
+    # read, ...: ``serialize.analysis_notes``).
+    notes: tuple[str, ...] = ()
 
     @property
     def genre_note(self) -> str | None:
@@ -105,37 +107,19 @@ def summarize(doc: Document) -> Summary:
         paragraph_count=len(doc.paragraphs),
         boilerplate_chars=sum(r.end - r.start for r in doc.boilerplate),
         expected_right=expected_right(doc),
-        script_note=script_note(doc.text),
+        notes=tuple(analysis_notes(doc)),
     )
 
 
-# The page shows the same note by the same rule, with these words and this count from the
-# server (``display``, below).
-SCRIPT_NOTE = ("Most of this text is not in the Latin alphabet. The model reads English news "
-               "only, so it finds little here: \"no technique found\" does not mean none is used.")
-SCRIPT_NOTE_LEAST = 40
 # How much darker than its category's colour a span's underline is (``html.darken``).
 DARKEN = 0.55
 
 
-def script_note(text: str, *, least: int = SCRIPT_NOTE_LEAST) -> str | None:
-    """``SCRIPT_NOTE`` when under half of the text's letters (at least ``least`` of them) are
-    Latin: Arabic, Cyrillic or Chinese news gets "no technique" and a confident genre,
-    which a reader could take for a finding."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < least:
-        return None
-    latin = sum(1 for c in letters if ord(c) <= 0x24F or 0x1E00 <= ord(c) <= 0x1EFF)
-    return SCRIPT_NOTE if latin < len(letters) / 2 else None
-
-
 def display() -> dict[str, object]:
     """What the web page needs to show an analysis as the reports do, from the one place it is
-    defined: the non-Latin note and the letters it needs, how long an untitled article's
-    name is, how much darker an underline is than its colour. The server sends it with the
-    taxonomy (``/api/techniques``)."""
-    return {"script_note": SCRIPT_NOTE, "script_note_least_letters": SCRIPT_NOTE_LEAST,
-            "title_limit": TITLE_LIMIT, "underline_darken": DARKEN}
+    defined: how long an untitled article's name is, how much darker an underline is than its
+    colour. The server sends it with the taxonomy (``/api/techniques``)."""
+    return {"title_limit": TITLE_LIMIT, "underline_darken": DARKEN}
 
 
 def expected_right(doc: Document) -> float | None:

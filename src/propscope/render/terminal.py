@@ -200,8 +200,8 @@ def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True)
     lines = document_lines(doc)
     summary = summarize(doc)
     parts: list[RenderableType] = [_header(doc), Text()]
-    if summary.script_note:
-        parts += [Text(summary.script_note, style="bold"), Text()]
+    for note in summary.notes:
+        parts += [Text(note, style="bold"), Text()]
     if show_text:
         parts += [_legend(plain=plain), Text(), _article(doc, lines, plain=plain), Text()]
     if doc.spans:

@@ -29,7 +29,7 @@ from propscope.server.errors import HTTPError, status_for
 
 FORMATS = ("txt", "md", "html")
 METADATA_FIELDS = tuple(Metadata.__slots__)
-ITEM_FIELDS = ("text", "url", "id", "format", "metadata")
+ITEM_FIELDS = ("text", "url", "id", "format", "metadata", "lang")
 # Uploads the page and API read; JSONL (several documents) only makes sense in a batch.
 UPLOAD_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
 
@@ -44,6 +44,7 @@ class Item:
     id: str | None = None
     fmt: str = "txt"
     metadata: dict[str, str | None] = field(default_factory=dict)
+    lang: str | None = None  # the text's language (ISO 639-1), instead of detecting it
 
 
 def _invalid(where: str, message: str) -> HTTPError:
@@ -82,8 +83,11 @@ def parse_item(obj: Any, where: str) -> Item:
         raise _invalid(where, f"unknown metadata field(s) {bad}; allowed: {list(METADATA_FIELDS)}.")
     for key in meta:
         _opt_str(meta, key, f"{where}.metadata")
+    lang = _opt_str(obj, "lang", where)
+    if lang is not None and not (len(lang) == 2 and lang.isascii() and lang.isalpha() and lang.islower()):
+        raise _invalid(where, f"'lang' is a two-letter ISO 639-1 code such as 'fr', got {lang[:20]!r}.")
     return Item(where=where, text=text, url=url, id=_opt_str(obj, "id", where), fmt=fmt,
-                metadata=dict(meta))
+                metadata=dict(meta), lang=lang)
 
 
 async def read_json(request: Request) -> Any:
@@ -117,6 +121,7 @@ def _apply_metadata(doc: Document, item: Item) -> Document:
     for key, value in item.metadata.items():
         if value is not None:
             setattr(doc.metadata, key, value)
+    doc.language = item.lang or doc.language
     return doc
 
 

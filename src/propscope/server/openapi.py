@@ -32,6 +32,8 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
     document_request = {
         **_obj({"text": {**_STR, "pattern": r"\S", "description": "The article text."},
                 "url": {**_STR, "description": "An http(s) page to fetch and analyse instead of text."},
+                "lang": {**_STR, "pattern": "^[a-z]{2}$", "description": (
+                    "The text's language (ISO 639-1); detected when not given.")},
                 "id": {**_STR, "description": "Identifier echoed in the analysis (default 'document')."},
                 "format": {"enum": list(FORMATS), "default": "txt",
                            "description": "How to read `text`: plain, markdown or HTML."},
@@ -49,8 +51,18 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                       "counts of correct detections.")},
                   "sensitivity": {"type": "number", "minimum": -LIMIT, "maximum": LIMIT, "description": (
                       "How far the span and paragraph-label thresholds were moved, in logits "
-                      "(0: the calibrated thresholds; positive: more labels).")}},
+                      "(0: the calibrated thresholds; positive: more labels).")},
+                  "languages": {"type": "array", "items": _STR, "description": (
+                      "ISO 639-1 codes of the languages the model learnt from.")},
+                  "transfer": {"type": "array", "items": _STR, "description": (
+                      "Languages it analyses without having learnt from them.")}},
                  required=["name", "version", "trained_on"])
+    language = _obj({"code": _NSTR, "name": _NSTR, "detected": {"type": "boolean"},
+                     "confidence": {"oneOf": [{"type": "null"}, _SCORE]}, "note": _NSTR,
+                     "support": {"oneOf": [{"type": "null"}, {"enum": [
+                         "trained", "transfer", "unsupported", "unknown"]}]}},
+                    description="The text's language (ISO 639-1; null if it could not be told) "
+                                "and how the model reads it: unsupported languages are not analysed.")
     return {
         "Error": _obj({"error": _obj({"status": {"type": "integer"}, "message": _STR})}),
         "Metadata": _obj({k: _NSTR for k in METADATA_FIELDS}, required=[], additionalProperties=False),
@@ -66,7 +78,10 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                        required=["file"]),
         "Model": model,
         "Analysis": _obj({
-            "id": _STR, "source": _NSTR, "text": _STR,
+            "id": _STR, "source": _NSTR, "text": _STR, "language": language,
+            "notes": {"type": "array", "items": _STR, "description": (
+                "What a reader must know before trusting the analysis (a language the model "
+                "does not read, ...), in words.")},
             "genre": {"oneOf": [{"type": "null"}, _obj({"label": _STR, "scores": {
                 "type": "object", "additionalProperties": _SCORE}})]},
             "frames": {"type": "array", "items": _obj({"label": _STR, "score": _SCORE})},
@@ -108,8 +123,7 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
             "genres": {"type": "array", "items": _STR},
             "genre_rule": {**_STR, "description": "Why a genre may be chosen over one that "
                                                   "scores higher (the reports' genre note)."},
-            "display": {**_obj({"script_note": _STR, "script_note_least_letters": _INT0,
-                                "title_limit": _INT0, "underline_darken": {"type": "number"}}),
+            "display": {**_obj({"title_limit": _INT0, "underline_darken": {"type": "number"}}),
                         "description": "How the reports show an analysis, for the page to show it "
                                        "the same way."}}),
         "Health": _obj({"status": {"enum": ["ok", "loading"]},

@@ -109,20 +109,12 @@ export function renderParagraphs(record) {
   }
 }
 
-// The reports' rule (render/summary.py script_note), with the words and the count the server
-// sends: under half of enough letters Latin means a text the English model can say little about.
-function scriptNote(text) {
-  const { script_note: note, script_note_least_letters: least } = state.taxonomy.display;
-  const letters = [...text].filter((c) => /\p{L}/u.test(c)).map((c) => c.codePointAt(0));
-  if (letters.length < least) return null;
-  const latin = letters.filter((u) => u <= 0x24f || (u >= 0x1e00 && u <= 0x1eff)).length;
-  return latin < letters.length / 2 ? note : null;
-}
 
 export function renderMeta(record) {
-  const note = scriptNote(record.text);
-  $("script-note").textContent = note || "";
-  $("script-note").hidden = !note;
+  // The analysis's caveats, worded by the server (serialize.analysis_notes).
+  const notes = record.notes || [];
+  $("script-note").textContent = notes.join(" ");
+  $("script-note").hidden = !notes.length;
   const md = record.metadata || {};
   const firstLine = (record.text.split("\n").find((l) => l.trim()) || "").trim();
   $("article-title").textContent = md.title || firstLine.slice(0, state.taxonomy.display.title_limit) || record.id;
