@@ -17,6 +17,7 @@ SLOW_KINDS: set[str] = set()
 TINY_PARAMS: dict[str, dict[str, object]] = {
     "linear": {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
                "static_encoder_words": False},
+    "encoder": {"layers": 2, "frozen_layers": 1, "epochs": 1, "calibration": 0.3},
     "hybrid": {"folds": 2, "max_word_features": 500, "hash_bits": 12, "static_dim": 8,
                "static_encoder_words": False, "tagger_filters": 8, "tagger_epochs": 2},
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from propscope.datasets.task import ANNOTATED, ENGLISH_DIR
 from propscope.models.base import KINDS
 
 DESCRIPTION = """\
@@ -46,7 +47,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                        description=DESCRIPTION, epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, metavar="DIR", type=Path,
-                   help="training data folder in the shared task's layout")
+                   help="training data: a folder in the shared task's layout (English), or the shared "
+                        "data folder holding every language's (../shared/data: trained on the six "
+                        "languages and scored on the fixed validation set)")
+    p.add_argument("--languages", metavar="CODES", default=",".join(ANNOTATED),
+                   help="with the shared data folder: the annotated languages to train on "
+                        f"(default {','.join(ANNOTATED)})")
     p.add_argument("--kind", default="hybrid", choices=sorted(KINDS),
                    help="model kind to train (default: hybrid, the shipped one)")
     p.add_argument("--out", metavar="DIR", type=Path,
@@ -79,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
     from propscope.datasets import read_ids
     from propscope.errors import DataError
-    from propscope.training.train import DEFAULT_OUT, parse_params, train_model
+    from propscope.training.train import DEFAULT_OUT, parse_params, train_model, train_on_task
 
     console = Console(stderr=True, log_path=False)
     out = args.out or DEFAULT_OUT.get(args.kind)
@@ -104,9 +110,13 @@ def run(args: argparse.Namespace) -> int:
             # liblinear's "failed to converge" for some of the hundreds of small fits: the
             # folds' scores, not the warnings, say whether the fits are good.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            report = train_model(args.kind, args.data, Path(out), validation_ids=ids, cv_folds=cv,
-                                 seed=seed, name=name, progress=progress, replace=args.force,
-                                 **params)
+            if (args.data / ENGLISH_DIR).is_dir():  # the shared data folder: every language
+                report = train_on_task(args.kind, args.data, Path(out), languages=args.languages.split(","),
+                                       seed=seed, name=name, progress=progress, replace=args.force, **params)
+            else:
+                report = train_model(args.kind, args.data, Path(out), validation_ids=ids, cv_folds=cv,
+                                     seed=seed, name=name, progress=progress, replace=args.force,
+                                     **params)
     if not report.metrics:
         console.print(f"{args.kind} model written to {report.out_dir}, not scored (--cv 0); "
                       f"{report.train_articles} training articles, fit in {report.seconds:.0f} s.",

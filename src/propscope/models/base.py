@@ -137,6 +137,7 @@ M = TypeVar("M", bound=type)
 MODELS: dict[str, type] = {}
 # Every model kind and the module that defines it: a new kind is one module plus one line here.
 KINDS: dict[str, str] = {
+    "encoder": "propscope.models.encoder",
     "hybrid": "propscope.models.hybrid",
     "linear": "propscope.models.linear",
 }

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from propscope.datasets import load_semeval, validation_split
+from propscope.datasets.task import ANNOTATED, ENGLISH_DIR, MULTI_DIR, load_task
 from propscope.document import Document
 from propscope.errors import DataError, ModelError
 from propscope.models.base import (
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
     from propscope.training.levels import LevelPredictions, OperatingPoint
 
 # Where ``propscope train`` writes each kind by default: the shipped artifact folder.
-DEFAULT_OUT = {"hybrid": ARTIFACTS_DIR / "hybrid-v1", "linear": ARTIFACTS_DIR / "linear-v0"}
+DEFAULT_OUT = {"hybrid": ARTIFACTS_DIR / "hybrid-v1", "linear": ARTIFACTS_DIR / "linear-v0",
+               "encoder": ARTIFACTS_DIR / "multilingual-v1"}
 
 Progress = Callable[[str], None]
 
@@ -213,8 +215,7 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
         report.metrics = cv.pooled.to_dict()
         report.recent_metrics = cv.recent.to_dict() if cv.recent is not None else {}
         report.levels = levels.points((DEFAULT_LEVEL, cv.predictions))
-    date = dt.date.today().isoformat()
-    trained_on = f"{data_dir.name} ({len(train)} articles, {date})"
+    trained_on = f"{data_dir.name} ({len(train)} articles, {dt.date.today().isoformat()})"
     say(f"training {kind} on {len(train)} articles" + (f" ({len(valid)} held out)" if valid else ""))
     t0 = time.perf_counter()
     fit_kwargs: dict[str, Any] = {"trained_on": trained_on}
@@ -225,27 +226,35 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
     if valid:
         say(f"evaluating on {len(valid)} validation articles")
         report.metrics, report.recent_metrics, report.levels = _evaluate(model, valid)
+    return _save(model, report, out_dir, data_dir.name, train, len(valid), seed, data.renamed, say)
+
+
+def _save(model: PersuasionModel, report: TrainReport, out_dir: Path, data_name: str,
+          train: Sequence[Document], n_valid: int, seed: int, renamed: dict[str, str], say: Progress,
+          extra: dict[str, Any] | None = None) -> TrainReport:
+    """Write the artifact, its recorded scores (``validation.json``) and its model card."""
     say(f"saving to {out_dir}")
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save(out_dir)
     manifest_path = out_dir / "model.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    date = dt.date.today().isoformat()
     manifest.update({
-        "trained_on_detail": {"data": data_dir.name, "articles": len(train), "date": date,
-                              "validation_articles": len(valid), "seed": seed,
-                              "renamed_labels": data.renamed,
+        "trained_on_detail": {"data": data_name, "articles": len(train), "date": date,
+                              "validation_articles": n_valid, "seed": seed,
+                              "renamed_labels": renamed,
                               # So that `propscope evaluate` can tell scores on training articles.
                               "article_ids": sorted(d.id for d in train)},
         "training_seconds": round(report.seconds, 1),
         "validation": {"scored_by": report.scored_by, "all": report.headline(),
                        "recent_83": report.headline("recent_metrics")},
     })
-    if cv_folds:
+    if report.cv_folds:
         manifest["cross_validation_seconds"] = round(report.cv_seconds, 1)
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out_dir / "validation.json").write_text(json.dumps(
         {"scored_by": report.scored_by, "all": report.metrics, "recent_83": report.recent_metrics,
-         "sensitivity": [p.to_dict() for p in report.levels]},
+         "sensitivity": [p.to_dict() for p in report.levels]} | (extra or {}),
         indent=1) + "\n", encoding="utf-8")
     from propscope.training.card import write_model_card
 
@@ -253,3 +262,53 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
     write_model_card(out_dir / "MODEL_CARD.md", report, manifest, untrainable=sorted(UNTRAINABLE_TECHNIQUES))
     report.size_bytes = _dir_size(out_dir)
     return report
+
+
+def train_on_task(kind: str, data_root: Path, out_dir: Path, *, languages: Sequence[str] = ANNOTATED,
+                  seed: int = 0, name: str | None = None, progress: Progress | None = None,
+                  replace: bool = False, **params: Any) -> TrainReport:
+    """Train ``kind`` on the annotated articles of ``languages`` under the shared data folder
+    ``data_root`` and score it on the fixed validation set (``datasets/task.py``), per
+    language; unlabelled articles of every language help choose the vocabulary of kinds that
+    have one."""
+    say = progress or (lambda _m: None)
+    data_root, out_dir = Path(data_root), Path(out_dir)
+    check_output(out_dir, replace=replace)
+    model = _build(kind, seed, name, params)
+    say(f"reading {data_root} ({', '.join(languages)})")
+    task = load_task(data_root, languages)
+    for note in task.notes:
+        say(f"warning: {note}")
+    report = TrainReport(kind, out_dir, len(task.train), len(task.validation), 0.0)
+    trained_on = (f"{len(task.train)} annotated articles in {', '.join(languages)} "
+                  f"({dt.date.today().isoformat()})")
+    say(f"training {kind} on {len(task.train)} articles ({len(task.validation)} held out)")
+    t0 = time.perf_counter()
+    # A long fit saves its state after each epoch beside the artifact; run again, it resumes.
+    checkpoint = out_dir.with_name(out_dir.name + ".checkpoint")
+    model.fit(task.train, trained_on=trained_on, progress=say, document_level=task.document_level,
+              vocabulary_texts=unlabelled_texts(data_root), checkpoint_dir=checkpoint)
+    report.seconds = time.perf_counter() - t0
+    say(f"evaluating on {len(task.validation)} validation articles")
+    from propscope.evaluation import evaluate, evaluate_recent
+    from propscope.training.predict import predict_fresh
+
+    # One pass at the default sensitivity: an encoder's pass over the validation takes
+    # minutes, so the other levels are measured by benchmarks/sensitivity.py instead.
+    pred = predict_fresh(model, task.validation)
+    report.metrics = evaluate(task.validation, pred).to_dict()
+    recent = evaluate_recent(task.validation, pred)
+    report.recent_metrics = recent.to_dict() if recent is not None else {}
+    per_language = {lang: evaluate([d for d in task.validation if d.language == lang],
+                                   [d for d in pred if d.language == lang]).to_dict()
+                    for lang in languages}
+    return _save(model, report, out_dir, data_root.name, task.train, len(task.validation), seed, {}, say,
+                 extra={"per_language": per_language})
+
+
+def unlabelled_texts(data_root: Path) -> list[str]:
+    """The unlabelled articles of every language under the shared data folder."""
+    folders = [data_root / ENGLISH_DIR / "unlabelled-articles",
+               *sorted((data_root / MULTI_DIR).glob("*/unlabelled-articles"))]
+    return [f.read_text(encoding="utf-8", errors="replace") for d in folders if d.is_dir()
+            for f in sorted(d.glob("*.txt"))]
