@@ -30,13 +30,19 @@ DEFAULT_MODEL = "hybrid-v1"
 DEFAULT_MODEL_DIR = ARTIFACTS_DIR / DEFAULT_MODEL
 
 
+# Names for the shipped models by what they are for: ``--model fast``.
+ALIASES = {"fast": "hybrid-v1"}
+
+
 def resolve_model_path(name_or_path: str | Path | None) -> Path:
-    """A shipped model's name (``hybrid-v1``) or an artifact folder -> the folder's path."""
+    """A shipped model's name (``hybrid-v1``) or alias (``fast``) or an artifact folder -> the
+    folder's path."""
     if name_or_path is None:
         return DEFAULT_MODEL_DIR
     if not isinstance(name_or_path, str | Path):
         raise TypeError(f"A model is a shipped model's name, an artifact folder or a loaded "
                         f"model, not {type(name_or_path).__name__}.")
+    name_or_path = ALIASES.get(str(name_or_path), name_or_path)
     p = Path(name_or_path)
     if not p.exists() and (ARTIFACTS_DIR / str(name_or_path)).is_dir():
         return ARTIFACTS_DIR / str(name_or_path)

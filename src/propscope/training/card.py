@@ -185,28 +185,67 @@ def _drift_limit(manifest: dict[str, Any]) -> str:
                    "instead of 2. See BENCHMARKS.md.")
 
 
+def _per_language(per_language: dict[str, dict[str, Any]]) -> list[str]:
+    """One row of headline scores per language of the fixed validation set."""
+    rows = ["| language | articles | paragraph micro-F1 | span aware P / F1 | span agnostic F1 "
+            "| genre macro-F1 | frames micro-F1 |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for lang, m in per_language.items():
+        aware = m["spans"]["technique_aware"]
+        rows.append(f"| {lang} | {m['documents']} | {_pct(m['paragraphs']['micro_f1'])} | "
+                    f"{_pct(aware['precision'])} / {_pct(aware['f1'])} | "
+                    f"{_pct(m['spans']['technique_agnostic']['f1'])} | {_pct(m['genre']['macro_f1'])} | "
+                    f"{_pct(m['frames']['micro_f1'])} |")
+    return rows
+
+
+def _multilingual_limits(manifest: dict[str, Any]) -> list[str]:
+    """The limits of a model trained on several languages (an encoder's)."""
+    transfer = manifest.get("transfer") or []
+    return [
+        "", "## Limits",
+        "- Rare techniques (a few dozen training spans in all languages: Straw_Man, Red_Herring, "
+        "Appeal_to_Popularity...) are rarely found; treat their absence as no evidence.",
+        "- The span offsets of the five non-English languages were noisy; they were moved onto "
+        "the nearest words, so their span scores measure words near the annotators' too.",
+        f"- Languages it was not trained on ({', '.join(transfer) or 'none'}) are read through the "
+        "multilingual encoder; its scores there are not measured. Others are not analysed.",
+        "- It reads one paragraph at a time: an argument spread over paragraphs is seen in pieces, "
+        "and reporting someone's loaded language is flagged like using it.",
+    ]
+
+
 def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], *,
-                     untrainable: list[str]) -> None:
-    """Write the model card of a freshly trained artifact."""
+                     untrainable: list[str], per_language: dict[str, dict[str, Any]] | None = None) -> None:
+    """Write the model card of a freshly trained artifact (``per_language``: its scores on
+    the fixed validation set of each language, for a model trained on several)."""
     m = report.metrics
     heads = manifest.get("heads", {})
+    languages = manifest.get("languages")
+    data = (f"- Data: SemEval-2023 Task 3 annotated articles in {', '.join(languages)} (news, "
+            "2017-2022, research use); the non-English span offsets moved onto words "
+            "(datasets/offsets.py). Validation: the five dev splits and the newest English "
+            "articles (datasets/task.py), never trained on." if languages else
+            "- Data: SemEval-2023 Task 3 English training split (news, 2017-2022, research use).")
     lines = [
         f"# Model card: {manifest.get('name')} ({manifest.get('kind')}, version {manifest.get('version')})",
         "",
         "## Data and split",
         f"- Trained on: {manifest.get('trained_on')}.",
         *_split_lines(report),
-        "- Data: SemEval-2023 Task 3 English training split (news, 2017-2022, research use).",
+        data,
         f"- Training time: {report.seconds:.0f} s; artifact size: {report.size_bytes / 1e6:.1f} MB.",
         f"- Parameters: `{manifest.get('params', {})}`.",
         "",
         "## Cross-validation scores (%, out of fold)" if report.cv_folds else "## Validation scores (%)",
         *_summary(m),
         "",
-        f"### Newest articles only (ids starting with 83, "
-        f"{report.recent_metrics.get('documents', 0)} articles)",
-        *_summary(report.recent_metrics),
     ]
+    if per_language:
+        lines += ["### Per language (%)", *_per_language(per_language)]
+    else:
+        lines += [f"### Newest articles only (ids starting with 83, "
+                  f"{report.recent_metrics.get('documents', 0)} articles)",
+                  *_summary(report.recent_metrics)]
     if m:
         lines += ["", "## Genre per class (%)", "| genre | P | R | F1 | support |",
                   "| --- | --- | --- | --- | --- |"]
@@ -251,29 +290,33 @@ def write_model_card(path: Path, report: TrainReport, manifest: dict[str, Any], 
             lines += ["", f"Paragraph labels: `{manifest['paragraph_mode']}` (\"union\" adds the "
                       "techniques of spans found in the paragraph to the paragraph classifier's labels; "
                       "chosen on out-of-fold micro-F1)."]
-    lines += [
-        "", "## Limits",
-        f"- The techniques without English training examples ({', '.join(untrainable)}) "
-        "cannot be predicted yet.",
-        "- Rare techniques (a few dozen training spans: Straw_Man, Red_Herring, Whataboutism, "
-        "Obfuscation-Vagueness-Confusion, Appeal_to_Popularity...) are rarely found; treat their "
-        "absence as no evidence.",
-        "- Satire has only a handful of training articles; genre scores for satire are unreliable. "
-        "Reporting is under-predicted on news that the training years covered mostly in opinion "
-        "pieces (see the newest-articles table): check the genre scores, not only the label.",
-        *_short_text_limit(manifest),
-        _drift_limit(manifest),
-        "- Paragraph labels come with evidence: for techniques found word by word, the words with "
-        "the highest token probability; for the others, the n-grams that raised the linear classifier's "
-        "score most. They include topic words (names, countries) next to loaded ones: the model also "
-        "leans on what its training years tied to each technique.",
-        "- A lexical model: it sees words and short contexts"
-        + (" (the tagger: a few tokens on each side, and its paragraph)" if manifest.get("tagger") else "")
-        + ", not argument structure, and can be "
-        "fooled by quoted speech (reporting someone's loaded language is flagged like using it).",
-        "- Trained on English news about politics and conflicts of 2017-2022; other domains and "
-        "languages are out of scope.",
-    ]
+    if manifest.get("languages"):
+        lines += _multilingual_limits(manifest)
+    else:
+        lines += [
+            "", "## Limits",
+            f"- The techniques without English training examples ({', '.join(untrainable)}) "
+            "cannot be predicted yet.",
+            "- Rare techniques (a few dozen training spans: Straw_Man, Red_Herring, Whataboutism, "
+            "Obfuscation-Vagueness-Confusion, Appeal_to_Popularity...) are rarely found; treat their "
+            "absence as no evidence.",
+            "- Satire has only a handful of training articles; genre scores for satire are unreliable. "
+            "Reporting is under-predicted on news that the training years covered mostly in opinion "
+            "pieces (see the newest-articles table): check the genre scores, not only the label.",
+            *_short_text_limit(manifest),
+            _drift_limit(manifest),
+            "- Paragraph labels come with evidence: for techniques found word by word, the words with "
+            "the highest token probability; for the others, the n-grams that raised the linear classifier's "
+            "score most. They include topic words (names, countries) next to loaded ones: the model also "
+            "leans on what its training years tied to each technique.",
+            "- A lexical model: it sees words and short contexts"
+            + (" (the tagger: a few tokens on each side, and its paragraph)"
+               if manifest.get("tagger") else "")
+            + ", not argument structure, and can be "
+            "fooled by quoted speech (reporting someone's loaded language is flagged like using it).",
+            "- Trained on English news about politics and conflicts of 2017-2022; other domains and "
+            "languages are out of scope.",
+        ]
     if manifest.get("params", {}).get("static_dim"):
         lines.append("- Its word vectors are all-MiniLM-L6-v2's outputs for single words (distilled at "
                      "training): they carry word similarity, not the meaning of a word in its sentence.")

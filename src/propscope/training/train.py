@@ -231,7 +231,7 @@ def train_model(kind: str, data_dir: Path, out_dir: Path, *, validation_ids: lis
 
 def _save(model: PersuasionModel, report: TrainReport, out_dir: Path, data_name: str,
           train: Sequence[Document], n_valid: int, seed: int, renamed: dict[str, str], say: Progress,
-          extra: dict[str, Any] | None = None) -> TrainReport:
+          per_language: dict[str, Any] | None = None) -> TrainReport:
     """Write the artifact, its recorded scores (``validation.json``) and its model card."""
     say(f"saving to {out_dir}")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -254,12 +254,14 @@ def _save(model: PersuasionModel, report: TrainReport, out_dir: Path, data_name:
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out_dir / "validation.json").write_text(json.dumps(
         {"scored_by": report.scored_by, "all": report.metrics, "recent_83": report.recent_metrics,
-         "sensitivity": [p.to_dict() for p in report.levels]} | (extra or {}),
+         "sensitivity": [p.to_dict() for p in report.levels]}
+        | ({"per_language": per_language} if per_language else {}),
         indent=1) + "\n", encoding="utf-8")
     from propscope.training.card import write_model_card
 
     report.size_bytes = _dir_size(out_dir)
-    write_model_card(out_dir / "MODEL_CARD.md", report, manifest, untrainable=sorted(UNTRAINABLE_TECHNIQUES))
+    write_model_card(out_dir / "MODEL_CARD.md", report, manifest, per_language=per_language,
+                     untrainable=[] if per_language else sorted(UNTRAINABLE_TECHNIQUES))
     report.size_bytes = _dir_size(out_dir)
     return report
 
@@ -303,7 +305,7 @@ def train_on_task(kind: str, data_root: Path, out_dir: Path, *, languages: Seque
                                    [d for d in pred if d.language == lang]).to_dict()
                     for lang in languages}
     return _save(model, report, out_dir, data_root.name, task.train, len(task.validation), seed, {}, say,
-                 extra={"per_language": per_language})
+                 per_language=per_language)
 
 
 def unlabelled_texts(data_root: Path) -> list[str]:
