@@ -14,7 +14,6 @@ Everything runs on the CPU with torch (the training extra); analysis needs none 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -29,7 +28,7 @@ from torch import nn
 from propscope.document import Document, Paragraph
 from propscope.models.encoder.checkpoint import E5Checkpoint
 from propscope.models.encoder.network import E5Encoder, Tagger
-from propscope.models.encoder.windows import Windows, length_batches, make_windows, padded
+from propscope.models.encoder.windows import Windows, held_out, length_batches, make_windows, padded
 from propscope.taxonomy import FRAMES, GENRES
 
 Progress = Callable[[str], None]
@@ -64,11 +63,6 @@ class Fitted:
     frames: tuple[np.ndarray, np.ndarray]  # weights [14, 2H], bias [14]
     frame_thresholds: np.ndarray  # [14]
     report: dict[str, Any] = field(default_factory=dict)
-
-
-def _held(doc_id: str, share: float) -> bool:
-    """Whether an article is in the calibration share: a stable hash of its id."""
-    return int(hashlib.sha1(doc_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < share
 
 
 def _units(docs: Sequence[Document]) -> list[tuple[int, Paragraph]]:
@@ -335,8 +329,8 @@ def fit_encoder(checkpoint: E5Checkpoint, keep_ids: np.ndarray, tokenizer: Any, 
     torch.manual_seed(s.seed)
     encoder = E5Encoder.from_checkpoint(checkpoint, s.layers, keep_ids)
     tagger = Tagger(checkpoint.config.hidden, len(labels))
-    fit_docs = [d for d in docs if not _held(d.id, s.calibration)]
-    cal_docs = [d for d in docs if _held(d.id, s.calibration)] or list(docs[:1])
+    fit_docs = [d for d in docs if not held_out(d.id, s.calibration)]
+    cal_docs = [d for d in docs if held_out(d.id, s.calibration)] or list(docs[:1])
     report: dict[str, Any] = {"fit_articles": len(fit_docs), "calibration_articles": len(cal_docs)}
 
     def prepared(group: Sequence[Document]) -> tuple[Windows, Cache]:

@@ -25,8 +25,9 @@ from propscope.document import Document, Frame, Genre
 from propscope.errors import ModelError
 from propscope.model_info import ModelInfo
 from propscope.models.base import FittedModel, register_model
+from propscope.models.encoder.confidence import apply
 from propscope.models.encoder.decode import decode_spans
-from propscope.models.encoder.windows import length_batches, make_windows, padded
+from propscope.models.encoder.windows import held_out, length_batches, make_windows, padded
 from propscope.sensitivity import shift_threshold
 from propscope.taxonomy import FRAMES, GENRES, technique_names
 
@@ -130,7 +131,26 @@ class EncoderModel(FittedModel):
                         {k: np.asarray(v, dtype=np.float32) for k, v in heads.items()}, fitted.labels)
         self.fit_report_ = fitted.report
         self.trained_on_ = trained_on or f"{len(docs)} articles"
+        say("calibrating the scores on the held-out training articles")
+        self.calibrate([d for d in docs if held_out(d.id, self.calibration)])
         return self
+
+    def calibrate(self, gold: Sequence[Document]) -> EncoderModel:
+        """Fit the maps from raw to calibrated scores (``confidence.py``) on gold articles the
+        model did not train on; returns ``self``."""
+        from propscope.models.encoder.confidence import fit_map, outcomes
+
+        for kind in ("span", "paragraph"):
+            self.heads_.pop(f"confidence.{kind}", None)
+        pred = self.predict([g.unannotated() for g in gold])
+        for kind, (raw, right) in outcomes(gold, pred).items():
+            self.heads_[f"confidence.{kind}"] = fit_map(raw, right)
+        return self
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether span and paragraph-label scores are calibrated probabilities."""
+        return "confidence.span" in getattr(self, "heads_", {})
 
     # -- inference ------------------------------------------------------------------------
 
@@ -190,13 +210,17 @@ class EncoderModel(FittedModel):
         tok_thr = np.array([shift_threshold(float(t), sensitivity) for t in h["token.thresholds"]])
         for doc in docs:
             doc.spans, doc.model = [], info
+        shown = apply(h["confidence.paragraph"], par_probs) if "confidence.paragraph" in h else par_probs
         for k, (_, p) in enumerate(units):
-            p.scores = {t: round(float(v), 4) for t, v in zip(self.labels_, par_probs[k], strict=True)}
+            p.scores = {t: round(float(v), 4) for t, v in zip(self.labels_, shown[k], strict=True)}
             p.techniques = [t for t, v, th in zip(self.labels_, par_probs[k], par_thr, strict=True)
                             if v >= th]
         for i in range(len(windows)):
             d, p = windows.units[int(windows.paragraph[i])]
             found = decode_spans(docs[d].text, windows.spans[i], tok_probs[i], tok_thr, self.labels_)
+            if "confidence.span" in h:
+                found = [replace(s, score=round(float(apply(h["confidence.span"], s.score)), 4))
+                         for s in found]
             docs[d].add_spans(s for s in found if not docs[d].in_boilerplate(s.start, s.end))
         self._documents(docs, units, vectors)
         return docs

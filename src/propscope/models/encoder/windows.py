@@ -9,6 +9,7 @@ offsets with no re-alignment.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -71,6 +72,12 @@ def make_windows(docs: Sequence[Document], units: Sequence[tuple[int, Paragraph]
             spans.append(np.concatenate([[[-1, -1]], where, [[-1, -1]]]).astype(np.int64))
             owner.append(k)
     return Windows(ids, spans, np.asarray(owner, dtype=np.int64), list(units))
+
+
+def held_out(doc_id: str, share: float) -> bool:
+    """Whether an article is in the ``share`` of training articles held out to calibrate on:
+    a stable hash of its id, the same in every run."""
+    return int(hashlib.sha1(doc_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < share
 
 
 def padded(ids: Sequence[np.ndarray], pad: int = 1) -> tuple[np.ndarray, np.ndarray]:
