@@ -14,6 +14,7 @@ Everything runs on the CPU with torch (the training extra); analysis needs none 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -98,12 +99,28 @@ def paragraph_targets(docs: Sequence[Document], units: Sequence[tuple[int, Parag
 
 
 class Cache:
-    """The frozen lower layers' output for every window, float16 (what each epoch starts from)."""
+    """The frozen lower layers' output for every window, float16 (what each epoch starts from).
+
+    With ``folder``, the states are kept on disk under a name made of what they depend on
+    (the windows' tokens and the number of frozen layers), so a later fit of the same data
+    with the same frozen layers (more epochs, other upper layers) skips this pass.
+    """
 
     def __init__(self, encoder: E5Encoder, windows: Windows, frozen: int, batch_tokens: int,
-                 progress: Progress) -> None:
-        self.states: list[torch.Tensor] = [torch.empty(0)] * len(windows)
-        batches = length_batches([len(x) for x in windows.ids], batch_tokens)
+                 progress: Progress, folder: Path | None = None) -> None:
+        lengths = np.array([len(x) for x in windows.ids])
+        tokens = np.concatenate([*windows.ids, [frozen]]).astype(np.int64)
+        key = hashlib.sha1(tokens.tobytes()).hexdigest()[:16]
+        stored = folder / f"frozen-{frozen}-{key}.npy" if folder is not None else None
+        if stored is not None and stored.is_file():
+            flat = np.load(stored, mmap_mode="r")
+            ends = np.cumsum(lengths)
+            self.states = [torch.from_numpy(np.array(flat[e - n:e]))
+                           for e, n in zip(ends, lengths, strict=True)]
+            progress(f"frozen layers: read {stored}")
+            return
+        self.states = [torch.empty(0)] * len(windows)
+        batches = length_batches(lengths.tolist(), batch_tokens)
         t0 = time.perf_counter()
         with torch.inference_mode():
             for b, idx in enumerate(batches):
@@ -114,6 +131,10 @@ class Cache:
                 if b % 50 == 0:
                     progress(f"frozen layers {b + 1}/{len(batches)} batches "
                              f"({time.perf_counter() - t0:.0f} s)")
+        if stored is not None:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            np.save(stored.with_suffix(".tmp.npy"), torch.cat(self.states).numpy())
+            stored.with_suffix(".tmp.npy").replace(stored)
 
     def batch(self, idx: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
         """Padded float32 states ``[B, T, H]`` and their mask ``[B, T]``."""
@@ -337,7 +358,7 @@ def fit_encoder(checkpoint: E5Checkpoint, keep_ids: np.ndarray, tokenizer: Any, 
         units = _units(group)
         windows = make_windows(group, units, tokenizer, max_tokens=s.max_tokens)
         progress(f"{len(group)} articles, {len(units)} paragraphs, {windows.tokens()} tokens")
-        return windows, Cache(encoder, windows, s.frozen_layers, s.batch_tokens, progress)
+        return windows, Cache(encoder, windows, s.frozen_layers, s.batch_tokens, progress, checkpoint_dir)
 
     t0 = time.perf_counter()
     windows, cache = prepared(fit_docs)
