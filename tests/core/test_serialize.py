@@ -112,3 +112,22 @@ def test_model_sensitivity_round_trips_and_defaults_to_calibrated() -> None:
     d["text"] = doc.text
     old = from_dict(d).model
     assert old is not None and old.sensitivity == 0.0
+
+
+def test_the_language_and_the_notes_round_trip() -> None:
+    from propscope.languages.detect import Detection
+
+    doc = Document("Le conseil a voté mardi le nouveau budget des écoles et des routes.", language="fr")
+    doc.language_detection = Detection("fr", 0.97)
+    doc.model = ModelInfo("m", "1", "data", languages=("en",), transfer=("es",))
+    record = to_dict(doc)
+    assert record["language"] == {"code": "fr", "name": "French", "detected": True, "confidence": 0.97,
+                                  "note": None, "support": "unsupported"}
+    assert record["notes"] and "which m does not read (it reads English, Spanish)" in record["notes"][0]
+    back = from_dict(record)
+    assert back.language == "fr" and back.language_detection == Detection("fr", 0.97)
+    assert back.model is not None and back.model.languages == ("en",) and back.model.transfer == ("es",)
+    assert to_dict(back) == record
+    given = Document("Hello there.", language="en")
+    given.model = ModelInfo("m", "1", "data")
+    assert to_dict(given)["language"]["detected"] is False and to_dict(given)["notes"] == []

@@ -394,3 +394,11 @@ def test_unreadable_rates_are_logged_and_the_server_goes_on(
     assert body["quality"] is None and not any(t["quality"] for t in body["techniques"])
     assert analysed.status_code == 200 and analysed.json()["spans"]
     assert "serving without the model's detection rates" in caplog.text
+
+
+def test_lang_gives_the_language_and_a_bad_one_is_named(api: httpx.Client) -> None:
+    r = api.post("/api/analyze", json={"text": ARTICLE, "lang": "de"})
+    assert r.status_code == 200 and r.json()["language"]["code"] == "de"
+    assert r.json()["language"]["detected"] is False
+    bad = api.post("/api/analyze", json={"text": ARTICLE, "lang": "German"})
+    assert bad.status_code == 422 and "'lang'" in bad.json()["error"]["message"]
