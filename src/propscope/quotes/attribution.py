@@ -1,0 +1,187 @@
+"""Who a quotation is attributed to: the cue next to it and the phrase that names the speaker.
+
+News copy attributes a quotation in a few set ways, and these are read in this order:
+
+- **after it**, in the same sentence: the cue first ("…,” says Dmitry Peskov", "», — заявил
+  Аалтола", "», a-t-elle ajouté") or the speaker first ("…,” Trump states", "…,” the Russian
+  Embassy tweets", "…,” Susie Hammond, the wife of …, told");
+- **before it**, in the same sentence: "Gillum says, “…", "X told the Irish Times: “…",
+  "according to X", a participle whose speaker is the sentence's subject ("Giuliani later
+  disputed that reporting, saying the matter “…”"), a relative clause ("Pelosi, who warned
+  … a “sneak preview”");
+- **a colon** closing the sentence or the paragraph before it ("Ein Lufthansa Sprecher zu
+  BamS:").
+
+What is found is a ``Mention``: a name, or a pronoun or role that ``quotes/__init__.py``
+resolves to a named speaker of the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from propscope.quotes.marks import Quoted
+from propscope.quotes.words import Mention, Phrases, Token, tokenize
+
+# How far a cue may stand from a short quotation it attributes ("called it “unjust”"): any
+# further and a word or two in quote marks is more likely the writer's scare quotes.
+NEAR = 6
+# How many tokens after a quotation its attribution may take to reach its cue.
+_AFTER_REACH = 12
+_LEADING = frozenset({",", "—", "–", "-", ":", ";"})
+_SENTENCE_END = frozenset({".", "!", "?", "…"})
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A quotation's speaker phrase, the cue that tied them, where it stood, and how many
+    tokens lay between the cue and the quotation."""
+
+    mention: Mention | None
+    cue: str | None
+    where: str  # "after", "before", "colon"
+    distance: int
+
+
+class Attributor:
+    """Reads the attributions around the quotations of one text, with one language's words."""
+
+    def __init__(self, text: str, quoted: list[Quoted], phrases: Phrases) -> None:
+        self.text = text
+        self.quoted = quoted
+        self.p = phrases
+        q = phrases.q
+        self.sources = [tuple(s.split()) for s in sorted(q.sources, key=len, reverse=True)]
+
+    # -- the words around a quotation ----------------------------------------------------
+    def _line(self, pos: int) -> tuple[int, int]:
+        start = self.text.rfind("\n", 0, pos) + 1
+        end = self.text.find("\n", pos)
+        return start, len(self.text) if end < 0 else end
+
+    def after(self, q: Quoted) -> list[Token]:
+        """The tokens after ``q`` to its sentence's end, short of the next quotation."""
+        _, line_end = self._line(q.close_end)
+        nxt = next((o.open_at for o in self.quoted if o.open_at >= q.close_end and o.depth == 0), line_end)
+        toks = tokenize(self.text, q.close_end, min(line_end, nxt))
+        for i, tok in enumerate(toks):
+            if tok.text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i) and i > 0:
+                return toks[:i]
+        return toks
+
+    def before(self, q: Quoted) -> list[Token]:
+        """The tokens from ``q``'s sentence start (or the last quotation's end) to ``q``."""
+        line_start, _ = self._line(q.open_at)
+        floor = max([line_start] + [o.close_end for o in self.quoted
+                                    if o.depth == 0 and o.close_end <= q.open_at])
+        toks = tokenize(self.text, floor, q.open_at)
+        for i in range(len(toks) - 1, -1, -1):
+            if toks[i].text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i):
+                return toks[i + 1:]
+        if not toks and line_start > 0:
+            # A quotation that opens its paragraph after "X machte deutlich:" on the one before.
+            prev_end = line_start - 1
+            while prev_end > 0 and self.text[prev_end - 1].isspace():
+                prev_end -= 1
+            if prev_end > 0 and self.text[prev_end - 1] == ":":
+                prev_start, _ = self._line(prev_end - 1)
+                toks = tokenize(self.text, prev_start, prev_end)
+                for i in range(len(toks) - 1, -1, -1):
+                    if toks[i].text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i):
+                        return toks[i + 1:]
+        return toks
+
+    # -- cues ----------------------------------------------------------------------------
+    def _source_at(self, toks: list[Token], i: int) -> int:
+        """How many tokens a source phrase ("according to") takes at ``toks[i]``; 0: none."""
+        for words in self.sources:
+            if tuple(t.low for t in toks[i:i + len(words)]) == words:
+                return len(words)
+        return 0
+
+    def _is_cue(self, tok: Token, *, after_quote: bool = False) -> bool:
+        return tok.low in self.p.q.cues or (after_quote and tok.low in self.p.q.after_cues)
+
+    # -- attributions --------------------------------------------------------------------
+    def attribute(self, q: Quoted) -> Attribution | None:
+        """How ``q`` is attributed, by the first way that finds a speaker (see the module)."""
+        quote_ends_sentence = self.text[q.start:q.end].rstrip()[-1:] in _SENTENCE_END
+        after = self.after(q)
+        found = self._after(after, new_sentence=quote_ends_sentence)
+        if found is None or found.mention is None:
+            found = self._before(self.before(q)) or found
+        return found
+
+    def _after(self, toks: list[Token], *, new_sentence: bool) -> Attribution | None:
+        i = 0
+        while i < len(toks) and toks[i].text in _LEADING:
+            i += 1
+        if i >= len(toks) or (new_sentence and i == 0 and toks[i].is_cap and not self._is_cue(toks[i])):
+            return None  # "…measures.” Such incidents…": a new sentence, no attribution
+        # The cue first, after an auxiliary or two: ", says X", ", ha dichiarato il capo …".
+        j = i
+        while j < min(len(toks), i + 3) and toks[j].is_word and not toks[j].is_cap and not (
+                self._is_cue(toks[j], after_quote=True) or self._source_at(toks, j)
+                or self.p.pronoun(toks[j])):
+            j += 1
+        if j < len(toks):
+            width = self._source_at(toks, j) or (1 if self._is_cue(toks[j], after_quote=True) else 0)
+            if width:
+                cue = " ".join(t.text for t in toks[j:j + width])
+                return Attribution(self.p.forward(toks, j + width), cue, "after", 0)
+            # A pronoun written onto the verb before the cue: "», a-t-elle ajouté".
+            if (g := self.p.pronoun(toks[j])) is not None and toks[j].low not in self.p.q.pronouns:
+                cue_at = next((k for k in range(j + 1, min(len(toks), j + 4)) if self._is_cue(toks[k])), None)
+                if cue_at is not None:
+                    return Attribution(Mention("pronoun", toks[j].start, toks[j].end, toks[j].text, g),
+                                       toks[cue_at].text, "after", 0)
+        # The speaker first: ", Nauert said", ", Susie Hammond, the wife of …, told".
+        for k in range(i + 1, min(len(toks), i + _AFTER_REACH)):
+            if self._is_cue(toks[k]):
+                m = self.p.backward(toks, k, floor=i)
+                return Attribution(m, toks[k].text, "after", 0) if m else None
+        return None
+
+    def _before(self, toks: list[Token]) -> Attribution | None:
+        if not toks:
+            return None
+        cues = [k for k in range(len(toks)) if self._is_cue(toks[k]) or self._source_at(toks, k)]
+        for k in reversed(cues):
+            distance = len(toks) - k - 1
+            width = self._source_at(toks, k)
+            if width:  # "according to X", "selon X", "по его словам"
+                cue = " ".join(t.text for t in toks[k:k + width])
+                m = self.p.forward(toks, k + width)
+                if m is None:
+                    m = next((Mention("pronoun", t.start, t.end, t.text, self.p.q.pronouns[t.low])
+                              for t in toks[k:k + width] if t.low in self.p.q.pronouns), None)
+                if m is not None:
+                    return Attribution(m, cue, "before", distance)
+                continue
+            tok = toks[k]
+            if tok.low.endswith(self.p.q.participles) and self.p.q.participles:
+                m = self._subject(toks[:k])  # "…, saying the matter “…”": the sentence's subject
+            else:
+                m = self.p.backward(toks, k)
+                if m is None and k + 1 < len(toks):
+                    m = self.p.forward(toks, k + 1, limit=4)  # "Dann schrieb er:", "sagte Igor Kirillow"
+            if m is not None:
+                return Attribution(m, tok.text, "before", distance)
+        if toks[-1].text == ":":
+            m = self.p.backward(toks, len(toks) - 1) or self._subject(toks[:-1])
+            if m is not None:
+                return Attribution(m, None, "colon", 0)
+        return None
+
+    def _subject(self, toks: list[Token]) -> Mention | None:
+        """The first speaker phrase of a sentence: its subject, as news copy writes it."""
+        for i, tok in enumerate(toks):
+            if not tok.is_word:
+                continue
+            if tok.low in self.p.q.pronouns:
+                return Mention("pronoun", tok.start, tok.end, tok.text, self.p.q.pronouns[tok.low])
+            if tok.is_cap or tok.low in self.p.q.determiners:
+                m = self.p.forward(toks, i, limit=6)
+                if m is not None and m.kind != "phrase":
+                    return m
+        return None

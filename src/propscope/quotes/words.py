@@ -1,0 +1,264 @@
+"""Tokens and the phrases that name a speaker: "State Department spokeswoman Morgan Ortagus",
+"she", "the former California attorney general", "a woman".
+
+A phrase is read with the language's quote table (``languages.Quotes``): capitalised words
+make a name; titles in front of it ("Sen.", "Director-General") are dropped; a phrase that ends
+in a role word ("the spokeswoman") describes a speaker named elsewhere; a pronoun stands for
+one. Nothing here needs a parser: attributions in news copy are short and formulaic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from propscope.languages import Language
+
+_TOKEN = re.compile(r"\w+(?:[’'\-.]\w+)*|[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[0].isupper()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """What a phrase says of its speaker.
+
+    ``kind`` is ``name`` (a name as written, titles dropped), ``pronoun``, ``role`` (a
+    definite description: "the spokeswoman") or ``phrase`` (an indefinite one: "a woman");
+    ``gender`` comes from a pronoun (``m``, ``f``, ``p``, ``n``).
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    gender: str | None = None
+
+
+def tokenize(text: str, start: int, end: int) -> list[Token]:
+    """The words and punctuation marks of ``text[start:end]``, with offsets into ``text``."""
+    return [Token(m.start() + start, m.end() + start, m.group())
+            for m in _TOKEN.finditer(text, start, end)]
+
+
+class Phrases:
+    """Reads speaker phrases with one language's tables."""
+
+    def __init__(self, language: Language) -> None:
+        q = language.quotes
+        self.q = q
+        self.particles = frozenset(language.header.name_particles)
+        self.joiners = frozenset(language.header.name_joiners) | {"and", "&"}
+        self.cues = q.cues | q.after_cues
+        # Words that open a sentence with a capital and are no name ("In", "The", "Il").
+        self.function = language.function_words | q.determiners | q.indefinites | frozenset(q.pronouns)
+
+    # -- what one token is -------------------------------------------------------------
+    def is_title(self, tok: Token) -> bool:
+        return tok.low in self.q.titles or f"{tok.low}." in self.q.titles
+
+    def is_role(self, tok: Token) -> bool:
+        return tok.low in self.q.roles
+
+    def pronoun(self, tok: Token) -> str | None:
+        """The gender a pronoun stands for, also one written onto a verb ("a-t-elle")."""
+        if tok.low in self.q.pronouns:
+            return self.q.pronouns[tok.low]
+        for suffix, gender in self.q.pronoun_suffixes.items():
+            if tok.low.endswith(suffix) and len(tok.low) > len(suffix):
+                return gender
+        return None
+
+    def _abbreviation_dot(self, toks: list[Token], i: int) -> bool:
+        """Whether ``toks[i]`` is the full stop of "Sen." or "D." rather than a sentence's."""
+        if toks[i].text != "." or i == 0:
+            return False
+        prev = toks[i - 1]
+        return prev.end == toks[i].start and (self.is_title(prev) or (prev.is_cap and len(prev.text) <= 2))
+
+    def _in_phrase(self, toks: list[Token], i: int) -> bool:
+        tok = toks[i]
+        if self._abbreviation_dot(toks, i):
+            return True
+        if not tok.is_word:
+            return False
+        if tok.is_cap or self.is_title(tok) or self.is_role(tok) or tok.low in self.q.determiners:
+            return True
+        return (self._linking(tok) or tok.low in self.q.links) and i + 1 < len(toks) and toks[i + 1].is_cap
+
+    def _linking(self, tok: Token) -> bool:
+        """A lowercase word inside a name: a particle ("de", "von") or a joiner ("and")."""
+        return tok.low in self.particles or tok.low in self.joiners
+
+    def is_name_word(self, tok: Token) -> bool:
+        """A capitalised word that is no sentence-opening function word ("In", "The")."""
+        return tok.is_word and tok.is_cap and tok.low not in self.function
+
+    # -- phrases -------------------------------------------------------------------------
+    def backward(self, toks: list[Token], k: int, floor: int = 0) -> Mention | None:
+        """The speaker phrase that ends right before ``toks[k]`` (a cue): "Nauert said",
+        "Susie Hammond, the wife of ..., told", "who warned" (the name before "who")."""
+        i = k - 1
+        skipped = 0
+        while (i >= floor and skipped < 2 and toks[i].is_word and not toks[i].is_cap
+               and not self._stops(toks[i])):
+            i -= 1  # an adverb between the subject and its verb: "later", "also"
+            skipped += 1
+        for _ in range(3):
+            if i < floor:
+                return None
+            tok = toks[i]
+            if (g := self.pronoun(tok)) is not None and tok.low in self.q.pronouns:
+                return Mention("pronoun", tok.start, tok.end, tok.text, g)
+            if tok.low in self.q.relatives:
+                i -= 1
+            elif tok.text == ")":
+                i = _matching_open(toks, i, floor) - 1
+            elif tok.text == ",":
+                j = i - 1
+                while j >= floor and toks[j].text not in {",", "(", ":", "—"}:
+                    j -= 1
+                chunk = toks[j + 1:i]
+                if chunk and not chunk[0].is_cap and j >= floor and toks[j].text == ",":
+                    i = j - 1  # an apposition: ", the wife and mother of the ranchers,"
+                elif chunk and chunk[0].is_cap:
+                    return self.classify(chunk)
+                else:
+                    return None
+            else:
+                break
+        j = i
+        while j >= floor and self._in_phrase(toks, j):
+            j -= 1
+        return self.classify(toks[j + 1:i + 1]) if j < i else None
+
+    def _stops(self, tok: Token) -> bool:
+        low = tok.low
+        return (low in self.q.pronouns or low in self.q.relatives or low in self.q.determiners
+                or low in self.q.indefinites or self.is_role(tok) or self.is_title(tok) or low in self.cues)
+
+    def forward(self, toks: list[Token], k: int, *, limit: int = 10) -> Mention | None:
+        """The speaker phrase that starts at ``toks[k]`` (after a cue): "Dmitry Peskov",
+        "State Department spokeswoman Morgan Ortagus", "il capo del governo", "he"."""
+        if k >= len(toks):
+            return None
+        first = toks[k]
+        if (g := self.pronoun(first)) is not None and first.low in self.q.pronouns:
+            return Mention("pronoun", first.start, first.end, first.text, g)
+        end = k
+        stop = min(len(toks), k + limit)
+        while end < stop:
+            if self._in_phrase(toks, end):
+                end += 1
+                continue
+            # A lowercase word inside a description goes on only toward a name close after it:
+            # "la porte-parole de la présidence américaine Jen Psaki".
+            ahead = toks[end:min(stop, end + 3)]
+            if toks[end].is_word and toks[end].low not in self.cues and any(
+                    t.is_cap for t in ahead) and all(t.is_word for t in ahead[:-1]):
+                end += 1
+                continue
+            break
+        return self.classify(toks[k:end], definite=True) if end > k else None
+
+    def classify(self, chunk: list[Token], *, definite: bool = False) -> Mention | None:
+        """What a phrase's tokens name: its last name (titles dropped), else a role, else the
+        phrase as written. ``definite``: a role is resolved even without "the"."""
+        while chunk and (chunk[-1].low in self.q.determiners
+                         or not (chunk[-1].is_word or chunk[-1].text == ".")):
+            chunk = chunk[:-1]
+        if not chunk:
+            return None
+        for segment in _split(chunk, self.q.links):
+            name = self._name(segment)
+            if name is not None:
+                return name
+        first = chunk[0].low
+        described = (definite or first in self.q.determiners) and first not in self.q.indefinites
+        if any(self.is_role(t) for t in chunk) and described:
+            return Mention("role", chunk[0].start, chunk[-1].end, _join(chunk))
+        words = [t for t in chunk if t.is_word]
+        if not words or all(t.low in self.q.determiners or t.low in self.q.indefinites for t in words):
+            return None
+        return Mention("phrase", chunk[0].start, chunk[-1].end, _join(chunk))
+
+    def _name(self, segment: list[Token]) -> Mention | None:
+        """The last run of capitalised words in ``segment`` that is more than titles, from the
+        word after its last title: "WHO Director-General Tedros Adhanom Ghebreyesus" gives
+        "Tedros Adhanom Ghebreyesus"."""
+        runs: list[list[Token]] = []
+        run: list[Token] = []
+        for i, tok in enumerate(segment):
+            inside = self.is_name_word(tok) or (bool(run) and (
+                self._abbreviation_dot(segment, i)
+                or (self._linking(tok) and i + 1 < len(segment) and segment[i + 1].is_cap)))
+            if inside and not (tok.low in self.q.determiners and not run):
+                run.append(tok)
+            else:
+                if run:
+                    runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
+        # A phrase that ends in a role ("the former California attorney general") describes
+        # its speaker; the capitalised words in it are not the speaker's name.
+        if segment and self.is_role(segment[-1]) and not segment[-1].is_cap:
+            return None
+        for run in reversed(runs):
+            titles = [i for i, t in enumerate(run) if self.is_title(t) or self._abbreviation_dot(run, i)]
+            rest = run[titles[-1] + 1:] if titles else run
+            while rest and not rest[-1].is_word:
+                rest = rest[:-1]
+            if rest:
+                return Mention("name", rest[0].start, rest[-1].end, _join(rest))
+        return None
+
+
+def _split(chunk: list[Token], links: frozenset[str]) -> list[list[Token]]:
+    """``chunk`` cut at the words that link a title to its domain ("Secretary of State")."""
+    parts: list[list[Token]] = [[]]
+    for tok in chunk:
+        if tok.low in links:
+            parts.append([])
+        else:
+            parts[-1].append(tok)
+    return [p for p in parts if p]
+
+
+def _matching_open(toks: list[Token], i: int, floor: int) -> int:
+    depth = 0
+    while i >= floor:
+        if toks[i].text == ")":
+            depth += 1
+        elif toks[i].text == "(":
+            depth -= 1
+            if depth == 0:
+                return i
+        i -= 1
+    return floor
+
+
+def _join(toks: list[Token]) -> str:
+    """The tokens as written, with the spaces between them as they were (one at most)."""
+    out = toks[0].text
+    for prev, tok in itertools.pairwise(toks):
+        out += (" " if tok.start > prev.end else "") + tok.text
+    return out
