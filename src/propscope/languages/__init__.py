@@ -92,6 +92,10 @@ class Quotes:
             before it.
         title_cues: words before a quotation that make it a title or a label, not speech
             ("titled", "so-called").
+        resumptive: words that open the sentence after a quotation to attribute it ("Lo ha
+            detto X", "Das sagte X").
+        between: auxiliaries and adverbs that stand between a speaker and the cue ("has",
+            "a", "also", "encore").
     """
 
     cues: frozenset[str] = frozenset()
@@ -107,6 +111,8 @@ class Quotes:
     participles: tuple[str, ...] = ()
     relatives: frozenset[str] = frozenset()
     title_cues: frozenset[str] = frozenset()
+    resumptive: frozenset[str] = frozenset()
+    between: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

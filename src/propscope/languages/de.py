@@ -39,6 +39,8 @@ GERMAN = register_language(Language(
         determiners=word_set("der die das dem den des"),
         indefinites=word_set("ein eine einer eines einem einen"),
         relatives=word_set("der die das welcher welche welches"),
+        resumptive=word_set("das dies so"),
+        between=word_set("hat haben hatte hatten habe wird auch noch lediglich dann bereits zudem außerdem"),
         title_cues=word_set("""
             titel titelte betitelt überschrieben sogenannte sogenannten sogenannter
             sogenanntes motto schlagwort begriff wort hashtag"""),

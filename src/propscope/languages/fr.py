@@ -42,6 +42,8 @@ FRENCH = register_language(Language(
         links=word_set("de du des d' d’"),
         participles=("ant",),
         relatives=word_set("qui que dont"),
+        resumptive=word_set("c'est c’est voilà"),
+        between=word_set("a ont avait avaient aura est sont s'est s’est également encore aussi ensuite notamment alors déjà"),
         title_cues=word_set("""
             intitulé intitulée titré titré titre titrait baptisé baptisée surnommé surnommée
             soi-disant prétendu prétendue prétendus expression mot slogan hashtag"""),

@@ -38,6 +38,8 @@ ITALIAN = register_language(Language(
         links=word_set("di del della dello dei degli delle"),
         participles=("ando", "endo"),
         relatives=word_set("che il quale la quale cui"),
+        resumptive=word_set("lo così questo"),
+        between=word_set("ha hanno aveva avevano è sono anche poi inoltre già ancora"),
         title_cues=word_set("""
             intitolato intitolata titolo titola cosiddetto cosiddetta cosiddetti cosiddette
             espressione parola slogan hashtag motto"""),

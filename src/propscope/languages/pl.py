@@ -27,6 +27,7 @@ POLISH = register_language(Language(
             przewodnicząca poseł posłanka ekspert polityk ambasador wiceminister"""),
         titles=word_set("pan pani dr prof. prezydent premier minister"),
         relatives=word_set("który która którzy"),
+        between=word_set("też także również już"),
         title_cues=word_set("tytułem zatytułowany tzw. hasło hasztag"),
     ),
 ))

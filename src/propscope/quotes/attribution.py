@@ -29,6 +29,10 @@ NEAR = 6
 # How many tokens after a quotation its attribution may take to reach its cue.
 _AFTER_REACH = 12
 _LEADING = frozenset({",", "—", "–", "-", ":", ";"})
+_INSIDE = frozenset({",", "—", "–", "-"})
+# A colon attributes what follows it without a cue only after a heading-short phrase
+# ("Trump:", "Ein Lufthansa Sprecher zu BamS:").
+_COLON_REACH = 6
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
 
 
@@ -39,7 +43,7 @@ class Attribution:
 
     mention: Mention | None
     cue: str | None
-    where: str  # "after", "before", "colon"
+    where: str  # "inside", "after", "before", "colon"
     distance: int
 
 
@@ -65,7 +69,8 @@ class Attributor:
         nxt = next((o.open_at for o in self.quoted if o.open_at >= q.close_end and o.depth == 0), line_end)
         toks = tokenize(self.text, q.close_end, min(line_end, nxt))
         for i, tok in enumerate(toks):
-            if tok.text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i) and i > 0:
+            if tok.text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i) and (
+                    i > 0 or i + 1 >= len(toks) or toks[i + 1].low not in self.p.q.resumptive):
                 return toks[:i]
         return toks
 
@@ -100,11 +105,31 @@ class Attributor:
         return 0
 
     def _is_cue(self, tok: Token, *, after_quote: bool = False) -> bool:
+        """A reporting word; capitalised, only where it opens the stretch read ("The
+        Washington Post" is no cue, "Says …" at a sentence's start is)."""
+        if tok.is_cap and not after_quote:
+            return False
         return tok.low in self.p.q.cues or (after_quote and tok.low in self.p.q.after_cues)
+
+    def _verb_pronoun(self, tok: Token) -> str | None:
+        """The pronoun written onto a verb ("prévient-il", "a-t-elle"), if ``tok`` has one."""
+        if tok.low in self.p.q.pronouns:
+            return None
+        return self.p.pronoun(tok)
+
+    def _verb_is_cue(self, tok: Token) -> bool:
+        """Whether a verb with a pronoun on it is itself a cue ("prévient-il")."""
+        for suffix in self.p.q.pronoun_suffixes:
+            if tok.low.endswith(suffix) and tok.low[:-len(suffix)] in self.p.q.cues:
+                return True
+        return False
 
     # -- attributions --------------------------------------------------------------------
     def attribute(self, q: Quoted) -> Attribution | None:
         """How ``q`` is attributed, by the first way that finds a speaker (see the module)."""
+        found = self.inside(q)
+        if found is not None:
+            return found
         quote_ends_sentence = self.text[q.start:q.end].rstrip()[-1:] in _SENTENCE_END
         after = self.after(q)
         found = self._after(after, new_sentence=quote_ends_sentence)
@@ -116,6 +141,8 @@ class Attributor:
         i = 0
         while i < len(toks) and toks[i].text in _LEADING:
             i += 1
+        if i + 1 < len(toks) and toks[i].text in _SENTENCE_END and toks[i + 1].low in self.p.q.resumptive:
+            i += 2  # "…». Lo ha detto il portavoce": the next sentence says whose words they were
         if i >= len(toks) or (new_sentence and i == 0 and toks[i].is_cap and not self._is_cue(toks[i])):
             return None  # "…measures.” Such incidents…": a new sentence, no attribution
         # The cue first, after an auxiliary or two: ", says X", ", ha dichiarato il capo …".
@@ -129,12 +156,14 @@ class Attributor:
             if width:
                 cue = " ".join(t.text for t in toks[j:j + width])
                 return Attribution(self.p.forward(toks, j + width), cue, "after", 0)
-            # A pronoun written onto the verb before the cue: "», a-t-elle ajouté".
-            if (g := self.p.pronoun(toks[j])) is not None and toks[j].low not in self.p.q.pronouns:
+            # A pronoun written onto the verb: "», prévient-il", "», a-t-elle ajouté".
+            if (g := self._verb_pronoun(toks[j])) is not None:
+                pronoun = Mention("pronoun", toks[j].start, toks[j].end, toks[j].text, g)
+                if self._verb_is_cue(toks[j]):
+                    return Attribution(pronoun, toks[j].text, "after", 0)
                 cue_at = next((k for k in range(j + 1, min(len(toks), j + 4)) if self._is_cue(toks[k])), None)
                 if cue_at is not None:
-                    return Attribution(Mention("pronoun", toks[j].start, toks[j].end, toks[j].text, g),
-                                       toks[cue_at].text, "after", 0)
+                    return Attribution(pronoun, toks[cue_at].text, "after", 0)
         # The speaker first: ", Nauert said", ", Susie Hammond, the wife of …, told".
         for k in range(i + 1, min(len(toks), i + _AFTER_REACH)):
             if self._is_cue(toks[k]):
@@ -160,28 +189,27 @@ class Attributor:
                 continue
             tok = toks[k]
             if tok.low.endswith(self.p.q.participles) and self.p.q.participles:
-                m = self._subject(toks[:k])  # "…, saying the matter “…”": the sentence's subject
+                m = self.p.subject(toks[:k])  # "…, saying the matter “…”": the sentence's subject
             else:
                 m = self.p.backward(toks, k)
                 if m is None and k + 1 < len(toks):
                     m = self.p.forward(toks, k + 1, limit=4)  # "Dann schrieb er:", "sagte Igor Kirillow"
             if m is not None:
                 return Attribution(m, tok.text, "before", distance)
-        if toks[-1].text == ":":
-            m = self.p.backward(toks, len(toks) - 1) or self._subject(toks[:-1])
-            if m is not None:
+        if toks[-1].text == ":" and len(toks) <= _COLON_REACH:
+            m = self.p.backward(toks, len(toks) - 1) or self.p.subject(toks[:-1])
+            if m is not None and m.kind != "phrase":
                 return Attribution(m, None, "colon", 0)
         return None
 
-    def _subject(self, toks: list[Token]) -> Mention | None:
-        """The first speaker phrase of a sentence: its subject, as news copy writes it."""
-        for i, tok in enumerate(toks):
-            if not tok.is_word:
-                continue
-            if tok.low in self.p.q.pronouns:
-                return Mention("pronoun", tok.start, tok.end, tok.text, self.p.q.pronouns[tok.low])
-            if tok.is_cap or tok.low in self.p.q.determiners:
-                m = self.p.forward(toks, i, limit=6)
-                if m is not None and m.kind != "phrase":
-                    return m
+    def inside(self, q: Quoted) -> Attribution | None:
+        """An attribution set inside the quotation between dashes or commas: "«…, - precisa
+        Kluge - …»", "„…, sagte er, …“"."""
+        toks = tokenize(self.text, q.start, q.end)
+        for k in range(1, len(toks) - 2):
+            if toks[k - 1].text in _INSIDE and self._is_cue(toks[k]):
+                m = self.p.forward(toks, k + 1, limit=5)
+                close = next((t for t in toks[k + 1:k + 7] if t.text in _INSIDE), None)
+                if m is not None and m.kind in {"name", "pronoun", "role"} and close is not None:
+                    return Attribution(m, toks[k].text, "inside", 0)
         return None

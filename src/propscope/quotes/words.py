@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from propscope.languages import Language
 
 _TOKEN = re.compile(r"\w+(?:[’'\-.]\w+)*|[^\w\s]")
+# How many lowercase words a speaker's phrase may hold ("la porte-parole de la présidence").
+_DESCRIPTION_WORDS = 6
+# An elided article or preposition before a capitalised word (French and Italian "l'", "dell'").
+_ELISION = re.compile(r"[^\W\d_]{1,4}['’](?=[^\W\d_])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +59,17 @@ class Mention:
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     """The words and punctuation marks of ``text[start:end]``, with offsets into ``text``."""
-    return [Token(m.start() + start, m.end() + start, m.group())
-            for m in _TOKEN.finditer(text, start, end)]
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        word = m.group()
+        cut = _ELISION.match(word)
+        if cut and word[:cut.end() - 1].islower() and word[cut.end()].isupper():
+            # "l'Oms", "dell'Ucraina": the article and the name are two words
+            out.append(Token(m.start(), m.start() + cut.end(), word[:cut.end()]))
+            out.append(Token(m.start() + cut.end(), m.end(), word[cut.end():]))
+        else:
+            out.append(Token(m.start(), m.end(), word))
+    return out
 
 
 class Phrases:
@@ -70,6 +83,10 @@ class Phrases:
         self.cues = q.cues | q.after_cues
         # Words that open a sentence with a capital and are no name ("In", "The", "Il").
         self.function = language.function_words | q.determiners | q.indefinites | frozenset(q.pronouns)
+        # What may stand between a subject and its verb: "has", "a", "also".
+        self.adverbs = q.between
+        # The words a text capitalises where no sentence starts: its proper nouns (set per text).
+        self.proper: frozenset[str] | None = None
 
     # -- what one token is -------------------------------------------------------------
     def is_title(self, tok: Token) -> bool:
@@ -118,9 +135,9 @@ class Phrases:
         "Susie Hammond, the wife of ..., told", "who warned" (the name before "who")."""
         i = k - 1
         skipped = 0
-        while (i >= floor and skipped < 2 and toks[i].is_word and not toks[i].is_cap
+        while (i >= floor and skipped < 2 and toks[i].low in self.adverbs
                and not self._stops(toks[i])):
-            i -= 1  # an adverb between the subject and its verb: "later", "also"
+            i -= 1  # a short word between the subject and its verb: "also", "then", "ha"
             skipped += 1
         for _ in range(3):
             if i < floor:
@@ -169,15 +186,47 @@ class Phrases:
             if self._in_phrase(toks, end):
                 end += 1
                 continue
-            # A lowercase word inside a description goes on only toward a name close after it:
-            # "la porte-parole de la présidence américaine Jen Psaki".
+            # A lowercase word inside a description goes on toward a name close after it ("la
+            # porte-parole de la présidence américaine Jen Psaki"), or names the speaker after
+            # an article ("una donna residente", "il funzionario").
+            tok = toks[end]
             ahead = toks[end:min(stop, end + 3)]
-            if toks[end].is_word and toks[end].low not in self.cues and any(
-                    t.is_cap for t in ahead) and all(t.is_word for t in ahead[:-1]):
+            toward_name = any(t.is_cap for t in ahead) and all(t.is_word for t in ahead[:-1])
+            articles_only = all(t.low in self.q.determiners or t.low in self.q.indefinites
+                                for t in toks[k:end])
+            lowercase = sum(1 for t in toks[k:end] if t.is_word and not t.is_cap)
+            if (tok.is_word and tok.low not in self.cues and lowercase < _DESCRIPTION_WORDS
+                    and (toward_name or (articles_only and end > k))):
                 end += 1
                 continue
             break
-        return self.classify(toks[k:end], definite=True) if end > k else None
+        found = self.classify(toks[k:end], definite=True) if end > k else None
+        if found is not None and found.kind != "name" and end + 1 < len(toks) and toks[end].text == ",":
+            # "la premier, Kaja Kallas,": the name in apposition to the description
+            j = end + 1
+            while j < len(toks) and self._in_phrase(toks, j) and j < end + 5:
+                j += 1
+            named = self._name(toks[end + 1:j]) if j > end + 1 else None
+            if named is not None:
+                return named
+        return found
+
+    def subject(self, toks: list[Token]) -> Mention | None:
+        """The first speaker phrase of a sentence, pronoun, name or role: its subject, as news
+        copy writes it. A capitalised word only this sentence's first is no name on its own
+        ("Reportedly", "Meanwhile") unless the text capitalises it elsewhere too."""
+        for i, tok in enumerate(toks):
+            if not tok.is_word:
+                continue
+            if tok.low in self.q.pronouns:
+                return Mention("pronoun", tok.start, tok.end, tok.text, self.q.pronouns[tok.low])
+            if i == 0 and tok.is_cap and self.proper is not None and tok.text not in self.proper:
+                continue
+            if tok.is_cap or tok.low in self.q.determiners:
+                m = self.forward(toks, i, limit=6)
+                if m is not None and m.kind != "phrase":
+                    return m
+        return None
 
     def classify(self, chunk: list[Token], *, definite: bool = False) -> Mention | None:
         """What a phrase's tokens name: its last name (titles dropped), else a role, else the
@@ -201,35 +250,29 @@ class Phrases:
         return Mention("phrase", chunk[0].start, chunk[-1].end, _join(chunk))
 
     def _name(self, segment: list[Token]) -> Mention | None:
-        """The last run of capitalised words in ``segment`` that is more than titles, from the
-        word after its last title: "WHO Director-General Tedros Adhanom Ghebreyesus" gives
-        "Tedros Adhanom Ghebreyesus"."""
-        runs: list[list[Token]] = []
+        """The run of capitalised words that ends ``segment``, from the word after its last
+        title: "WHO Director-General Tedros Adhanom Ghebreyesus" gives "Tedros Adhanom
+        Ghebreyesus". A segment that ends in a lowercase word ("the White House statement",
+        "the former California attorney general") is a description, not a name."""
         run: list[Token] = []
         for i, tok in enumerate(segment):
             inside = self.is_name_word(tok) or (bool(run) and (
                 self._abbreviation_dot(segment, i)
                 or (self._linking(tok) and i + 1 < len(segment) and segment[i + 1].is_cap)))
-            if inside and not (tok.low in self.q.determiners and not run):
-                run.append(tok)
-            else:
-                if run:
-                    runs.append(run)
-                run = []
-        if run:
-            runs.append(run)
-        # A phrase that ends in a role ("the former California attorney general") describes
-        # its speaker; the capitalised words in it are not the speaker's name.
-        if segment and self.is_role(segment[-1]) and not segment[-1].is_cap:
+            run = [*run, tok] if inside else []
+        titles = [i for i, t in enumerate(run) if self.is_title(t) or self._abbreviation_dot(run, i)]
+        rest = run[titles[-1] + 1:] if titles else run
+        while rest and not rest[-1].is_word:
+            rest = rest[:-1]
+        # One capital letter is an initial or a preposition ("A", "В"), no name on its own; one
+        # word the text capitalises only where a sentence starts ("All’epoca") is none either.
+        words = [t for t in rest if t.is_word]
+        if any(ch.isdigit() for t in words for ch in t.text):
+            return None  # "COVID-19", "G7": no one's name
+        if not any(len(t.text) > 1 for t in words) or (
+                len(words) == 1 and self.proper is not None and words[0].text not in self.proper):
             return None
-        for run in reversed(runs):
-            titles = [i for i, t in enumerate(run) if self.is_title(t) or self._abbreviation_dot(run, i)]
-            rest = run[titles[-1] + 1:] if titles else run
-            while rest and not rest[-1].is_word:
-                rest = rest[:-1]
-            if rest:
-                return Mention("name", rest[0].start, rest[-1].end, _join(rest))
-        return None
+        return Mention("name", rest[0].start, rest[-1].end, _join(rest))
 
 
 def _split(chunk: list[Token], links: frozenset[str]) -> list[list[Token]]:
