@@ -131,7 +131,9 @@ ENGLISH = register_language(Language(
         participles=("ing",),
         relatives=word_set("who which that"),
         resumptive=word_set("so thus"),
-        between=word_set("has have had is was were will would also then later later again further reportedly once previously recently earlier"),
+        between=word_set("""
+            has have had is was were will would also then later again further reportedly once
+            previously recently earlier"""),
         title_cues=word_set("""
             titled entitled headlined headline headed dubbed nicknamed so-called term word
             phrase hashtag slogan motto label known"""),

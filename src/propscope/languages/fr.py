@@ -43,7 +43,9 @@ FRENCH = register_language(Language(
         participles=("ant",),
         relatives=word_set("qui que dont"),
         resumptive=word_set("c'est c’est voilà"),
-        between=word_set("a ont avait avaient aura est sont s'est s’est également encore aussi ensuite notamment alors déjà"),
+        between=word_set("""
+            a ont avait avaient aura est sont s'est s’est également encore aussi ensuite notamment
+            alors déjà"""),
         title_cues=word_set("""
             intitulé intitulée titré titré titre titrait baptisé baptisée surnommé surnommée
             soi-disant prétendu prétendue prétendus expression mot slogan hashtag"""),

@@ -52,12 +52,11 @@ class Speakers:
         if mention.kind == "name":
             fuller = next((m for _, m in sorted(self.met, key=lambda x: -x[0])
                            if m.start < mention.start and _shortens(mention.text, m.text)), None)
-            found = fuller or mention
+            found: Mention | None = fuller or mention
         else:
             found = self._antecedent(mention, q.open_at)
-            if found is None:
-                return None
-        self.met.append((q.open_at, found))
+        if found is not None:
+            self.met.append((q.open_at, found))
         return found
 
     def _antecedent(self, mention: Mention, pos: int) -> Mention | None:
