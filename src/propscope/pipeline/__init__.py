@@ -11,6 +11,7 @@ from propscope.pipeline.base import (
 
 # The built-in components register themselves on import: one explicit list.
 from propscope.pipeline.components import BoilerplateDetector, ModelComponent, ParagraphSegmenter
+from propscope.pipeline.quotes import QuoteFinder
 
 __all__ = ["COMPONENTS", "BoilerplateDetector", "Component", "ModelComponent", "ParagraphSegmenter",
-           "Pipeline", "PipelineError", "create_component", "register_component"]
+           "Pipeline", "PipelineError", "QuoteFinder", "create_component", "register_component"]
