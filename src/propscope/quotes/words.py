@@ -191,7 +191,8 @@ class Phrases:
             # an article ("una donna residente", "il funzionario").
             tok = toks[end]
             ahead = toks[end:min(stop, end + 3)]
-            toward_name = any(t.is_cap for t in ahead) and all(t.is_word for t in ahead[:-1])
+            named = any(self.is_name_word(t) for t in toks[k:end])
+            toward_name = not named and any(t.is_cap for t in ahead) and all(t.is_word for t in ahead[:-1])
             articles_only = all(t.low in self.q.determiners or t.low in self.q.indefinites
                                 for t in toks[k:end])
             lowercase = sum(1 for t in toks[k:end] if t.is_word and not t.is_cap)
@@ -220,7 +221,8 @@ class Phrases:
                 continue
             if tok.low in self.q.pronouns:
                 return Mention("pronoun", tok.start, tok.end, tok.text, self.q.pronouns[tok.low])
-            if i == 0 and tok.is_cap and self.proper is not None and tok.text not in self.proper:
+            alone = i + 1 >= len(toks) or not toks[i + 1].is_cap
+            if i == 0 and alone and tok.is_cap and self.proper is not None and tok.text not in self.proper:
                 continue
             if tok.is_cap or tok.low in self.q.determiners:
                 m = self.forward(toks, i, limit=6)
