@@ -191,8 +191,8 @@ class Phrases:
             # an article ("una donna residente", "il funzionario").
             tok = toks[end]
             ahead = toks[end:min(stop, end + 3)]
-            named = any(self.is_name_word(t) for t in toks[k:end])
-            toward_name = not named and any(t.is_cap for t in ahead) and all(t.is_word for t in ahead[:-1])
+            has_name = any(self.is_name_word(t) for t in toks[k:end])
+            toward_name = not has_name and any(t.is_cap for t in ahead) and all(t.is_word for t in ahead[:-1])
             articles_only = all(t.low in self.q.determiners or t.low in self.q.indefinites
                                 for t in toks[k:end])
             lowercase = sum(1 for t in toks[k:end] if t.is_word and not t.is_cap)
