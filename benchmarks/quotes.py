@@ -1,19 +1,23 @@
 """Score the quote extractor on the hand-annotated set in ``benchmarks/quotes/gold.json``.
 
-    .venv/bin/python benchmarks/quotes.py --data ../shared/data [--json FILE] [--errors]
+    .venv/bin/python benchmarks/quotes.py --data ../shared/data [--json FILE] [--errors] [--cost]
 
 Prints one row per language (and "all"): quote-span precision, recall and F1, exact and by
 overlap, and speaker accuracy on the overlapping matches (``propscope.evaluation.quotes``
 says how each is counted), then the eight-quotation report sample on its own. ``--errors``
 lists every miss, extra and wrong speaker. Each article is read with the language the set
-gives it.
+gives it. ``--cost`` times the quotes component against a whole analysis (the shipped model)
+on the three samples and the unlabelled English article closest to 700 words: the median of
+``--repeat`` runs each, in milliseconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -73,12 +77,47 @@ def errors(a: dict, text: str, pair: Pair) -> list[str]:
     return [a["path"], *lines] if lines else []
 
 
+def _median_ms(fn: object, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def cost(data: Path, repeat: int) -> list[str]:
+    """A Markdown table: per article, the whole analysis and the quotes component, in ms."""
+    from propscope import Analyzer
+    from propscope.document import Document
+    from propscope.pipeline import create_component
+
+    unlabelled = sorted((data / "semeval2023-task3-en" / "unlabelled-articles").glob("*.txt"))
+    near_700 = min(unlabelled, key=lambda f: abs(len(f.read_text(encoding="utf-8").split()) - 700))
+    files = [*sorted((data / "samples").glob("*.txt")), near_700]
+    analyzer = Analyzer()
+    component = create_component("quotes")
+    rows = ["| article | words | quotes | analysis ms | quotes ms | share |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        analyzer.analyze(text)  # warm-up
+        whole = _median_ms(lambda t=text: analyzer.analyze(t), repeat)
+        prepared = analyzer.preprocess.components[0](Document(text))
+        part = _median_ms(lambda d=prepared: component(d), repeat)
+        rows.append(f"| {f.name} | {len(text.split())} | {len(prepared.quotes)} | {whole:.1f} | {part:.2f} "
+                    f"| {part / whole:.1%} |")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--gold", type=Path, default=GOLD)
     ap.add_argument("--json", type=Path, help="also write the scores here")
     ap.add_argument("--errors", action="store_true", help="list misses, extras and wrong speakers")
+    ap.add_argument("--cost", action="store_true", help="time the quotes component in a whole analysis")
+    ap.add_argument("--repeat", type=int, default=20, help="runs per article for --cost")
     args = ap.parse_args(argv)
     if not args.data.is_dir():
         print(f"No data folder at {args.data}; pass --data ../shared/data.", file=sys.stderr)
@@ -99,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         for a, text, pair in every:
             for line in errors(a, text, pair):
                 print(line)
+    if args.cost:
+        print("\n".join(cost(args.data, args.repeat)))
     if args.json:
         args.json.write_text(json.dumps({k: v.to_dict() for k, v in scores.items()}, indent=1) + "\n")
     return 0

@@ -54,6 +54,8 @@ def extract_quotes(text: str, language: str | None = None) -> list[Quote]:
     table = get_language(language)
     phrases = Phrases(table)
     outer = [q for q in pair_marks(text) if q.depth == 0]
+    if not outer:
+        return []
     attributor = Attributor(text, outer, phrases)
     speakers = Speakers(text, phrases, outer)
     found: list[Quote] = []

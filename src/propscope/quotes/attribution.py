@@ -30,6 +30,9 @@ NEAR = 6
 _AFTER_REACH = 12
 _LEADING = frozenset({",", "—", "–", "-", ":", ";"})
 _INSIDE = frozenset({",", "—", "–", "-"})
+# How many characters around a quotation its attribution is looked for in: a sentence
+# of news copy rarely runs longer before or after a quotation.
+_WINDOW = 400
 # A colon attributes what follows it without a cue only after a heading-short phrase
 # ("Trump:", "Ein Lufthansa Sprecher zu BamS:").
 _COLON_REACH = 6
@@ -56,6 +59,9 @@ class Attributor:
         self.p = phrases
         q = phrases.q
         self.sources = [tuple(s.split()) for s in sorted(q.sources, key=len, reverse=True)]
+        self.source_starts = frozenset(words[0] for words in self.sources)
+        self._memo_after: dict[int, list[Token]] = {}
+        self._memo_before: dict[int, list[Token]] = {}
 
     # -- the words around a quotation ----------------------------------------------------
     def _line(self, pos: int) -> tuple[int, int]:
@@ -65,20 +71,30 @@ class Attributor:
 
     def after(self, q: Quoted) -> list[Token]:
         """The tokens after ``q`` to its sentence's end, short of the next quotation."""
+        if q.open_at not in self._memo_after:
+            self._memo_after[q.open_at] = self._read_after(q)
+        return self._memo_after[q.open_at]
+
+    def before(self, q: Quoted) -> list[Token]:
+        """The tokens from ``q``'s sentence start (or the last quotation's end) to ``q``."""
+        if q.open_at not in self._memo_before:
+            self._memo_before[q.open_at] = self._read_before(q)
+        return self._memo_before[q.open_at]
+
+    def _read_after(self, q: Quoted) -> list[Token]:
         _, line_end = self._line(q.close_end)
         nxt = next((o.open_at for o in self.quoted if o.open_at >= q.close_end and o.depth == 0), line_end)
-        toks = tokenize(self.text, q.close_end, min(line_end, nxt))
+        toks = tokenize(self.text, q.close_end, min(line_end, nxt, q.close_end + _WINDOW))
         for i, tok in enumerate(toks):
             if tok.text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i) and (
                     i > 0 or i + 1 >= len(toks) or toks[i + 1].low not in self.p.q.resumptive):
                 return toks[:i]
         return toks
 
-    def before(self, q: Quoted) -> list[Token]:
-        """The tokens from ``q``'s sentence start (or the last quotation's end) to ``q``."""
+    def _read_before(self, q: Quoted) -> list[Token]:
         line_start, _ = self._line(q.open_at)
-        floor = max([line_start] + [o.close_end for o in self.quoted
-                                    if o.depth == 0 and o.close_end <= q.open_at])
+        floor = max([line_start, q.open_at - _WINDOW] + [o.close_end for o in self.quoted
+                                                          if o.depth == 0 and o.close_end <= q.open_at])
         toks = tokenize(self.text, floor, q.open_at)
         for i in range(len(toks) - 1, -1, -1):
             if toks[i].text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i):
@@ -90,7 +106,7 @@ class Attributor:
                 prev_end -= 1
             if prev_end > 0 and self.text[prev_end - 1] == ":":
                 prev_start, _ = self._line(prev_end - 1)
-                toks = tokenize(self.text, prev_start, prev_end)
+                toks = tokenize(self.text, max(prev_start, prev_end - _WINDOW), prev_end)
                 for i in range(len(toks) - 1, -1, -1):
                     if toks[i].text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i):
                         return toks[i + 1:]
@@ -99,6 +115,8 @@ class Attributor:
     # -- cues ----------------------------------------------------------------------------
     def _source_at(self, toks: list[Token], i: int) -> int:
         """How many tokens a source phrase ("according to") takes at ``toks[i]``; 0: none."""
+        if toks[i].low not in self.source_starts:
+            return 0
         for words in self.sources:
             if tuple(t.low for t in toks[i:i + len(words)]) == words:
                 return len(words)

@@ -97,7 +97,7 @@ def find_marks(text: str) -> list[Mark]:
 
 
 def _line_ends(text: str) -> list[int]:
-    return [i for i, ch in enumerate(text) if ch == "\n"]
+    return [m.start() for m in re.finditer("\n", text)]
 
 
 def _previous_visible(text: str, pos: int) -> str:

@@ -1,20 +1,37 @@
 """The named speakers of a text, for pronouns and roles to resolve to.
 
 A pronoun or a role ("he remarks", "the spokeswoman said") stands for the nearest fitting
-named speaker before it. The candidates are the speakers of the quotations already read and
-the names that report speech anywhere in the text ("…, Peskov complains."), the latest first;
-a gendered pronoun skips a name that an earlier pronoun gave the other gender. Only where
-none is in reach does the last name of the text before it stand in.
+named speaker before it. The candidates are the speakers of the quotations already read, the
+names that report speech anywhere before it ("…, Peskov complains."), and the subject of the
+last sentence before it that has a name for one, the latest first; a gendered pronoun skips
+a name that an earlier pronoun gave the other gender.
+
+Only the sentences that hold a cue are read for names (a regular expression finds them), and
+subjects are read backwards from a pronoun only as far as the first one found: the pass costs
+what the quotations need, not what the article's length would.
 """
 
 from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
 
 from propscope.quotes.marks import Quoted
 from propscope.quotes.words import Mention, Phrases, Token, tokenize
 
 # How far back (in characters) a pronoun or a role looks for the speaker it stands for.
 REACH = 2500
-_SENTENCE_END = frozenset({".", "!", "?", "…"})
+_SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+|\n|$)")
+# A capitalised word after a word, a comma or a quotation that did not end a sentence: a
+# proper noun, not a sentence's first word.
+_PROPER = re.compile(r"(?:[\w,;)]|(?<![.!?…])[”\"»’“«]) +([^\W\d_a-zа-яё][\w’'-]*)")
+
+
+@lru_cache(maxsize=16)
+def _cue_pattern(cues: frozenset[str]) -> re.Pattern[str]:
+    words = "|".join(sorted((re.escape(c) for c in cues), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)")
 
 
 class Speakers:
@@ -23,25 +40,59 @@ class Speakers:
     def __init__(self, text: str, phrases: Phrases, quoted: list[Quoted]) -> None:
         self.text = text
         self.p = phrases
-        self.quoted = quoted
-        self.sentences = list(_sentences(text, phrases, quoted))
-        phrases.proper = _proper(self.sentences)
-        # (where it was met, the name): quotations' speakers, the names next to a cue
-        # ("…, Peskov complains", "Lo ha detto la premier, Kaja Kallas"), and the subjects of
-        # the sentences, for the pronoun that picks the story up after them.
-        self.met: list[tuple[int, Mention]] = []
-        self.subjects: list[tuple[int, Mention]] = []
-        for toks in self.sentences:
-            for k, tok in enumerate(toks):
-                if tok.low in phrases.q.cues and not tok.is_cap:
-                    m = phrases.backward(toks, k) or phrases.forward(toks, k + 1, limit=6)
-                    if m is not None and m.kind == "name":
-                        self.met.append((m.start, m))
-            m = phrases.subject(toks) if toks else None
-            if m is not None and m.kind == "name":
-                self.subjects.append((toks[-1].end, m))
+        self.spans = sorted((q.open_at, q.close_end) for q in quoted)
+        self.starts = [a for a, _ in self.spans]
+        phrases.proper = frozenset(m.group(1) for m in _PROPER.finditer(text))
+        self.sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
+        self._met: list[tuple[int, Mention]] | None = None
+        self._subjects: dict[int, Mention | None] = {}
         self.genders: dict[str, str] = {}
 
+    # -- the text ------------------------------------------------------------------------
+    def _quoted(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.spans[i][1]
+
+    def _tokens(self, start: int, end: int) -> list[Token]:
+        """The tokens of ``text[start:end]`` outside quotations."""
+        return [t for t in tokenize(self.text, start, end) if not self._quoted(t.start)]
+
+    @property
+    def met(self) -> list[tuple[int, Mention]]:
+        """(where it was met, the name): the names next to a cue in the text ("…, Peskov
+        complains", "Lo ha detto la premier, Kaja Kallas"), read on first need, then the
+        quotations' speakers as they are resolved."""
+        if self._met is None:
+            self._met = []
+            cue = _cue_pattern(self.p.q.cues)
+            for start, end in self.sentences:
+                if cue.search(self.text, start, end) is None:
+                    continue
+                toks = self._tokens(start, end)
+                for k, tok in enumerate(toks):
+                    if tok.low in self.p.q.cues and not tok.is_cap:
+                        m = self.p.backward(toks, k) or self.p.forward(toks, k + 1, limit=6)
+                        if m is not None and m.kind == "name":
+                            self._met.append((m.start, m))
+        return self._met
+
+    def _last_subject(self, pos: int) -> tuple[int, Mention] | None:
+        """The subject of the last sentence ended before ``pos`` that has a name for one."""
+        i = bisect.bisect_right(self.sentences, (pos, pos)) - 1
+        while i >= 0 and self.sentences[i][1] > pos:
+            i -= 1  # the sentence the quotation stands in is not yet over
+        while i >= 0 and self.sentences[i][1] >= pos - REACH:
+            start, end = self.sentences[i]
+            if start not in self._subjects:
+                toks = self._tokens(start, end)
+                m = self.p.subject(toks) if toks else None
+                self._subjects[start] = m if m is not None and m.kind == "name" else None
+            if self._subjects[start] is not None:
+                return end, self._subjects[start]  # type: ignore[return-value]
+            i -= 1
+        return None
+
+    # -- resolving -----------------------------------------------------------------------
     def resolve(self, mention: Mention, q: Quoted) -> Mention | None:
         """A name for ``mention``: itself, the fuller name met before it ("Peskov" is "Dmitry
         Peskov"), or for a pronoun or a role the nearest fitting named speaker before it; a
@@ -61,52 +112,18 @@ class Speakers:
 
     def _antecedent(self, mention: Mention, pos: int) -> Mention | None:
         want = mention.gender if mention.gender in {"m", "f"} else None
-        # A sentence's subject counts once the sentence has ended before the quotation.
-        before = sorted(((at, m) for at, m in [*self.met, *self.subjects] if pos - REACH <= at < pos),
-                        key=lambda x: -x[0])
-        for _, m in before:
+        candidates = [(at, m) for at, m in self.met if pos - REACH <= at < pos]
+        subject = self._last_subject(pos)
+        if subject is not None:
+            candidates.append(subject)
+        for _, m in sorted(candidates, key=lambda x: -x[0]):
             if m.kind == "phrase" and (want or mention.kind == "role"):
                 continue  # "he" and "the spokesman" stand for a name, "they" also for "the scientists"
             if want is None or self.genders.get(m.text, want) == want:
                 if want:
                     self.genders[m.text] = want
-                return self._fullest(m)
+                return next((o for _, o in self.met if _shortens(m.text, o.text)), m)
         return None
-
-    def _fullest(self, m: Mention) -> Mention:
-        return next((o for _, o in self.met if _shortens(m.text, o.text)), m)
-
-
-def _sentences(text: str, p: Phrases, quoted: list[Quoted]) -> list[list[Token]]:
-    """The text's sentences as tokens, the words inside quotations left out."""
-    out: list[list[Token]] = []
-    pos = 0
-    spans = sorted((q.open_at, q.close_end, text[q.start:q.end].rstrip()[-1:] in _SENTENCE_END)
-                   for q in quoted)
-    for line in text.split("\n"):
-        toks = tokenize(text, pos, pos + len(line))
-        current: list[Token] = []
-        for i, tok in enumerate(toks):
-            inside = next(((b, ends) for a, b, ends in spans if a <= tok.start < b), None)
-            if inside is not None:
-                if inside[1] and tok.end == inside[0] and current:
-                    out.append(current)  # a quotation that ends its sentence ends this one
-                    current = []
-                continue
-            current.append(tok)
-            if tok.text in _SENTENCE_END and not p._abbreviation_dot(toks, i):
-                out.append(current)
-                current = []
-        if current:
-            out.append(current)
-        pos += len(line) + 1
-    return out
-
-
-def _proper(sentences: list[list[Token]]) -> frozenset[str]:
-    """The capitalised words found somewhere other than a sentence's first word."""
-    return frozenset(t.text for toks in sentences for i, t in enumerate(toks)
-                     if i > 0 and t.is_word and t.is_cap and toks[i - 1].text not in {'"', "“", "«", "„"})
 
 
 def _shortens(short: str, full: str) -> bool:

@@ -22,23 +22,22 @@ _DESCRIPTION_WORDS = 6
 _ELISION = re.compile(r"[^\W\d_]{1,4}['’](?=[^\W\d_])")
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    start: int
-    end: int
-    text: str
+    """A word or a punctuation mark at ``text[start:end]``; what the rules ask of it is
+    computed once (an article's attributions ask each token many times)."""
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    __slots__ = ("end", "is_cap", "is_word", "low", "start", "text")
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum()
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.low = text.lower()
+        self.is_word = text[0].isalnum()
+        self.is_cap = text[0].isupper()
 
-    @property
-    def is_cap(self) -> bool:
-        return self.text[0].isupper()
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.text!r})"
 
 
 @dataclass(frozen=True, slots=True)
