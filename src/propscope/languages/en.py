@@ -114,9 +114,9 @@ ENGLISH = register_language(Language(
         sources=("according to", "in the words of", "quoted by"),
         pronouns={"he": "m", "she": "f", "they": "p", "it": "n"},
         roles=word_set("""
-            spokesman spokeswoman spokesperson official officials minister president secretary
+            spokesman spokeswoman spokesperson official minister president secretary
             senator director chief leader adviser advisor general governor mayor chairman chair
-            chairwoman lawmaker lawmakers lawyer lawyers attorney representative ambassador
+            chairwoman lawmaker lawyer attorney representative ambassador
             premier analyst expert author commissioner diplomat officer sheriff judge
             prosecutor economist scientist professor doctor chancellor politician candidate
             head founder executive manager director-general"""),

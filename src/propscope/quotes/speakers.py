@@ -3,7 +3,7 @@
 A pronoun or a role ("he remarks", "the spokeswoman said") stands for the nearest fitting
 named speaker before it. The candidates are the speakers of the quotations already read, the
 names that report speech anywhere before it ("…, Peskov complains."), and the subject of the
-last sentence before it that has a name for one, the latest first; a gendered pronoun skips
+last sentence before it that has a full name for one, the latest first; a gendered pronoun skips
 a name that an earlier pronoun gave the other gender.
 
 Only the sentences that hold a cue are read for names (a regular expression finds them), and
@@ -25,7 +25,7 @@ REACH = 2500
 _SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+|\n|$)")
 # A capitalised word after a word, a comma or a quotation that did not end a sentence: a
 # proper noun, not a sentence's first word.
-_PROPER = re.compile(r"(?:[\w,;)]|(?<![.!?…])[”\"»’“«]) +([^\W\d_a-zа-яё][\w’'-]*)")
+_PROPER = re.compile(r"(?:(?<=[\w,;)])|(?<=[”\"»’“«])(?<![.!?…][”\"»’“«])) +([^\W\d_a-zа-яё][\w’'-]*)")
 
 
 @lru_cache(maxsize=16)
@@ -86,7 +86,9 @@ class Speakers:
             if start not in self._subjects:
                 toks = self._tokens(start, end)
                 m = self.p.subject(toks) if toks else None
-                self._subjects[start] = m if m is not None and m.kind == "name" else None
+                # A person is introduced by a full name; a one-word subject is more often a
+                # place or a body ("Madagascar", "China") than the "he" that follows it.
+                self._subjects[start] = m if m is not None and m.kind == "name" and " " in m.text else None
             if self._subjects[start] is not None:
                 return end, self._subjects[start]  # type: ignore[return-value]
             i -= 1
