@@ -86,7 +86,7 @@ class Attributor:
         nxt = next((o.open_at for o in self.quoted if o.open_at >= q.close_end and o.depth == 0), line_end)
         toks = tokenize(self.text, q.close_end, min(line_end, nxt, q.close_end + _WINDOW))
         for i, tok in enumerate(toks):
-            if tok.text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i) and (
+            if tok.text in _SENTENCE_END and not self.p.abbreviation_dot(toks, i) and (
                     i > 0 or i + 1 >= len(toks) or toks[i + 1].low not in self.p.q.resumptive):
                 return toks[:i]
         return toks
@@ -97,7 +97,7 @@ class Attributor:
                                                           if o.depth == 0 and o.close_end <= q.open_at])
         toks = tokenize(self.text, floor, q.open_at)
         for i in range(len(toks) - 1, -1, -1):
-            if toks[i].text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i):
+            if toks[i].text in _SENTENCE_END and not self.p.abbreviation_dot(toks, i):
                 return toks[i + 1:]
         if not toks and line_start > 0:
             # A quotation that opens its paragraph after "X machte deutlich:" on the one before.
@@ -108,7 +108,7 @@ class Attributor:
                 prev_start, _ = self._line(prev_end - 1)
                 toks = tokenize(self.text, max(prev_start, prev_end - _WINDOW), prev_end)
                 for i in range(len(toks) - 1, -1, -1):
-                    if toks[i].text in _SENTENCE_END and not self.p._abbreviation_dot(toks, i):
+                    if toks[i].text in _SENTENCE_END and not self.p.abbreviation_dot(toks, i):
                         return toks[i + 1:]
         return toks
 

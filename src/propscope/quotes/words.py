@@ -103,7 +103,7 @@ class Phrases:
                 return gender
         return None
 
-    def _abbreviation_dot(self, toks: list[Token], i: int) -> bool:
+    def abbreviation_dot(self, toks: list[Token], i: int) -> bool:
         """Whether ``toks[i]`` is the full stop of "Sen." or "D." rather than a sentence's."""
         if toks[i].text != "." or i == 0:
             return False
@@ -112,7 +112,7 @@ class Phrases:
 
     def _in_phrase(self, toks: list[Token], i: int) -> bool:
         tok = toks[i]
-        if self._abbreviation_dot(toks, i):
+        if self.abbreviation_dot(toks, i):
             return True
         if not tok.is_word:
             return False
@@ -258,10 +258,10 @@ class Phrases:
         run: list[Token] = []
         for i, tok in enumerate(segment):
             inside = self.is_name_word(tok) or (bool(run) and (
-                self._abbreviation_dot(segment, i)
+                self.abbreviation_dot(segment, i)
                 or (self._linking(tok) and i + 1 < len(segment) and segment[i + 1].is_cap)))
             run = [*run, tok] if inside else []
-        titles = [i for i, t in enumerate(run) if self.is_title(t) or self._abbreviation_dot(run, i)]
+        titles = [i for i, t in enumerate(run) if self.is_title(t) or self.abbreviation_dot(run, i)]
         rest = run[titles[-1] + 1:] if titles else run
         while rest and not rest[-1].is_word:
             rest = rest[:-1]
