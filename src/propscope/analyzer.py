@@ -30,7 +30,7 @@ Analysis = Document
 
 
 class Analyzer:
-    """Runs the full pipeline: boilerplate, paragraphs, then the persuasion model.
+    """Runs the full pipeline: boilerplate, paragraphs, quotes, then the persuasion model.
 
     Args:
         model: an artifact folder, an already-loaded model, or ``None`` for the shipped one.
@@ -60,7 +60,7 @@ class Analyzer:
             self.model_path = resolve_model_path(model)
             self.model = load_model(self.model_path)
         self.preprocess = Pipeline([create_component("language"), create_component("boilerplate"),
-                                    create_component("paragraphs")])
+                                    create_component("paragraphs"), create_component("quotes")])
         self.pipeline = self._full_pipeline()
 
     def __repr__(self) -> str:

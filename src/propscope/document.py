@@ -17,8 +17,8 @@ from propscope.errors import SpanError
 from propscope.languages.detect import Detection
 from propscope.model_info import ModelInfo
 
-__all__ = ["Document", "Frame", "Genre", "Metadata", "ModelInfo", "Paragraph", "Region", "Span",
-           "iter_lines", "split_paragraphs"]
+__all__ = ["Document", "Frame", "Genre", "Metadata", "ModelInfo", "Paragraph", "Quote", "Region",
+           "Span", "iter_lines", "split_paragraphs"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -48,6 +48,40 @@ class Region:
     start: int
     end: int
     kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation: ``text[start:end]`` is the quoted words, inside the quote marks.
+
+    ``speaker`` is the speaker's name as the article writes it (a pronoun or a role, "she",
+    "the spokeswoman", resolved to the nearest fitting named speaker), ``None`` where the
+    text names nobody; ``speaker_start``/``speaker_end`` locate that name in the text.
+    ``cue`` is the reporting word that attributes it ("says", "told", "according to").
+    """
+
+    start: int
+    end: int
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None
+    confidence: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end):
+            raise SpanError(f"Quote offsets must satisfy 0 <= start < end, got {self.start}..{self.end}.")
+        if (self.speaker_start is None) != (self.speaker_end is None) or (
+                self.speaker_start is not None and self.speaker_end is not None
+                and not 0 <= self.speaker_start < self.speaker_end):
+            raise SpanError(f"A quote's speaker offsets are both given with 0 <= start < end, or "
+                            f"neither; got {self.speaker_start}..{self.speaker_end}.")
+        if not (0.0 <= self.confidence <= 1.0):
+            raise SpanError(f"Quote confidence must be in [0, 1], got {self.confidence}.")
+
+    def contains(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` lies inside the quoted words."""
+        return self.start <= start and end <= self.end
 
 
 @dataclass(slots=True)
@@ -151,6 +185,7 @@ class Document:
         "metadata",
         "model",
         "paragraphs",
+        "quotes",
         "source",
         "spans",
     )
@@ -167,6 +202,7 @@ class Document:
         self.language_detection: Detection | None = None
         self.spans: list[Span] = []
         self.paragraphs: list[Paragraph] = []
+        self.quotes: list[Quote] = []
         self.boilerplate: list[Region] = []
         self.genre: Genre | None = None
         self.frames: list[Frame] = []
@@ -198,7 +234,47 @@ class Document:
         self.spans.extend(self.check_span(s) for s in spans)
         self.spans.sort(key=lambda s: (s.start, s.end, s.label))
 
-    def span_text(self, span: Span | Region | Paragraph) -> str:
+    def add_quotes(self, quotes: Iterable[Quote]) -> None:
+        """Validate and add quotations, keeping ``quotes`` sorted by offset."""
+        for q in quotes:
+            ends = [q.end] + ([q.speaker_end] if q.speaker_end is not None else [])
+            if max(ends) > len(self._text):
+                raise SpanError(f"Quote {q.start}..{q.end} (speaker at {q.speaker_start}.."
+                                f"{q.speaker_end}) runs past the end of document {self.id!r} "
+                                f"({len(self._text)} characters).")
+            self.quotes.append(q)
+        self.quotes.sort(key=lambda q: (q.start, q.end))
+
+    def quote_at(self, start: int, end: int) -> Quote | None:
+        """The quotation whose words hold most of ``[start, end)``, if one holds at least half
+        of it: a span the model drew a word past the closing mark still belongs to the quote."""
+        best, share = None, 0
+        for q in self.quotes:
+            if q.start >= end:
+                break
+            inside = min(end, q.end) - max(start, q.start)
+            if inside > share:
+                best, share = q, inside
+        return best if best is not None and 2 * share >= end - start else None
+
+    def voice(self, start: int, end: int) -> str | None:
+        """Whose voice ``[start, end)`` is in: the speaker of the quotation holding it, else
+        ``None``, the outlet's own. A quotation whose speaker the text does not name gives
+        ``""``: quoted, but not the outlet's words."""
+        q = self.quote_at(start, end)
+        return None if q is None else (q.speaker or "")
+
+    def label_quote(self, paragraph: Paragraph, label: str) -> Quote | None:
+        """The quotation a paragraph label is in: the one holding most of the label's evidence
+        where the model gave some, else the one holding at least half of the paragraph."""
+        ranges = paragraph.evidence.get(label) or [(paragraph.start, paragraph.end)]
+        found = [self.quote_at(a, b) for a, b in ranges]
+        counted = [q for q in found if q is not None]
+        if 2 * len(counted) < len(found) or not counted:
+            return None
+        return max(counted, key=counted.count)
+
+    def span_text(self, span: Span | Region | Paragraph | Quote) -> str:
         """The characters a span, region or paragraph covers."""
         return self._text[span.start:span.end]
 

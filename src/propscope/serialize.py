@@ -17,6 +17,7 @@ from propscope.document import (
     Metadata,
     ModelInfo,
     Paragraph,
+    Quote,
     Region,
     Span,
 )
@@ -26,7 +27,9 @@ from propscope.languages.detect import Detection
 from propscope.taxonomy import FRAMES, GENRES, TECHNIQUES, category_of
 
 # 1.1: "language" (the text's language, how it was known, whether the model reads it),
-# "notes" (caveats in words) and the model's "languages" and "transfer".
+# "notes" (caveats in words), the model's "languages" and "transfer"; "quotes", and whose
+# voice each span and paragraph label is in ("quote", "speaker", "voices"). A 1.0 reader
+# ignores them.
 SCHEMA_VERSION = "1.1"
 
 
@@ -82,8 +85,15 @@ def analysis_notes(doc: Document) -> list[str]:
     return []
 
 
+def _voice(doc: Document, index: dict[Quote, int], q: Quote | None) -> dict[str, Any]:
+    """Whose voice: the index of the quotation in ``quotes`` and its speaker, both ``None``
+    for the outlet's own words."""
+    return {"quote": None, "speaker": None} if q is None else {"quote": index[q], "speaker": q.speaker}
+
+
 def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
     """Serialise ``doc`` to the JSON contract (a dict of plain JSON types)."""
+    index = {q: i for i, q in enumerate(doc.quotes)}
     out: dict[str, Any] = {"id": doc.id, "source": doc.source}
     if include_text:
         out["text"] = doc.text
@@ -97,15 +107,24 @@ def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
     out["frames"] = [{"label": f.label, "score": _r(f.score)} for f in doc.frames]
     out["spans"] = [
         {"technique": s.label, "category": category_of(s.label), "start": s.start,
-         "end": s.end, "text": doc.span_text(s), "score": _r(s.score)}
+         "end": s.end, "text": doc.span_text(s), "score": _r(s.score),
+         **_voice(doc, index, doc.quote_at(s.start, s.end))}
         for s in doc.spans
     ]
     out["paragraphs"] = [
         {"line": p.line, "start": p.start, "end": p.end, "techniques": list(p.techniques),
          **({"scores": {k: _r(v) for k, v in p.scores.items()}} if p.scores else {}),
          **({"evidence": {k: [{"start": a, "end": b, "text": doc.text[a:b]} for a, b in v]
-                          for k, v in p.evidence.items()}} if p.evidence else {})}
+                          for k, v in p.evidence.items()}} if p.evidence else {}),
+         **({"voices": {t: _voice(doc, index, doc.label_quote(p, t)) for t in p.techniques}}
+            if p.techniques else {})}
         for p in doc.paragraphs
+    ]
+    out["quotes"] = [
+        {"start": q.start, "end": q.end, "text": doc.span_text(q), "speaker": q.speaker,
+         "speaker_start": q.speaker_start, "speaker_end": q.speaker_end, "cue": q.cue,
+         "confidence": _r(q.confidence)}
+        for q in doc.quotes
     ]
     out["boilerplate"] = [{"start": r.start, "end": r.end, "kind": r.kind} for r in doc.boilerplate]
     m = doc.metadata
@@ -158,6 +177,23 @@ def _technique(name: Any) -> str:
     return _label(name, TECHNIQUES, "technique")
 
 
+def _optional_str(value: Any, what: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"Malformed analysis record: a quote's {what} is a string or null, got {value!r}.")
+    return value
+
+
+def _quote(q: dict[str, Any], length: int) -> Quote:
+    """A quotation of the contract, its speaker's offsets checked like its own."""
+    start, end = _range(q, length, "quote")
+    s_start = s_end = None
+    if q.get("speaker_start") is not None or q.get("speaker_end") is not None:
+        s_start, s_end = _range({"start": q.get("speaker_start"), "end": q.get("speaker_end")},
+                                length, "quote speaker")
+    return Quote(start, end, _optional_str(q.get("speaker"), "speaker"), s_start, s_end,
+                 _optional_str(q.get("cue"), "cue"), _score(q.get("confidence", 1.0), "a quote's"))
+
+
 def from_dict(data: dict[str, Any]) -> Document:
     """Rebuild a Document from the contract; needs ``text``. Raises ``InputError`` if malformed.
 
@@ -192,6 +228,7 @@ def from_dict(data: dict[str, Any]) -> Document:
                           for p in data.get("paragraphs") or []]
         doc.boilerplate = [Region(*_range(r, n, "boilerplate"), r["kind"])
                            for r in data.get("boilerplate") or []]
+        doc.add_quotes(_quote(q, n) for q in data.get("quotes") or [])
         if data.get("genre"):
             g = data["genre"]
             doc.genre = Genre(_label(g["label"], GENRES, "genre"),

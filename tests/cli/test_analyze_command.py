@@ -33,7 +33,7 @@ Wake up, America! Take back control!
 """
 
 CONTRACT_KEYS = {"id", "source", "text", "language", "notes", "genre", "frames", "spans", "paragraphs",
-                 "boilerplate", "metadata", "model"}
+                 "boilerplate", "metadata", "model", "quotes"}
 # The shipped model unless PROPSCOPE_MODEL names another artifact.
 MODEL_NAME = read_manifest(resolve_model_path(from_env().analyzer.model))["name"]
 SCRIPT_ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}

@@ -55,3 +55,26 @@ def test_display_title_is_the_title_else_the_first_line_else_the_id() -> None:
     assert Document("Body.", id="a", metadata=Metadata(title="Given")).display_title() == "Given"
     assert Document("x" * 300, id="a").display_title() == "x" * 120
     assert Document("\n \n", id="the-id").display_title() == "the-id"
+
+
+def test_quotes_are_checked_and_give_the_voice_of_a_range() -> None:
+    from propscope.document import Quote
+
+    text = "“These traitors must go,” says Jane Roe.\nThe outlet calls it a scandal."
+    doc = Document(text)
+    doc.add_quotes([Quote(1, 23, "Jane Roe", 31, 39, "says", 0.9)])
+    assert doc.voice(7, 15) == "Jane Roe" and doc.voice(62, 70) is None
+    assert doc.voice(20, 30) is None  # most of the range lies past the closing mark
+    assert doc.quote_at(1, 23) is doc.quotes[0]
+    doc.add_quotes([Quote(45, 52)])  # a quotation the text names no speaker for
+    assert doc.voice(46, 50) == ""
+    doc.paragraphs = split_paragraphs(text)
+    doc.paragraphs[0].evidence = {"Loaded_Language": [(8, 15)]}
+    assert doc.label_quote(doc.paragraphs[0], "Loaded_Language") is doc.quotes[0]
+    assert doc.label_quote(doc.paragraphs[1], "Loaded_Language") is None
+    for bad in [dict(start=5, end=5), dict(start=0, end=3, speaker_start=1),
+                dict(start=0, end=3, confidence=1.5)]:
+        with pytest.raises(SpanError):
+            Quote(**bad)  # type: ignore[arg-type]
+    with pytest.raises(SpanError, match="runs past"):
+        doc.add_quotes([Quote(0, 500)])

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from propscope.document import Document, Frame, Genre, ModelInfo, Region, Span, split_paragraphs
+from propscope.document import Document, Frame, Genre, ModelInfo, Quote, Region, Span, split_paragraphs
 from propscope.errors import InputError
 from propscope.serialize import from_dict, to_dict, to_json
 
 CONTRACT_KEYS = {"id", "source", "text", "language", "notes", "genre", "frames", "spans", "paragraphs",
-                 "boilerplate", "metadata", "model"}
+                 "boilerplate", "metadata", "model", "quotes"}
 
 
 def _doc() -> Document:
@@ -32,8 +32,28 @@ def test_contract_keys_and_span_fields() -> None:
     assert set(d) == CONTRACT_KEYS
     span = d["spans"][0]
     assert span == {"technique": "Name_Calling-Labeling", "category": "Attack_on_Reputation",
-                    "start": 6, "end": 16, "text": "“traitors”", "score": 0.9}
+                    "start": 6, "end": 16, "text": "“traitors”", "score": 0.9,
+                    "quote": None, "speaker": None}
     assert set(d["metadata"]) >= {"title", "outlet", "author", "published", "republished_from"}
+
+
+def test_a_span_inside_a_quote_carries_its_speaker() -> None:
+    text = "“These traitors must go,” says Jane Roe.\nThe outlet calls it a scandal."
+    doc = Document(text)
+    doc.paragraphs = split_paragraphs(text)
+    doc.add_quotes([Quote(1, 23, "Jane Roe", 31, 39, "says", 0.9)])
+    doc.add_spans([Span(7, 15, "Name_Calling-Labeling", 0.8), Span(62, 70, "Loaded_Language", 0.7)])
+    doc.paragraphs[0].techniques = ["Name_Calling-Labeling"]
+    doc.paragraphs[1].techniques = ["Loaded_Language"]
+    d = to_dict(doc)
+    assert d["quotes"] == [{"start": 1, "end": 23, "text": "These traitors must go", "speaker": "Jane Roe",
+                            "speaker_start": 31, "speaker_end": 39, "cue": "says", "confidence": 0.9}]
+    inside, outside = d["spans"]
+    assert (inside["quote"], inside["speaker"]) == (0, "Jane Roe")
+    assert (outside["quote"], outside["speaker"]) == (None, None)
+    assert d["paragraphs"][0]["voices"] == {"Name_Calling-Labeling": {"quote": 0, "speaker": "Jane Roe"}}
+    assert d["paragraphs"][1]["voices"] == {"Loaded_Language": {"quote": None, "speaker": None}}
+    assert to_dict(from_dict(json.loads(json.dumps(d)))) == d
 
 
 def test_no_text_omits_only_text() -> None:
@@ -58,6 +78,9 @@ def test_round_trip_through_json() -> None:
     {"text": "abc", "paragraphs": [{"line": 1, "start": 0, "end": 3,
                                     "evidence": {"Doubt": [{"start": 500, "end": 900}]}}]},
     {"text": "abc", "boilerplate": [{"start": 2, "end": 1, "kind": "share"}]},
+    {"text": "abc", "quotes": [{"start": 0, "end": 9, "speaker": None}]},
+    {"text": "abc", "quotes": [{"start": 0, "end": 2, "speaker": 3}]},
+    {"text": "abc", "quotes": [{"start": 0, "end": 2, "speaker": "X", "speaker_start": 1}]},
     # accepted, then written back as records that name no known label or hold no number
     {"text": "abc", "paragraphs": [{"line": 0, "start": 0, "end": 3}]},
     {"text": "abc", "paragraphs": [{"line": "1", "start": 0, "end": 3}]},

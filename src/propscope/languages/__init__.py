@@ -2,9 +2,10 @@
 
 A ``Language`` holds the words and phrases that the language-specific parts of the analysis
 need: function words and suffixes for the word features, attribution and person words for
-the style features, month and weekday names and byline words for article headers, and the
-phrases of site boilerplate. Code asks ``get_language(code)`` and never names a language
-itself, so adding one is a new module here (copy ``en.py``) plus its line in ``MODULES``.
+the style features, month and weekday names and byline words for article headers, the
+phrases of site boilerplate, and the words that attribute a quotation to its speaker. Code
+asks ``get_language(code)`` and never names a language itself, so adding one is a new module
+here (copy ``en.py``) plus its line in ``MODULES``.
 
 A field left empty means the language has no such table yet: the parts that need it do
 without (no boilerplate phrase of that kind is recognised, no byline word). A language with
@@ -19,7 +20,12 @@ from dataclasses import dataclass, field
 DEFAULT_LANGUAGE = "en"
 # Every language table and the module that defines it (ISO 639-1 code -> module).
 MODULES: dict[str, str] = {
+    "de": "propscope.languages.de",
     "en": "propscope.languages.en",
+    "fr": "propscope.languages.fr",
+    "it": "propscope.languages.it",
+    "pl": "propscope.languages.pl",
+    "ru": "propscope.languages.ru",
 }
 
 
@@ -77,6 +83,52 @@ class Header:
 
 
 @dataclass(frozen=True)
+class Quotes:
+    """The words that tie a quotation to its speaker (``quotes/``), all lowercase.
+
+    Attributes:
+        cues: reporting words as written ("says", "told", "a ajouté" is found by "ajouté").
+        after_cues: words that attribute only straight after a quotation (German "so").
+        sources: phrases whose next words name a source ("according to", "selon").
+        pronouns: subject pronouns and the speaker they stand for: ``m``, ``f``, ``p``
+            (plural) or ``n`` (an organisation).
+        pronoun_suffixes: a pronoun written onto the verb (French "a-t-elle"), the same way.
+        roles: nouns that describe a speaker ("spokeswoman"): a subject made of them is
+            resolved to the nearest fitting named speaker.
+        titles: words dropped from the front of a name ("sen.", "dr.", "president").
+        determiners: definite articles: "the spokeswoman" is a speaker named elsewhere.
+        indefinites: indefinite articles: "a woman" is a speaker the text does not name.
+        links: words that tie a title to its domain ("Secretary of State", "capo del governo").
+        participles: endings of a cue that is no finite verb ("saying"): its speaker is the
+            subject of the sentence.
+        relatives: pronouns that open a relative clause ("who"): its speaker is the name
+            before it.
+        title_cues: words before a quotation that make it a title or a label, not speech
+            ("titled", "so-called").
+        resumptive: words that open the sentence after a quotation to attribute it ("Lo ha
+            detto X", "Das sagte X").
+        between: auxiliaries and adverbs that stand between a speaker and the cue ("has",
+            "a", "also", "encore").
+    """
+
+    cues: frozenset[str] = frozenset()
+    after_cues: frozenset[str] = frozenset()
+    sources: tuple[str, ...] = ()
+    pronouns: dict[str, str] = field(default_factory=dict)
+    pronoun_suffixes: dict[str, str] = field(default_factory=dict)
+    roles: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+    determiners: frozenset[str] = frozenset()
+    indefinites: frozenset[str] = frozenset()
+    links: frozenset[str] = frozenset()
+    participles: tuple[str, ...] = ()
+    relatives: frozenset[str] = frozenset()
+    title_cues: frozenset[str] = frozenset()
+    resumptive: frozenset[str] = frozenset()
+    between: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Language:
     """One language's tables.
 
@@ -91,6 +143,7 @@ class Language:
             (clustering articles by topic for training folds).
         header: byline and dateline words.
         boilerplate: phrases of site boilerplate.
+        quotes: the words that attribute quotations.
     """
 
     code: str
@@ -103,9 +156,15 @@ class Language:
     stop_words: str | None = None
     header: Header = field(default_factory=Header)
     boilerplate: Boilerplate = field(default_factory=Boilerplate)
+    quotes: Quotes = field(default_factory=Quotes)
 
 
 LANGUAGES: dict[str, Language] = {}
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The whitespace-separated words of ``words``: how the tables write their word lists."""
+    return frozenset(words.split())
 
 
 def register_language(language: Language) -> Language:
@@ -126,4 +185,4 @@ def get_language(code: str | None = None) -> Language:
 
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "MODULES", "NAMES", "Boilerplate", "Header", "Language",
-           "get_language", "register_language"]
+           "Quotes", "get_language", "register_language", "word_set"]

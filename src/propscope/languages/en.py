@@ -6,7 +6,7 @@ table": see ``languages/__init__.py``), then add its code to ``MODULES``.
 
 from __future__ import annotations
 
-from propscope.languages import Boilerplate, Header, Language, register_language
+from propscope.languages import Boilerplate, Header, Language, Quotes, register_language, word_set
 
 # Words that carry no persuasion on their own. A decoded span made only of these (or of
 # punctuation) is dropped: out of fold, lone "the", "and", "of" were 8% of the predicted
@@ -23,6 +23,24 @@ all each both either neither such own same other another up down out off again o
 _MONTHS = (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
            ("october", "oct"), ("november", "nov"), ("december", "dec"))
+
+# Reporting words as they are written: a quotation is attributed by the cue next to it.
+_CUES = """
+say says said saying tell tells told telling tweet tweets tweeted tweeting write writes wrote
+writing written add adds added adding state states stated stating remark remarks remarked
+note notes noted noting explain explains explained explaining insist insists insisted
+insisting warn warns warned warning ask asks asked asking reply replies replied respond
+responds responded answer answers answered argue argues argued arguing claim claims claimed
+claiming announce announces announced announcing declare declares declared declaring
+continue continues continued conclude concludes concluded recall recalls recalled admit
+admits admitted acknowledge acknowledges acknowledged complain complains complained yell
+yelled yelling shout shouted shouting cry cried quip quipped urge urges urged demand demands
+demanded demanding call calls called calling describe describes described describing post
+posts posted report reports reported confirm confirms confirmed suggest suggests suggested
+predict predicts predicted testify testifies testified advise advises advised quoted
+insist stress stresses stressed emphasised emphasized observe observes observed boast boasted
+vow vowed promise promised deny denies denied maintain maintains maintained
+"""
 
 ENGLISH = register_language(Language(
     code="en",
@@ -90,5 +108,34 @@ ENGLISH = register_language(Language(
         navigation=r"(?:Region|Theme|Tags?|Topics?|Categor(?:y|ies)|Filed under|Keywords)\s*:\s*"
                    r"(?P<items>.+)",
         list_words=("and", "but", "or", "so"),
+    ),
+    quotes=Quotes(
+        cues=word_set(_CUES),
+        sources=("according to", "in the words of", "quoted by"),
+        pronouns={"he": "m", "she": "f", "they": "p", "it": "n"},
+        roles=word_set("""
+            spokesman spokeswoman spokesperson official minister president secretary
+            senator director chief leader adviser advisor general governor mayor chairman chair
+            chairwoman lawmaker lawyer attorney representative ambassador
+            premier analyst expert author commissioner diplomat officer sheriff judge
+            prosecutor economist scientist professor doctor chancellor politician candidate
+            head founder executive manager director-general"""),
+        titles=word_set("""
+            mr. mrs. ms. dr. sen. rep. gov. gen. lt. col. capt. prof. rev. sir lord president
+            secretary senator minister chancellor director director-general chairman chairwoman
+            chief spokesman spokeswoman judge mayor governor speaker officer pope prince king
+            queen sheikh ambassador prime deputy vice former general attorney dame"""),
+        determiners=word_set("the"),
+        indefinites=word_set("a an some"),
+        links=word_set("of"),
+        participles=("ing",),
+        relatives=word_set("who which that"),
+        resumptive=word_set("so thus"),
+        between=word_set("""
+            has have had is was were will would also then later again further reportedly once
+            previously recently earlier"""),
+        title_cues=word_set("""
+            titled entitled headlined headline headed dubbed nicknamed so-called term word
+            phrase hashtag slogan motto label known"""),
     ),
 ))

@@ -16,7 +16,8 @@ from propscope.pipeline.components import (
     ModelComponent,
     ParagraphSegmenter,
 )
+from propscope.pipeline.quotes import QuoteFinder
 
 __all__ = ["COMPONENTS", "BoilerplateDetector", "Component", "LanguageDetector", "ModelComponent",
-           "ParagraphSegmenter",
-           "Pipeline", "PipelineError", "create_component", "register_component"]
+           "ParagraphSegmenter", "Pipeline", "PipelineError", "QuoteFinder", "create_component",
+           "register_component"]

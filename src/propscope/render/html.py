@@ -19,6 +19,7 @@ from propscope.document import Document
 from propscope.render.printable import finalize
 from propscope.render.segments import document_lines, span_refs
 from propscope.render.summary import DARKEN, explain, summarize
+from propscope.render.voices import voice_name, voices
 from propscope.sensitivity import describe_sensitivity
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
 from propscope.version import __version__
@@ -42,6 +43,7 @@ def _environment() -> jinja2.Environment:
         technique=TECHNIQUES.__getitem__,
         category_of=lambda name: TECHNIQUES[name].category,
         darken=darken,
+        voice_name=voice_name,
     )
     return env
 
@@ -81,6 +83,7 @@ def render_html(doc: Document, *, index: str | None = None) -> str:
         lines=document_lines(doc),
         refs=span_refs(doc),
         summary=summarize(doc),
+        voices=voices(doc),
         categories=list(CATEGORIES.values()),
         max_level=MAX_LEVEL,
         version=__version__,

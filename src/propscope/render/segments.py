@@ -1,7 +1,8 @@
 """Cut an analysed Document into highlightable pieces, line by line, for the renderers.
 
-The text is split at every span start and end, every boilerplate edge and every line end,
-so each piece is covered by one fixed set of spans. Overlapping spans then stay visible:
+The text is split at every span start and end, every boilerplate edge, every line end and
+after every quotation's closing mark (where its speaker's tag goes), so each piece is covered
+by one fixed set of spans. Overlapping spans then stay visible:
 a renderer draws one mark per covering span, nested, instead of letting one hide another.
 Each span also gets a stable number (its position in ``doc.spans``) and a *level*: the
 smallest stacking slot not used by any span it overlaps, so stacked underlines line up
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from propscope.document import Document, Span, iter_lines
+from propscope.render.voices import tag_positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class Piece:
     spans: tuple[SpanRef, ...]
     boilerplate: bool
     starts: tuple[SpanRef, ...]  # spans whose first visible character is here
+    tags: tuple[str, ...] = ()  # speakers of the quotations that close right before its end
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +67,8 @@ def span_refs(doc: Document) -> list[SpanRef]:
 
 
 def _pieces(doc: Document, start: int, end: int, refs: list[SpanRef],
-            seen: set[int]) -> tuple[Piece, ...]:
-    cuts = {start, end}
+            seen: set[int], tags: dict[int, tuple[str, ...]]) -> tuple[Piece, ...]:
+    cuts = {start, end} | {x for x in tags if start < x < end}
     for r in refs:
         cuts.update(x for x in (r.span.start, r.span.end) if start < x < end)
     for region in doc.boilerplate:
@@ -79,13 +82,14 @@ def _pieces(doc: Document, start: int, end: int, refs: list[SpanRef],
         # A span may begin on a newline or a blank line; its marker goes where it first shows.
         first = tuple(sorted((r for r in covering if r.number not in seen), key=lambda r: r.number))
         seen.update(r.number for r in first)
-        out.append(Piece(a, b, tuple(covering), doc.in_boilerplate(a, b), first))
+        out.append(Piece(a, b, tuple(covering), doc.in_boilerplate(a, b), first, tags.get(b, ())))
     return tuple(out)
 
 
 def document_lines(doc: Document) -> list[Line]:
     """The document's non-empty lines, each cut into pieces, with its paragraph labels."""
     refs = span_refs(doc)
+    tags = tag_positions(doc)
     labels = {p.line: tuple(p.techniques) for p in doc.paragraphs}
     lines = []
     seen: set[int] = set()
@@ -93,6 +97,6 @@ def document_lines(doc: Document) -> list[Line]:
         if not doc.text[start:end].strip():
             continue
         here = [r for r in refs if r.span.start < end and start < r.span.end]
-        lines.append(Line(number, start, end, _pieces(doc, start, end, here, seen),
+        lines.append(Line(number, start, end, _pieces(doc, start, end, here, seen, tags),
                           labels.get(number, ()), doc.in_boilerplate(start, end)))
     return lines

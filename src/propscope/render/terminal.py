@@ -5,12 +5,15 @@ innermost (shortest) span's and the text is underlined, and each span's first ch
 carries its number as a superscript, which the span table below explains. Without colour
 (output piped to a file, ``NO_COLOR``, a dumb terminal) spans are bracketed ``[3 ... 3]``
 instead and boilerplate lines are marked ``~`` in the gutter, so nothing depends on colour.
+A quotation's speaker is tagged ‹in italics› after its closing mark, and a Voices table
+counts the techniques in the outlet's own words and in each quoted speaker's.
 Control characters of the input (an ESC that would start a terminal escape sequence, a NUL)
 are shown as "�", one for one, so a hostile title cannot recolour or retitle the terminal.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -24,6 +27,7 @@ from propscope.document import Document
 from propscope.render.printable import printable
 from propscope.render.segments import Line, Piece, document_lines, span_refs
 from propscope.render.summary import Summary, summarize
+from propscope.render.voices import voice_name, voices
 from propscope.sensitivity import describe_sensitivity
 from propscope.taxonomy import CATEGORIES, TECHNIQUES
 
@@ -59,6 +63,8 @@ def _piece_text(doc: Document, piece: Piece, *, plain: bool, ends: dict[int, tup
         for ref in sorted(piece.spans, key=lambda r: -r.number):
             if ends[ref.number] == where:
                 out.append(f" {ref.number}]")
+    for speaker in piece.tags:  # whose words the quotation that just closed are
+        out.append(printable(f" ‹{speaker}›"), style=Style(italic=True, dim=True))
     return out
 
 
@@ -124,11 +130,32 @@ def _spans_table(doc: Document, summary: Summary) -> Table:
     table.add_column("#", justify="right")
     table.add_column("Technique")
     table.add_column("Score", justify="right")
+    table.add_column("Voice")
     table.add_column("Text", overflow="fold")
     for ref in span_refs(doc):
         span = ref.span
+        quote = doc.quote_at(span.start, span.end)
         table.add_row(str(ref.number), Text(TECHNIQUES[span.label].title, style=_category_style(span.label)),
-                      f"{span.score:.2f}", Text(_excerpt(doc.span_text(span))))
+                      f"{span.score:.2f}", Text(printable(voice_name(quote) if quote else "outlet")),
+                      Text(_excerpt(doc.span_text(span))))
+    return table
+
+
+def _voices_table(doc: Document) -> Table:
+    """Techniques in the outlet's own words and in each quoted speaker's."""
+    table = Table(title="Voices", box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
+                  caption="whose words the techniques are in: a report's quotations carry its "
+                          "sources' techniques, not the outlet's")
+    table.add_column("Voice")
+    table.add_column("Quotes", justify="right")
+    table.add_column("Spans", justify="right")
+    table.add_column("Paragraph labels", justify="right")
+    table.add_column("Techniques", overflow="fold")
+    for v in voices(doc):
+        found = Counter(dict(v.spans)) + Counter(dict(v.labels))
+        table.add_row(Text(printable(v.voice), style="" if v.quoted else "bold"),
+                      str(v.quotes) if v.quoted else "", str(v.span_count), str(v.label_count),
+                      ", ".join(f"{TECHNIQUES[t].title} {n}" for t, n in found.most_common()))
     return table
 
 
@@ -207,6 +234,8 @@ def terminal_view(doc: Document, *, plain: bool = False, show_text: bool = True)
     if doc.spans:
         parts.append(_spans_table(doc, summary))
     parts += _summary_tables(summary, rates)
+    if doc.quotes:
+        parts.append(_voices_table(doc))
     return Group(*parts)
 
 

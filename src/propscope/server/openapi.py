@@ -63,6 +63,11 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                          "trained", "transfer", "unsupported", "unknown"]}]}},
                     description="The text's language (ISO 639-1; null if it could not be told) "
                                 "and how the model reads it: unsupported languages are not analysed.")
+    voice = {"quote": {"type": ["integer", "null"], "minimum": 0, "description": (
+                 "Index in `quotes` of the quotation the words are in; null: the outlet's own "
+                 "voice.")},
+             "speaker": {**_NSTR, "description": "That quotation's speaker; null for the "
+                         "outlet's voice or a quotation whose speaker the text does not name."}}
     return {
         "Error": _obj({"error": _obj({"status": {"type": "integer"}, "message": _STR})}),
         "Metadata": _obj({k: _NSTR for k in METADATA_FIELDS}, required=[], additionalProperties=False),
@@ -87,14 +92,27 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
             "frames": {"type": "array", "items": _obj({"label": _STR, "score": _SCORE})},
             "spans": {"type": "array", "items": _obj({
                 "technique": _STR, "category": _STR, "start": _INT0, "end": _INT0, "text": _STR,
-                "score": _SCORE})},
+                "score": _SCORE, **voice})},
             "paragraphs": {"type": "array", "items": _obj(
                 {"line": _INT0, "start": _INT0, "end": _INT0,
                  "techniques": {"type": "array", "items": _STR},
                  "scores": {"type": "object", "additionalProperties": _SCORE},
                  "evidence": {"type": "object", "additionalProperties": {"type": "array", "items": _obj(
-                     {"start": _INT0, "end": _INT0, "text": _STR})}}},
+                     {"start": _INT0, "end": _INT0, "text": _STR})}},
+                 "voices": {"type": "object", "additionalProperties": _obj(voice), "description": (
+                     "Per technique label: whose voice it is in (its evidence's quotation, else "
+                     "the quotation holding most of the paragraph).")}},
                 required=["line", "start", "end", "techniques"])},
+            "quotes": {"type": "array", "items": _obj(
+                {"start": _INT0, "end": _INT0, "text": _STR,
+                 "speaker": {**_NSTR, "description": "The speaker's name as the article writes it, "
+                             "pronouns and roles resolved; null where the text names nobody."},
+                 "speaker_start": {"type": ["integer", "null"], "minimum": 0},
+                 "speaker_end": {"type": ["integer", "null"], "minimum": 0},
+                 "cue": {**_NSTR, "description": "The reporting word (says, told, according to)."},
+                 "confidence": _SCORE},
+                required=["start", "end", "speaker"]),
+                "description": "Direct quotations: the words inside the quote marks."},
             "boilerplate": {"type": "array", "items": _obj({"start": _INT0, "end": _INT0, "kind": _STR})},
             "metadata": _obj({k: _NSTR for k in METADATA_FIELDS}),
             "model": {"oneOf": [{"type": "null"}, model]},
