@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from propscope.document import TITLE_LIMIT, Document
-from propscope.taxonomy import CATEGORIES, TECHNIQUES, Category, Technique
+from propscope.taxonomy import CATEGORIES, TECHNIQUES, UNDERLINES, Category, Technique
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +132,13 @@ def script_note(text: str, *, least: int = SCRIPT_NOTE_LEAST) -> str | None:
 def display() -> dict[str, object]:
     """What the web page needs to show an analysis as the reports do, from the one place it is
     defined: the non-Latin note and the letters it needs, how long an untitled article's
-    name is, how much darker an underline is than its colour. The server sends it with the
-    taxonomy (``/api/techniques``)."""
+    name is, how much darker an underline is than its colour and how each underline pattern
+    is drawn (``taxonomy/styles.py``; "{color}" stands for the line's colour). The server
+    sends it with the taxonomy (``/api/techniques``)."""
     return {"script_note": SCRIPT_NOTE, "script_note_least_letters": SCRIPT_NOTE_LEAST,
-            "title_limit": TITLE_LIMIT, "underline_darken": DARKEN}
+            "title_limit": TITLE_LIMIT, "underline_darken": DARKEN,
+            "underlines": {name: {"image": image, "height": height}
+                           for name, (image, height) in UNDERLINES.items()}}
 
 
 def expected_right(doc: Document) -> float | None:

@@ -93,6 +93,11 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                  "example": _STR, "predicted": {"type": "boolean"},
                  "trainable": {"type": "boolean", "description": "The same as `predicted`."},
                  "note": _STR,
+                 "tag": {**_STR, "description": "The two letters marking its highlights."},
+                 "color": {**_STR, "description": "Its highlight's colour, a shade of its "
+                                                  "category's."},
+                 "underline": {**_STR, "description": "Its underline pattern, one of "
+                                                      "display.underlines."},
                  "quality": {"oneOf": [{"type": "null"}, _obj({
                      "found": {"type": "boolean", "description":
                                "Whether the model labelled the technique at all out of sample."},
@@ -101,7 +106,7 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                      "description": "How well the served model finds the technique on articles "
                                     "it had not seen; null where it was not scored."}},
                 required=["name", "title", "category", "definition", "example", "predicted",
-                          "trainable", "quality"])},
+                          "trainable", "quality", "tag", "color", "underline"])},
             "quality": {"oneOf": [{"type": "null"}, _obj(
                 {"model": _STR, "scored_by": _STR, "articles": _INT0, "summary": _STR})]},
             "frames": {"type": "array", "items": _STR},
@@ -109,7 +114,9 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
             "genre_rule": {**_STR, "description": "Why a genre may be chosen over one that "
                                                   "scores higher (the reports' genre note)."},
             "display": {**_obj({"script_note": _STR, "script_note_least_letters": _INT0,
-                                "title_limit": _INT0, "underline_darken": {"type": "number"}}),
+                                "title_limit": _INT0, "underline_darken": {"type": "number"},
+                                "underlines": {"type": "object", "additionalProperties": _obj(
+                                    {"image": _STR, "height": _INT0})}}),
                         "description": "How the reports show an analysis, for the page to show it "
                                        "the same way."}}),
         "Health": _obj({"status": {"enum": ["ok", "loading"]},
