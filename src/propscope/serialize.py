@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import Any
 
 from propscope.document import (
+    METADATA_FIELDS,
     Document,
     Frame,
     Genre,
@@ -23,7 +24,9 @@ from propscope.document import (
 from propscope.errors import InputError
 from propscope.taxonomy import FRAMES, GENRES, TECHNIQUES, category_of
 
-SCHEMA_VERSION = "1"
+# MAJOR.MINOR: a minor step adds keys, a major one changes or removes some. 1.1 added
+# metadata.sources.
+SCHEMA_VERSION = "1.1"
 
 
 def _r(x: float) -> float:
@@ -63,7 +66,7 @@ def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
     m = doc.metadata
     out["metadata"] = {"title": m.title, "outlet": m.outlet, "author": m.author,
                        "published": m.published, "url": m.url,
-                       "republished_from": m.republished_from}
+                       "republished_from": m.republished_from, "sources": dict(m.sources)}
     out["model"] = model_to_dict(doc.model) if doc.model else None
     return out
 
@@ -110,6 +113,17 @@ def _technique(name: Any) -> str:
     return _label(name, TECHNIQUES, "technique")
 
 
+def _sources(value: Any) -> dict[str, str]:
+    """``metadata.sources``: field -> where its value came from; absent before version 1.1."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+            k in METADATA_FIELDS and isinstance(v, str) for k, v in value.items()):
+        raise InputError(f"Malformed analysis record: metadata.sources must map metadata fields "
+                         f"({', '.join(METADATA_FIELDS)}) to strings, got {value!r}.")
+    return dict(value)
+
+
 def from_dict(data: dict[str, Any]) -> Document:
     """Rebuild a Document from the contract; needs ``text``. Raises ``InputError`` if malformed.
 
@@ -127,7 +141,8 @@ def from_dict(data: dict[str, Any]) -> Document:
         given_id = data.get("id")
         doc = Document(text, id="document" if given_id in (None, "") else str(given_id),
                        source=data.get("source"),
-                       metadata=Metadata(**{k: md.get(k) for k in Metadata.__slots__}))
+                       metadata=Metadata(**{k: md.get(k) for k in METADATA_FIELDS},
+                                         sources=_sources(md.get("sources"))))
         doc.add_spans(Span(*_range(s, n, "span"), _technique(s["technique"]), s.get("score", 1.0))
                       for s in data.get("spans") or [])
         doc.paragraphs = [Paragraph(_line(p["line"]), *_range(p, n, "paragraph"),

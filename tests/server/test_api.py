@@ -11,6 +11,7 @@ from serverkit import ARTICLE, BLATANT, Server, model_dir, start_server, stop_se
 
 from propscope import ingest
 from propscope.analyzer import Analyzer
+from propscope.document import GIVEN
 from propscope.errors import ModelError
 from propscope.models.quality import load_quality
 from propscope.sensitivity import LEVELS
@@ -37,7 +38,7 @@ def test_analyze_returns_the_cli_json_contract(api: httpx.Client, local_analyzer
     assert r.headers["content-type"].startswith("application/json")
     got = r.json()
     doc = local_analyzer.analyze_document(ingest.read_text(ARTICLE, id="story-1"))
-    doc.metadata.outlet = "The Test Gazette"
+    doc.metadata.set_from(GIVEN, outlet="The Test Gazette")  # as the API records it
     assert got == json.loads(json.dumps(to_dict(doc)))
     assert got["spans"], "the blatant article should get at least one technique span"
     for span in got["spans"]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from propscope.config import ServerConfig
+from propscope.document import METADATA_FIELDS
 from propscope.sensitivity import LEVELS, LIMIT
-from propscope.server.inputs import FORMATS, METADATA_FIELDS
+from propscope.server.inputs import FORMATS
 from propscope.version import __version__
 
 JSON = "application/json"
@@ -81,7 +82,11 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                      {"start": _INT0, "end": _INT0, "text": _STR})}}},
                 required=["line", "start", "end", "techniques"])},
             "boilerplate": {"type": "array", "items": _obj({"start": _INT0, "end": _INT0, "kind": _STR})},
-            "metadata": _obj({k: _NSTR for k in METADATA_FIELDS}),
+            "metadata": _obj({**{k: _NSTR for k in METADATA_FIELDS}, "sources": {
+                "type": "object", "additionalProperties": _STR,
+                "description": "Where each known metadata value came from: the article's own "
+                               "lines (title line, byline, dateline, syndication header or "
+                               "footer), the page, the feed, or given."}}),
             "model": {"oneOf": [{"type": "null"}, model]},
         }),
         "Batch": _obj({"documents": {"type": "array", "items": _ref("Analysis")}}),
