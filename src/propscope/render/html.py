@@ -57,8 +57,9 @@ def darken(colour: str, factor: float = DARKEN) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(round(c * factor) for c in (r, g, b)))
 
 
-def _http_url(url: str | None) -> str | None:
-    # Only http(s) URLs become links; anything else (javascript:, data:) is shown as text.
+def http_url(url: str | None) -> str | None:
+    """``url`` if it may become a link: only http(s) URLs do; anything else (``javascript:``,
+    ``data:``) is shown as text."""
     if url and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
         return url.strip()
     return None
@@ -77,7 +78,7 @@ def render_html(doc: Document, *, index: str | None = None) -> str:
     return template("report.html.j2").render(
         doc=doc,
         meta=doc.metadata,
-        link=_http_url(doc.metadata.url),
+        link=http_url(doc.metadata.url),
         lines=document_lines(doc),
         refs=span_refs(doc),
         summary=summarize(doc),
