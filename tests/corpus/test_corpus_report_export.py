@@ -150,3 +150,18 @@ def test_report_counts_unknown_outlets_as_it_shows_them_and_names_techniques(sto
     svg = b"".join(base64.b64decode(i) for i in re.findall(
         r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html))
     assert b"Loaded language" in svg and b"Loaded_Language" not in svg
+
+
+def test_report_heatmap_labels_are_whole_and_counts_agree_with_their_nouns(store: CorpusStore) -> None:
+    # "Name calling / labeli…" was cut at 22 characters; the header said "1 authors".
+    store_docs(store, [annotated(ARTICLES["harbour"], id="h", outlet="Coast News", author="R. Lee",
+                                 spans=(("Fishermen from the old quay", "Name_Calling-Labeling"),
+                                        ("smother the mussel beds", "Obfuscation-Vagueness-Confusion")))])
+    html = render_report(store, n_boot=20)
+    [heatmap] = [base64.b64decode(i).decode() for i in re.findall(
+        r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)][:1]
+    words = " ".join(re.findall(r"<!-- (.*?) -->", heatmap))
+    assert "Name calling /" in words and "labeling" in words and "…" not in words
+    assert "vagueness / confusion" in words
+    flat = " ".join(html.split())
+    assert "<b>1</b>author</div>" in flat and "<b>1</b>article</div>" in flat
