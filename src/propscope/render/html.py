@@ -20,7 +20,7 @@ from propscope.render.printable import finalize
 from propscope.render.segments import document_lines, span_refs
 from propscope.render.summary import DARKEN, explain, summarize
 from propscope.sensitivity import describe_sensitivity
-from propscope.taxonomy import CATEGORIES, TECHNIQUES
+from propscope.taxonomy import CATEGORIES, TECHNIQUES, technique_style, underline_css
 from propscope.version import __version__
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -42,6 +42,7 @@ def _environment() -> jinja2.Environment:
         technique=TECHNIQUES.__getitem__,
         category_of=lambda name: TECHNIQUES[name].category,
         darken=darken,
+        style=technique_style,
     )
     return env
 
@@ -55,6 +56,19 @@ def darken(colour: str, factor: float = DARKEN) -> str:
     """A darker shade of a ``#rrggbb`` colour, for underlines that must show on white."""
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return "#{:02x}{:02x}{:02x}".format(*(round(c * factor) for c in (r, g, b)))
+
+
+def technique_css() -> list[dict[str, str | int]]:
+    """Each technique's CSS values in the report (``taxonomy/styles.py``): its shade, the
+    darker colour of its lines, and its underline pattern as a background image."""
+    out: list[dict[str, str | int]] = []
+    for name in TECHNIQUES:
+        style = technique_style(name)
+        line = darken(style.color)
+        image, height = underline_css(style.underline, line)
+        out.append({"name": name, "color": style.color, "line": line, "image": image,
+                    "height": height})
+    return out
 
 
 def http_url(url: str | None) -> str | None:
@@ -83,6 +97,7 @@ def render_html(doc: Document, *, index: str | None = None) -> str:
         refs=span_refs(doc),
         summary=summarize(doc),
         categories=list(CATEGORIES.values()),
+        styles=technique_css(),
         max_level=MAX_LEVEL,
         version=__version__,
         index=index,

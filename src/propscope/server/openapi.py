@@ -103,6 +103,7 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                                                   "category's."},
                  "underline": {**_STR, "description": "Its underline pattern, one of "
                                                       "display.underlines."},
+                 "line": {**_STR, "description": "Its underline's colour."},
                  "quality": {"oneOf": [{"type": "null"}, _obj({
                      "found": {"type": "boolean", "description":
                                "Whether the model labelled the technique at all out of sample."},
@@ -111,7 +112,7 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                      "description": "How well the served model finds the technique on articles "
                                     "it had not seen; null where it was not scored."}},
                 required=["name", "title", "category", "definition", "example", "predicted",
-                          "trainable", "quality", "tag", "color", "underline"])},
+                          "trainable", "quality", "tag", "color", "underline", "line"])},
             "quality": {"oneOf": [{"type": "null"}, _obj(
                 {"model": _STR, "scored_by": _STR, "articles": _INT0, "summary": _STR})]},
             "frames": {"type": "array", "items": _STR},
