@@ -17,8 +17,8 @@ from propscope.errors import SpanError
 from propscope.languages.detect import Detection
 from propscope.model_info import ModelInfo
 
-__all__ = ["Document", "Frame", "Genre", "Metadata", "ModelInfo", "Paragraph", "Quote", "Region",
-           "Span", "iter_lines", "split_paragraphs"]
+__all__ = ["METADATA_FIELDS", "Document", "Frame", "Genre", "Metadata", "ModelInfo", "Paragraph",
+           "Quote", "Region", "Span", "iter_lines", "split_paragraphs"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -102,9 +102,29 @@ class Paragraph:
     evidence: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
+# Where a metadata value came from (``Metadata.sources``): the article's own lines, what
+# the input around it said, or what the user gave.
+TITLE_LINE = "title line"
+BYLINE = "byline"
+DATELINE = "dateline"
+SYNDICATION_HEADER = "syndication header"  # "Via Site" at the top
+SYNDICATION_FOOTER = "syndication footer"  # "The post X appeared first on Site.", "Via Site"
+MARKDOWN_HEADING = "markdown heading"
+PAGE = "page metadata"  # an HTML page's <title>, <meta> tags and JSON-LD, read by trafilatura
+PAGE_ADDRESS = "page address"  # the URL a page was fetched from, its host as the outlet
+FEED = "feed"  # an RSS, Atom or sitemap entry
+GIVEN = "given"  # a JSONL record's field, the API's metadata object, a Python caller
+
+METADATA_FIELDS = ("title", "outlet", "author", "published", "url", "republished_from")
+
+
 @dataclass(slots=True)
 class Metadata:
-    """What is known about where an article comes from; ``None`` where unknown."""
+    """What is known about where an article comes from; ``None`` where unknown.
+
+    ``sources`` says where each known value came from (field -> one of the names above, such
+    as ``"byline"`` or ``"given"``); a field set without ``fill_from``/``set_from`` has none.
+    """
 
     title: str | None = None
     outlet: str | None = None
@@ -112,6 +132,24 @@ class Metadata:
     published: str | None = None  # ISO 8601 date or datetime, as found
     url: str | None = None
     republished_from: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def fill_from(self, source: str, **values: str | None) -> None:
+        """Set each field still unknown to its non-empty value in ``values``, noting ``source``."""
+        self._set(source, {k: v for k, v in values.items() if getattr(self, k) is None})
+
+    def set_from(self, source: str, **values: str | None) -> None:
+        """Set each field to its non-empty value in ``values``, replacing what was known."""
+        self._set(source, values)
+
+    def _set(self, source: str, values: dict[str, str | None]) -> None:
+        for name, value in values.items():
+            if name not in METADATA_FIELDS:
+                raise AttributeError(f"Metadata has no field {name!r}; the fields: "
+                                     f"{', '.join(METADATA_FIELDS)}.")
+            if value:
+                setattr(self, name, value)
+                self.sources[name] = source
 
 
 @dataclass(slots=True)

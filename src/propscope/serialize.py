@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import Any
 
 from propscope.document import (
+    METADATA_FIELDS,
     Document,
     Frame,
     Genre,
@@ -26,10 +27,10 @@ from propscope.languages import get_language
 from propscope.languages.detect import Detection
 from propscope.taxonomy import FRAMES, GENRES, TECHNIQUES, category_of
 
-# 1.1: "language" (the text's language, how it was known, whether the model reads it),
-# "notes" (caveats in words), the model's "languages" and "transfer"; "quotes", and whose
-# voice each span and paragraph label is in ("quote", "speaker", "voices"). A 1.0 reader
-# ignores them.
+# MAJOR.MINOR: a minor step adds keys, a major one changes or removes some. 1.1 added
+# "language" (the text's language, how it was known, whether the model reads it), "notes"
+# (caveats in words), the model's "languages" and "transfer"; "quotes", and whose voice
+# each span and paragraph label is in ("quote", "speaker", "voices"); metadata.sources.
 SCHEMA_VERSION = "1.1"
 
 
@@ -130,7 +131,7 @@ def to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
     m = doc.metadata
     out["metadata"] = {"title": m.title, "outlet": m.outlet, "author": m.author,
                        "published": m.published, "url": m.url,
-                       "republished_from": m.republished_from}
+                       "republished_from": m.republished_from, "sources": dict(m.sources)}
     out["model"] = model_to_dict(doc.model) if doc.model else None
     return out
 
@@ -194,6 +195,17 @@ def _quote(q: dict[str, Any], length: int) -> Quote:
                  _optional_str(q.get("cue"), "cue"), _score(q.get("confidence", 1.0), "a quote's"))
 
 
+def _sources(value: Any) -> dict[str, str]:
+    """``metadata.sources``: field -> where its value came from; absent before version 1.1."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+            k in METADATA_FIELDS and isinstance(v, str) for k, v in value.items()):
+        raise InputError(f"Malformed analysis record: metadata.sources must map metadata fields "
+                         f"({', '.join(METADATA_FIELDS)}) to strings, got {value!r}.")
+    return dict(value)
+
+
 def from_dict(data: dict[str, Any]) -> Document:
     """Rebuild a Document from the contract; needs ``text``. Raises ``InputError`` if malformed.
 
@@ -212,7 +224,8 @@ def from_dict(data: dict[str, Any]) -> Document:
         lang = data.get("language") or {}
         doc = Document(text, id="document" if given_id in (None, "") else str(given_id),
                        source=data.get("source"),
-                       metadata=Metadata(**{k: md.get(k) for k in Metadata.__slots__}),
+                       metadata=Metadata(**{k: md.get(k) for k in METADATA_FIELDS},
+                                         sources=_sources(md.get("sources"))),
                        language=lang.get("code") if isinstance(lang.get("code"), str) else None)
         if lang.get("detected"):
             doc.language_detection = Detection(doc.language, _score(lang.get("confidence") or 0.0,

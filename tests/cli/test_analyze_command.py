@@ -200,6 +200,20 @@ def test_json_with_a_folder_of_several_articles_is_refused(folder: Path, tmp_pat
     assert not out.exists()
 
 
+def test_one_report_into_a_folder_says_where_it_went(article: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # The report is named after the article's id; before, nothing said so.
+    reports = tmp_path / "reports"
+    assert main(["analyze", str(article), "--format", "html", "-o", f"{reports}/"]) == 0
+    err = capsys.readouterr().err
+    assert f"propscope: wrote {reports / 'traitors.html'}; open {reports / 'index.html'}" in err
+    assert (reports / "traitors.html").is_file()
+    assert main(["analyze", str(article), "-o", str(tmp_path / "one.html")]) == 0
+    assert "wrote" not in capsys.readouterr().err  # a file the user named needs no word
+    assert main(["analyze", str(article), "--format", "html", "-o", str(reports), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_html_into_an_existing_plain_file_is_a_usage_error(article: Path, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     notes = tmp_path / "notes"

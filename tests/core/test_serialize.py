@@ -6,9 +6,21 @@ import json
 
 import pytest
 
-from propscope.document import Document, Frame, Genre, ModelInfo, Quote, Region, Span, split_paragraphs
+from propscope.document import (
+    BYLINE,
+    DATELINE,
+    GIVEN,
+    Document,
+    Frame,
+    Genre,
+    ModelInfo,
+    Quote,
+    Region,
+    Span,
+    split_paragraphs,
+)
 from propscope.errors import InputError
-from propscope.serialize import from_dict, to_dict, to_json
+from propscope.serialize import SCHEMA_VERSION, from_dict, to_dict, to_json
 
 CONTRACT_KEYS = {"id", "source", "text", "language", "notes", "genre", "frames", "spans", "paragraphs",
                  "boilerplate", "metadata", "model", "quotes"}
@@ -90,10 +102,27 @@ def test_round_trip_through_json() -> None:
     {"text": "abc", "genre": {"label": "opinion", "scores": {"opinion": None}}},
     {"text": "abc", "frames": [{"label": "Weather", "score": 0.5}]},
     {"text": "abc", "frames": [{"label": "Political", "score": True}]},
+    {"text": "abc", "metadata": {"sources": {"outlet": 3}}},
+    {"text": "abc", "metadata": {"sources": {"colour": "byline"}}},
 ])
 def test_from_dict_rejects_malformed(bad: object) -> None:
     with pytest.raises(InputError, match=r"^(An analysis record|Malformed analysis record: [^M]*$)"):
         from_dict(bad)  # type: ignore[arg-type]
+
+
+def test_metadata_says_where_each_value_came_from_and_round_trips() -> None:
+    doc = _doc()
+    doc.metadata.fill_from(BYLINE, author="Jane Doe")
+    doc.metadata.set_from(GIVEN, outlet="Example News", title="")  # empty: not a value
+    doc.metadata.fill_from(DATELINE, outlet="Other Times")  # known already: kept
+    md = to_dict(doc)["metadata"]
+    assert (md["author"], md["outlet"], md["title"]) == ("Jane Doe", "Example News", None)
+    assert md["sources"] == {"author": "byline", "outlet": "given"}
+    assert to_dict(from_dict(json.loads(to_json(doc)))) == to_dict(doc)
+    older = to_dict(doc)
+    del older["metadata"]["sources"]  # a record of schema 1.0
+    assert from_dict(older).metadata.sources == {}
+    assert SCHEMA_VERSION == "1.1"
 
 
 def test_from_dict_leaves_out_model_fields_of_a_newer_version() -> None:

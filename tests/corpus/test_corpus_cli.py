@@ -17,7 +17,7 @@ from propscope.corpus.store import CorpusStore
 def test_reuse_prints_and_saves_the_pairs(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["corpus", "reuse", "--db", db, "--format", "json"]) == 0
     [pair] = json.loads(capsys.readouterr().out)
-    assert (pair["outlet_a"], pair["outlet_b"], pair["reason"]) == ("Coast News", "Echo", "published")
+    assert (pair["a"]["outlet"], pair["b"]["outlet"], pair["reason"]) == ("Coast News", "Echo", "published")
     assert pair["passages"][0]["words"] > 20
     with CorpusStore(db, read_only=True) as store:
         assert store.count_rows("reuse_pairs") == 1
@@ -45,7 +45,7 @@ def test_profile_table_by_month(db: str, capsys: pytest.CaptureFixture[str], kin
     assert main(["corpus", "profile", "--db", db, "--by", "month", "--kind", kind,
                  "--bootstrap", "20"]) == 0
     out = capsys.readouterr().out
-    assert "2021-04" in out and ("Loaded_Language" in out if kind == "technique" else "opinion" in out)
+    assert "2021-04" in out and ("Loaded language" in out if kind == "technique" else "opinion" in out)
 
 
 def test_profile_table_written_to_a_file_keeps_long_names_whole(
@@ -58,7 +58,7 @@ def test_profile_table_written_to_a_file_keeps_long_names_whole(
     assert main(["corpus", "profile", "--db", str(path), "--by", "outlet", "--by", "month",
                  "--bootstrap", "20"]) == 0
     out = capsys.readouterr().out  # captured: not a terminal, as when redirected to a file
-    assert outlet in out and "Appeal_to_Fear-Prejudice" in out and "…" not in out
+    assert outlet in out and "Appeal to fear / prejudice" in out and "…" not in out
 
 
 def test_search_json_and_exit_code_when_nothing_matches(db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -166,3 +166,49 @@ def test_bad_option_values_are_usage_errors_that_touch_no_store(
     assert said in capsys.readouterr().err
     with CorpusStore(db, read_only=True) as store:
         assert (store.count(), store.count_rows("reuse_pairs")) == before
+
+
+@pytest.fixture
+def titled(tmp_path: Path) -> str:
+    """One article with two Doubt spans, a thought-terminating cliché and a loaded phrase."""
+    path = tmp_path / "titled.duckdb"
+    with CorpusStore(path) as store:
+        store_docs(store, [annotated(ARTICLES["harbour"], id="h", outlet="Coast News", spans=(
+            ("Fishermen from the old quay say", "Doubt"), ("The authority replies", "Doubt"),
+            ("strict monitoring will keep the water clear enough", "Conversation_Killer"),
+            ("smother the mussel beds", "Loaded_Language")))])
+    return str(path)
+
+
+@pytest.mark.parametrize(("typed", "found"), [
+    ("Casting doubt", "Casting doubt"), ("casting-doubt", "Casting doubt"), ("Doubt", "Casting doubt"),
+    ("Thought-terminating cliché", "Thought-terminating cliché"),
+    ("thought terminating cliche", "Thought-terminating cliché"),
+    ("Conversation_Killer", "Thought-terminating cliché"),
+])
+def test_search_takes_the_technique_names_reports_show(
+        titled: str, typed: str, found: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "search", "--technique", typed, "--db", titled]) == 0
+    assert f"{found}: “" in capsys.readouterr().out
+
+
+def test_search_suggests_the_closest_technique_on_a_miss(
+        titled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "search", "--technique", "Casting dout", "--db", titled]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Unknown technique 'Casting dout'" in err and "Did you mean “Casting doubt” (Doubt)?" in err
+
+
+def test_profile_shows_display_names_most_frequent_first(
+        titled: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Rows came in taxonomy order, under names such as Name_Calling-Labeling.
+    assert main(["corpus", "profile", "--db", titled, "--bootstrap", "20"]) == 0
+    out = capsys.readouterr().out
+    order = [out.index(t) for t in ("Casting doubt", "Loaded language", "Thought-terminating cliché")]
+    assert order == sorted(order) and "Conversation_Killer" not in out and "Doubt " not in out
+    assert main(["corpus", "profile", "--db", titled, "--bootstrap", "20", "--format", "csv"]) == 0
+    rows = [r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["kind"] == "technique"]
+    assert [r["label"] for r in rows[:3]] == ["Doubt", "Loaded_Language", "Conversation_Killer"]
+    assert rows[0]["label_title"] == "Casting doubt"
+    rates = [float(r["rate"]) for r in rows]
+    assert rates == sorted(rates, reverse=True)

@@ -238,7 +238,7 @@ def test_reuse_on_a_read_only_store_shows_pairs_without_saving(db: str, tmp_path
     done = cli("reuse", "--db", db, "--format", "json", unprivileged=True)
     assert done.returncode == 0, done.stderr
     [pair] = json.loads(done.stdout)
-    assert pair["outlet_b"] == "Echo"
+    assert pair["b"]["outlet"] == "Echo"
     assert f"the pairs are not saved in {db}: the file is read-only" in done.stderr
     assert Path(db).read_bytes() == before
 
@@ -253,7 +253,7 @@ def test_reuse_on_a_missing_store_creates_nothing(tmp_path: Path,
 
 @pytest.mark.parametrize(("argv", "said"), [
     ([], "Give search words or at least one filter"),
-    (["x", "--technique", "Bogus"], "Unknown technique name 'Bogus'"),
+    (["x", "--technique", "Bogus"], "Unknown technique 'Bogus'"),
     (["x", "--category", "bogus"], "Unknown category 'bogus'"),
     (["😀"], "The query '😀' holds no searchable word"),
     (["%"], "The query '%' holds no searchable word"),

@@ -86,6 +86,9 @@ def test_jsonl_export_is_the_json_contract(filled: CorpusStore, tmp_path: Path) 
     [out] = export(filled, "jsonl", tmp_path / "a.jsonl")
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 3
+    # Each record is the contract, led by the store's article id (which joins the tables).
+    assert {r.pop("article_id") for r in records} == {
+        r[0] for r in filled.query("SELECT article_id FROM articles")}
     assert all(to_dict(from_dict(r)) == r for r in records)
 
 
@@ -142,8 +145,23 @@ def test_report_counts_unknown_outlets_as_it_shows_them_and_names_techniques(sto
         annotated(ARTICLES["chess"], id="c", spans=(("the back room of a bakery", "Loaded_Language"),)),
     ])
     html = render_report(store, n_boot=50)
-    assert "outlets (and 1 article of unknown outlet)" in " ".join(html.split())
+    assert "<b>1</b>outlet (and 1 article of unknown outlet)" in " ".join(html.split())
     assert "“(unknown)” gathering the articles whose outlet is not known" in " ".join(html.split())
     svg = b"".join(base64.b64decode(i) for i in re.findall(
         r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html))
     assert b"Loaded language" in svg and b"Loaded_Language" not in svg
+
+
+def test_report_heatmap_labels_are_whole_and_counts_agree_with_their_nouns(store: CorpusStore) -> None:
+    # "Name calling / labeli…" was cut at 22 characters; the header said "1 authors".
+    store_docs(store, [annotated(ARTICLES["harbour"], id="h", outlet="Coast News", author="R. Lee",
+                                 spans=(("Fishermen from the old quay", "Name_Calling-Labeling"),
+                                        ("smother the mussel beds", "Obfuscation-Vagueness-Confusion")))])
+    html = render_report(store, n_boot=20)
+    [heatmap] = [base64.b64decode(i).decode() for i in re.findall(
+        r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)][:1]
+    words = " ".join(re.findall(r"<!-- (.*?) -->", heatmap))
+    assert "Name calling /" in words and "labeling" in words and "…" not in words
+    assert "vagueness / confusion" in words
+    flat = " ".join(html.split())
+    assert "<b>1</b>author</div>" in flat and "<b>1</b>article</div>" in flat

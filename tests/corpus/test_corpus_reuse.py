@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from corpus_fixtures import ARTICLES, annotated, store_docs
+from corpus_fixtures import ARTICLES, annotated, preprocess, store_docs
 
-from propscope.corpus.reuse import find_reuse, load_pairs, save_pairs, shared_passages
+from propscope.corpus.reuse import ReusePair, find_reuse, load_pairs, save_pairs, shared_passages
 from propscope.corpus.store import CorpusStore
+from propscope.document import GIVEN
+from propscope.ingest.metadata import guess_metadata
 
 
 def republished(text: str) -> str:
@@ -19,6 +21,10 @@ def republished(text: str) -> str:
     return ("Fishermen fear for mussel beds as port pushes deeper channel\n\n" + body
             + "\n\nThis article was originally published on Coast News.\n\n"
             "Please share this article with your friends and family!")
+
+
+def ids(pair: ReusePair) -> frozenset[str]:
+    return frozenset((pair.a.article_id, pair.b.article_id))
 
 
 def near_copy(text: str) -> str:
@@ -46,18 +52,18 @@ def planted(store: CorpusStore) -> dict[str, str]:
 
 def test_republication_with_new_title_edits_and_boilerplate_is_found(
         store: CorpusStore, planted: dict[str, str]) -> None:
-    pairs = {(p.a, p.b): p for p in find_reuse(store)}
+    pairs = {(p.a.article_id, p.b.article_id): p for p in find_reuse(store)}
     p = pairs[(planted["original"], planted["reprint"])]  # the original comes first
     assert p.first == planted["original"]
     assert p.reason == "republished_from"  # the reprint's footer names Coast News
-    assert p.outlet_a == "Coast News" and p.outlet_b == "Daily Echo"
+    assert p.a.outlet == "Coast News" and p.b.outlet == "Daily Echo"
     assert 0.5 <= p.jaccard < 1.0
     assert abs(p.estimated - p.jaccard) < 0.2
 
 
 def test_near_copy_is_found_and_unrelated_articles_are_not_paired(
         store: CorpusStore, planted: dict[str, str]) -> None:
-    found = {frozenset((p.a, p.b)) for p in find_reuse(store)}
+    found = {ids(p) for p in find_reuse(store)}
     assert found == {frozenset((planted["original"], planted["reprint"])),
                      frozenset((planted["library"], planted["library-copy"]))}
 
@@ -65,8 +71,8 @@ def test_near_copy_is_found_and_unrelated_articles_are_not_paired(
 def test_copies_within_one_outlet_are_paired_only_on_request(
         store: CorpusStore, planted: dict[str, str]) -> None:
     chess = frozenset((planted["chess"], planted["chess-again"]))
-    assert chess not in {frozenset((p.a, p.b)) for p in find_reuse(store)}
-    assert chess in {frozenset((p.a, p.b)) for p in find_reuse(store, same_outlet=True)}
+    assert chess not in {ids(p) for p in find_reuse(store)}
+    assert chess in {ids(p) for p in find_reuse(store, same_outlet=True)}
 
 
 def test_dates_decide_the_order_when_no_syndication_note_does(store: CorpusStore) -> None:
@@ -75,7 +81,7 @@ def test_dates_decide_the_order_when_no_syndication_note_does(store: CorpusStore
         annotated(near_copy(ARTICLES["rail"]) + "\nEnd.", id="earlier", outlet="A",
                   published="2022-01-02T08:00:00Z")])
     [p] = find_reuse(store)
-    assert (p.a, p.b, p.first, p.reason) == (earlier, later, earlier, "published")
+    assert (p.a.article_id, p.b.article_id, p.first, p.reason) == (earlier, later, earlier, "published")
 
 
 @pytest.mark.parametrize("threshold", [0.99, 1.0])
@@ -103,3 +109,20 @@ def test_saved_pairs_load_back(store: CorpusStore, planted: dict[str, str]) -> N
     assert load_pairs(store) == pairs
     save_pairs(store, [])
     assert load_pairs(store) == []
+
+
+def test_an_outlet_named_by_a_feed_footer_orders_the_copies(store: CorpusStore) -> None:
+    # As the sample whose header says "Via Strategic Culture" and whose footer says "The post
+    # ... appeared first on The Duran": the footer names the outlet of that copy, so a copy
+    # that says it came from The Duran is ordered after it (before: "unknown").
+    body = ARTICLES["rail"].split("\n", 1)[1]
+    feed_copy = ("Via Strategic Culture\n\n" + body + "\n\nThe post Night trains return to the "
+                 "southern line appeared first on The Duran.")
+    reprint = "Via The Duran\n\n" + near_copy(body)
+    docs = [preprocess(t, id=i, metadata=guess_metadata(t))
+            for t, i in ((feed_copy, "duran"), (reprint, "reprint"))]
+    docs[1].metadata.set_from(GIVEN, outlet="Daily Echo")
+    duran, copy = store_docs(store, docs)
+    [p] = find_reuse(store)
+    assert (p.a.outlet, p.b.outlet) == ("The Duran", "Daily Echo")
+    assert (p.first, p.reason) == (duran, "republished_from") and p.b.article_id == copy

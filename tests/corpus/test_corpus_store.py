@@ -31,8 +31,8 @@ def test_added_articles_come_back_as_the_json_contract(store: CorpusStore) -> No
                     frames=("Economic",))
     [key] = store_docs(store, [doc])
     assert store.existing([key, "f" * 32]) == {key}
-    [record] = list(store.records())
-    assert record == to_dict(doc)
+    [(article_id, record)] = list(store.records())
+    assert (article_id, record) == (key, to_dict(doc))
     assert from_dict(record).spans == doc.spans
     row = store.query("SELECT outlet, published_date::VARCHAR, genre, words FROM articles")[0]
     assert row == ("Coast News", "2021-04-03", "reporting", doc.word_count())

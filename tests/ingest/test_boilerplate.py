@@ -7,6 +7,7 @@ import pytest
 from propscope.document import Document
 from propscope.ingest.boilerplate import KINDS, find_boilerplate, scan_boilerplate
 from propscope.ingest.header import parse_byline, parse_dateline
+from propscope.ingest.metadata import guess_metadata
 from propscope.pipeline import create_component
 
 BODY = [
@@ -82,7 +83,6 @@ def test_header_lines_are_found(line: str, kind: str, origin: str | None) -> Non
 
 
 @pytest.mark.parametrize(("lines", "origin"), [
-    (["The post Talks Stall appeared first on Example News."], "Example News"),
     (["This article was originally published on Example Daily."], "Example Daily"),
     (["Via Example Wire"], "Example Wire"),
     # "Via" names the original more directly than the feed footer of the republishing site.
@@ -94,6 +94,33 @@ def test_republication_source(lines: list[str], origin: str) -> None:
     top = [ln for ln in lines if ln.startswith("Via")]
     text = _article(top, [ln for ln in lines if ln not in top])
     assert find_boilerplate(text)[1] == origin
+
+
+def test_a_feed_footer_names_the_outlet_of_the_copy_not_an_original() -> None:
+    # A site's own feed adds "The post ... appeared first on Site." to each of its posts: the
+    # footer says who published this copy. It names an original only where the copy is known
+    # to come from another outlet (taken from the site's feed).
+    scan = scan_boilerplate(_article([], ["The post Talks Stall appeared first on Example News."]))
+    assert (scan.republished_from, scan.feed_site) == (None, "Example News")
+    assert scan.origin_for(None) == (None, None)
+    assert scan.origin_for("examplenews.com") == (None, None)  # the same site, named otherwise
+    assert scan.origin_for("Aggregator Daily") == ("Example News", "syndication_footer")
+
+
+def test_metadata_says_where_each_value_came_from() -> None:
+    text = _article(["Via Example Wire", "Talks Stall In Geneva", "By Jane Doe"],
+                    ["The post Talks Stall In Geneva appeared first on Republisher."])
+    meta = guess_metadata(text)
+    assert (meta.title, meta.author, meta.outlet, meta.republished_from) == (
+        "Talks Stall In Geneva", "Jane Doe", "Republisher", "Example Wire")
+    assert meta.sources == {"title": "title line", "author": "byline",
+                            "outlet": "syndication footer", "republished_from": "syndication header"}
+    dated = guess_metadata(_article(["Example Times, March 5, 2019"],
+                                    ["The post Talks Stall appeared first on Republisher."]))
+    # The dateline names the outlet; the footer then names where the copy was taken from.
+    assert (dated.outlet, dated.republished_from) == ("Example Times", "Republisher")
+    assert dated.sources == {"published": "dateline", "outlet": "dateline",
+                             "republished_from": "syndication footer", "title": "title line"}
 
 
 def test_original_title_from_a_feed_footer() -> None:

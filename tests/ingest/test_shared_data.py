@@ -101,6 +101,10 @@ def _content(doc: Document) -> list:
 def test_sample_001_republished_piece(samples_dir: Path) -> None:
     doc = _sample(samples_dir, "001")
     assert doc.metadata.republished_from == "Strategic Culture"
+    # "The post ... appeared first on The Duran": the Duran's feed published this copy.
+    assert doc.metadata.outlet == "The Duran"
+    assert doc.metadata.sources == {"outlet": "syndication footer", "title": "syndication footer",
+                                    "republished_from": "syndication header"}
     assert doc.metadata.title == "How the US midterm election will impact relations with Russia"
     found = _regions(doc)
     assert found.pop("Via Strategic Culture") == "syndication_header"

@@ -65,8 +65,28 @@ def test_overlapping_spans_draw_separate_underlines(browser: Any, doc: Document,
     assert outer.get_attribute("data-n") == "2"
     # The enclosing span's box reaches lower, so its underline shows below the inner one's.
     assert outer.rect["y"] + outer.rect["height"] > inner.rect["y"] + inner.rect["height"]
-    colours = {m.value_of_css_property("border-bottom-color") for m in (inner, outer)}
-    assert len(colours) == 2
+    lines = {m.value_of_css_property("background-image") for m in (inner, outer)}
+    assert len(lines) == 2
+
+
+def test_techniques_of_one_category_look_different_in_the_browser(browser: Any, make_doc: Any,
+                                                                  tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    # Name calling and casting doubt shared one colour and one solid line: only hovering told
+    # them apart. Now their shades and their underline patterns differ, and a tag names each.
+    text = "The useless plan failed, and its hopeless authors hid.\n"
+    doc = make_doc(text, [("useless plan", "Name_Calling-Labeling", 0.8),
+                          ("hopeless authors", "Doubt", 0.8)])
+    page = tmp_path / "report.html"
+    page.write_text(render_html(doc), encoding="utf-8")
+    browser.get(page.as_uri())
+    calling, doubt = (browser.find_element(By.CSS_SELECTOR, f'mark[data-n="{n}"]') for n in (1, 2))
+    for prop in ("background-color", "background-image"):
+        assert calling.value_of_css_property(prop) != doubt.value_of_css_property(prop), prop
+    assert "repeating-linear-gradient" in doubt.value_of_css_property("background-image")
+    markers = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "sup.ns")]
+    assert markers == ["1 NC", "2 CD"]
 
 
 def test_the_report_fits_a_phone_and_its_span_notes_stay_on_screen(browser: Any, doc: Document,

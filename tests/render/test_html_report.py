@@ -110,7 +110,7 @@ def test_overlapping_spans_are_both_marked_and_nested(doc: Document) -> None:
     numbers = {a["data-n"] for a in marks}
     assert numbers == {str(i) for i in range(1, len(doc.spans) + 1)}
     # "shameful decision" is covered by Name calling (inner) and Loaded language (outer).
-    assert '<mark class="t c-Manipulative_Wording l1" data-n="2"' in page
+    assert '<mark class="t t-Loaded_Language l1" data-n="2"' in page
     nested = page.split('data-n="3"', 1)[1].split("</mark>", 1)[0]
     assert ">shameful decision" in nested
     inner = next(a for a in marks if a["data-n"] == "3")
@@ -204,3 +204,41 @@ def test_a_language_the_model_does_not_read_is_flagged_in_the_report(make_doc) -
 def test_an_untitled_article_is_named_by_its_first_line(make_doc) -> None:  # type: ignore[no-untyped-def]
     page = render_html(make_doc("Senate vote tonight\n\nThe council met.\n", []))
     assert "<h1>Senate vote tonight</h1>" in page
+
+
+STACKED = "The useless, hopeless, shameful plan failed.\n"
+
+
+@pytest.fixture
+def stacked(make_doc) -> Document:  # type: ignore[no-untyped-def]
+    """Three spans of one category that begin on one word, and one that begins later."""
+    return make_doc(STACKED, [("useless, hopeless, shameful plan", "Name_Calling-Labeling", 0.8),
+                              ("useless, hopeless", "Doubt", 0.7),
+                              ("useless", "Guilt_by_Association", 0.6),
+                              ("shameful", "Loaded_Language", 0.5)])
+
+
+def test_markers_of_spans_that_start_together_read_apart(stacked: Document) -> None:
+    # They were "⁶⁷⁸useless": one number stuck to the next and to the word.
+    page = render_html(stacked)
+    [group] = [g for g in page.split('<sup class="ns">')[1:2]]
+    marker = html.unescape(group.split("</sup>", 1)[0])
+    text = "".join(part.split(">")[-1] for part in marker.split("<"))
+    assert text == "1\xa0NC, 2\xa0CD, 3\xa0GA"
+    assert "Name calling / labeling" in marker  # each number says its technique on hover too
+
+
+def test_techniques_of_one_category_are_drawn_apart(stacked: Document) -> None:
+    # All of a category's techniques had one colour and one solid underline.
+    page = render_html(stacked)
+    rules = {}
+    for name in ("Name_Calling-Labeling", "Doubt", "Guilt_by_Association"):
+        assert f'<mark class="t t-{name} ' in page
+        rules[name] = page.split(f".t-{name} {{", 1)[1].split("}", 1)[0]
+    assert len(set(rules.values())) == 3
+    assert "linear-gradient(" in rules["Name_Calling-Labeling"]  # solid
+    assert "repeating-linear-gradient(90deg" in rules["Doubt"]  # dotted, dashed: not by colour alone
+    key = page.split('aria-label="Techniques found: tag, shade and underline"', 1)[1].split("</ul>", 1)[0]
+    for tag, title in (("NC", "Name calling / labeling"), ("CD", "Casting doubt"),
+                       ("GA", "Guilt by association"), ("LL", "Loaded language")):
+        assert f'<span class="tag">{tag}</span> {title}' in key

@@ -11,6 +11,7 @@ from serverkit import ARTICLE, BLATANT, Server, model_dir, start_server, stop_se
 
 from propscope import ingest
 from propscope.analyzer import Analyzer
+from propscope.document import GIVEN, Document
 from propscope.errors import ModelError
 from propscope.models.quality import load_quality
 from propscope.sensitivity import LEVELS
@@ -37,7 +38,7 @@ def test_analyze_returns_the_cli_json_contract(api: httpx.Client, local_analyzer
     assert r.headers["content-type"].startswith("application/json")
     got = r.json()
     doc = local_analyzer.analyze_document(ingest.read_text(ARTICLE, id="story-1"))
-    doc.metadata.outlet = "The Test Gazette"
+    doc.metadata.set_from(GIVEN, outlet="The Test Gazette")  # as the API records it
     assert got == json.loads(json.dumps(to_dict(doc)))
     assert got["spans"], "the blatant article should get at least one technique span"
     for span in got["spans"]:
@@ -179,6 +180,22 @@ def test_techniques_lists_the_taxonomy(api: httpx.Client) -> None:
             assert by_name[name]["quality"]["summary"] == quality.describe(name)
             assert by_name[name]["quality"]["paragraphs"]["support"] == q.paragraphs.support
     assert all(t["trainable"] == t["predicted"] for t in body["techniques"])
+
+
+def test_the_page_draws_each_technique_as_the_html_report_does(api: httpx.Client) -> None:
+    # The page builds its highlights from /api/techniques; the report from the same taxonomy:
+    # each technique's shade, line colour and underline pattern must come out identical.
+    from propscope.render.html import render_html
+
+    body = api.get("/api/techniques").json()
+    report = render_html(Document("A text.", id="x"))
+    patterns = body["display"]["underlines"]
+    for t in body["techniques"]:
+        pattern = patterns[t["underline"]]
+        image = pattern["image"].replace("{color}", t["line"])
+        assert (f".t-{t['name']} {{ --bg-c: {t['color']}; --line-c: {t['line']}; --ul: {image}; "
+                f"--ul-h: {pattern['height']}px; }}") in report
+    assert len({t["tag"] for t in body["techniques"]}) == len(TECHNIQUES)
 
 
 def test_health_and_version_name_the_loaded_model(api: httpx.Client) -> None:

@@ -199,6 +199,35 @@ def test_highlights_are_as_strong_as_their_confidence_and_underlines_keep_their_
     assert all(len(p) == 1 for p in padding.values()), padding  # one bottom per line
 
 
+def test_techniques_of_one_category_are_drawn_apart_and_keyed(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
+    # Loaded language and exaggeration (both manipulative wording) had one colour and one
+    # solid line: only hovering told them apart. Now each has its own shade and underline
+    # pattern, a tag where it starts, and the key under the legend says which is which.
+    _analyse_text(browser, server, ARTICLE)
+    key = {name: (text, colour, line) for name, text, colour, line in browser.execute_script(
+        "return [...document.querySelectorAll('#technique-key li')].map(li => [li.dataset.technique,"
+        " li.textContent, getComputedStyle(li.querySelector('.key-tag')).backgroundColor,"
+        " getComputedStyle(li.querySelector('.key-line')).backgroundImage])")}
+    loaded, exaggeration = key["Loaded_Language"], key["Exaggeration-Minimisation"]
+    assert (loaded[0], exaggeration[0]) == ("LLLoaded language", "EMExaggeration / minimisation")
+    assert loaded[1] != exaggeration[1] and loaded[2] != exaggeration[2]
+    assert "repeating-linear-gradient" in exaggeration[2]  # dotted: told apart without colour
+    marks = browser.execute_script(
+        "return [...document.querySelectorAll('#article mark.hl')].map(m => [m.dataset.techniques,"
+        " getComputedStyle(m).backgroundImage, m.dataset.tags || '',"
+        " getComputedStyle(m, '::before').content])")
+    for techniques, image, _, _ in marks:  # one underline per covering span, in its pattern
+        assert image.count("gradient(") == len(techniques.split())
+        if "Exaggeration-Minimisation" in techniques:
+            assert exaggeration[2] in image
+    started = [(tags, before) for _, _, tags, before in marks if tags]
+    assert started and all(before == f'"{tags}"' for tags, before in started)
+    assert {"LL", "EM"} <= {tag for tags, _ in started for tag in tags.split()}
+    # The article's own text is untouched by the tags (they are drawn, not inserted).
+    article = browser.execute_script("return document.getElementById('article').textContent")
+    assert not {"LL", "EM", "NC"} & set(article.split())
+
+
 def test_printing_keeps_the_highlights_and_drops_the_controls(browser, server: Server) -> None:  # type: ignore[no-untyped-def]
     # Printed with the browser's defaults, every highlight (a background) was dropped, and the
     # form and toolbar were printed; focused spans could also hide under the sticky toolbar.

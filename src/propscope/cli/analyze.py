@@ -243,9 +243,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"propscope: error: cannot write the output: {printable(str(exc), keep='')}",
                   file=sys.stderr)
             return 1
+    index = getattr(out, "index", None)  # a folder of HTML reports and its index page
+    where = f"; open {index} for the list of reports" if index else ""
     if several and not args.quiet:
-        index = getattr(out, "index", None)  # a folder of HTML reports and its index page
-        where = f"; open {index} for the list of reports" if index else ""
         print(f"propscope: analysed {done} article{'s' * (done != 1)}, {failed} failed "
               f"({time.perf_counter() - started:.1f} s){where}", file=sys.stderr)
+    elif done and not args.quiet and spec.folder is not None and not getattr(out, "single", False):
+        # One article into a folder: the file is named after its id, which the user may not
+        # know, so say where it went.
+        written = getattr(out, "written", None)
+        into = written[0] if written else target or Path(spec.folder)
+        print(f"propscope: wrote {printable(str(into), keep='')}{where}", file=sys.stderr)
     return 1 if failed else 0

@@ -38,7 +38,8 @@ EPILOG = """Examples:
   propscope corpus ingest big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
   propscope corpus reuse --db corpus.duckdb
   propscope corpus profile --by outlet --by month --format csv > profile.csv
-  propscope corpus search "vaccine mandate" --technique Loaded_Language --since 2020-01-01
+  propscope corpus search "vaccine mandate" --technique "loaded language" --since 2020-01-01
+  propscope corpus search --technique "Casting doubt" --outlet "Example News" --format csv > doubt.csv
   propscope corpus report -o report.html
   propscope corpus export --format parquet -o corpus-parquet/"""
 
@@ -128,13 +129,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "damaged store, as grep)",
             run_search)
     q.add_argument("query", nargs="?", default="", help='words (all must occur); "quoted phrases"')
-    q.add_argument("--technique", help="only articles with this technique (e.g. Loaded_Language)")
-    q.add_argument("--category", help="only articles with a technique of this category")
+    q.add_argument("--technique", help="only articles with this technique, by its name or its title "
+                   "as reports show it, in any case (e.g. Loaded_Language or 'casting doubt')")
+    q.add_argument("--category", help="only articles with a technique of this category (name or title)")
     q.add_argument("--outlet", help="only this outlet")
     q.add_argument("--since", type=day_text, help="first publication date (YYYY-MM-DD)")
     q.add_argument("--until", type=day_text, help="last publication date (YYYY-MM-DD)")
     q.add_argument("--limit", type=at_least(1), default=20, help="most articles (default: %(default)s)")
-    q.add_argument("--format", choices=("table", "json"), default="table", help="(default: %(default)s)")
+    q.add_argument("--format", choices=("table", "csv", "json", "jsonl"), default="table",
+                   help="each article with its id, document id, file or URL, title, outlet and "
+                        "date (default: %(default)s)")
 
     q = add("report", "write a self-contained HTML report with charts", run_report)
     q.add_argument("-o", "--output", default="report.html", help="HTML file (default: %(default)s)")

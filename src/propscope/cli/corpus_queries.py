@@ -4,15 +4,21 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
 from propscope.render.printable import printable
+from propscope.taxonomy import display_name
+
+if TYPE_CHECKING:
+    from propscope.corpus.articles import ArticleRef
+    from propscope.corpus.search import SearchHit
 
 
 def usage_error(message: str, *, code: int = 2) -> int:
@@ -53,6 +59,22 @@ def _clip(text: str, limit: int = CELL_CHARS) -> str:
     return escape(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
+def _article_cell(ref: ArticleRef) -> str:
+    """An article as a table cell names it as the user gave it: outlet and date, title, the
+    file or URL it was read from, and its document id."""
+    head = ref.outlet or "(unknown outlet)"
+    if ref.published:
+        head += f" · {ref.published.isoformat()}"
+    lines = [head, ref.title or "(untitled)", *ref.places, f"id {ref.doc_id}" if ref.doc_id else ""]
+    return "\n".join(_clip(x) for x in lines if x)
+
+
+def _write_csv(rows: list[dict[str, Any]], fields: list[str]) -> None:
+    w = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+
+
 def run_reuse(args: argparse.Namespace) -> int:
     from rich.table import Table
 
@@ -71,7 +93,8 @@ def run_reuse(args: argparse.Namespace) -> int:
         else:
             save_pairs(store, pairs)
         shown = pairs[: args.limit]
-        passages = [shared_passages(store, p.a, p.b, limit=args.passages) if args.passages else []
+        passages = [shared_passages(store, p.a.article_id, p.b.article_id, limit=args.passages)
+                    if args.passages else []
                     for p in shown]
         n_articles = store.count()
     if args.format == "json":
@@ -86,14 +109,12 @@ def run_reuse(args: argparse.Namespace) -> int:
               + ("." if args.same_outlet else "; --same-outlet also pairs one outlet's articles."),
               file=sys.stderr)
         return 0
-    table = Table(title=f"{len(pairs)} reuse pairs (showing {len(shown)})")
+    table = Table(title=f"{len(pairs)} reuse pair{'' if len(pairs) == 1 else 's'} (showing {len(shown)})")
     for col in ("first / original", "copy", "jaccard", "est.", "order", "shared passage"):
         table.add_column(col, overflow="fold")
     for p, ps in zip(shown, passages, strict=True):
-        table.add_row(f"{_clip(p.outlet_a or '?')}\n{_clip(p.title_a or p.a)}\n{p.published_a or ''}",
-                      f"{_clip(p.outlet_b or '?')}\n{_clip(p.title_b or p.b)}\n{p.published_b or ''}",
-                      f"{p.jaccard:.2f}", f"{p.estimated:.2f}", p.reason,
-                      "\n".join(f"“{_clip(x.text, 160)}”" for x in ps))
+        table.add_row(_article_cell(p.a), _article_cell(p.b), f"{p.jaccard:.2f}",
+                      f"{p.estimated:.2f}", p.reason, "\n".join(f"“{_clip(x.text, 160)}”" for x in ps))
     _console_out(table)
     return 0
 
@@ -107,8 +128,6 @@ def _console_out(renderable: Any) -> None:
 
 
 def run_profile(args: argparse.Namespace) -> int:
-    import csv
-
     from rich.table import Table
 
     from propscope.corpus.profile import Rate, Share, compute_profile
@@ -120,19 +139,20 @@ def run_profile(args: argparse.Namespace) -> int:
         prof = compute_profile(store, by=by, n_boot=args.bootstrap, since=args.since,
                                until=args.until, outlet=args.outlet)
         levels = levels_text(store.sensitivities())
-    figures: list[Rate | Share] = [*prof.rates, *prof.shares]
-    rows = [{"group": " / ".join(r.group), **{k: v for k, v in dataclasses.asdict(r).items()
-                                              if k != "group"}} for r in figures]
+    # Within each group, the most frequent first (ties by name): what a reader looks for.
+    figures: list[Rate | Share] = sorted(
+        [*prof.rates, *prof.shares], key=lambda r: (
+            r.group, r.kind, -(r.rate if isinstance(r, Rate) else r.share), display_name(r.label)))
+    rows = [{"group": " / ".join(r.group), "label_title": display_name(r.label),
+             **{k: v for k, v in dataclasses.asdict(r).items() if k != "group"}} for r in figures]
     if args.format == "json":
         print(dump_json({"by": by, "confidence": prof.confidence, "rows": rows}))
     elif args.format == "csv":
-        w = csv.DictWriter(sys.stdout, fieldnames=list(dict.fromkeys(k for r in rows for k in r)))
-        w.writeheader()
-        w.writerows(rows)
+        _write_csv(rows, list(dict.fromkeys(k for r in rows for k in r)))
     else:
         value = "share" if args.kind in ("genre", "frame") else "rate"
         table = Table(title=f"{args.kind} {'share of articles' if value == 'share' else 'per 1,000 words'}"
-                      f" by {' × '.join(by)} (95% interval)")
+                      f" by {' × '.join(by)}, most frequent first (95% interval)")
         # Expected correct detections (summed calibrated scores) where the scores allow it.
         expected = value == "rate" and any(
             isinstance(r, Rate) and r.expected is not None for r in figures)
@@ -144,8 +164,8 @@ def run_profile(args: argparse.Namespace) -> int:
                 continue
             v = getattr(r, value)
             fmt = "{:.1%}" if value == "share" else "{:.2f}"
-            cells = [*map(_clip, r.group), str(prof.groups[r.group]), r.label, fmt.format(v),
-                     f"{fmt.format(r.low)}–{fmt.format(r.high)}", str(r.count)]
+            cells = [*map(_clip, r.group), str(prof.groups[r.group]), display_name(r.label),
+                     fmt.format(v), f"{fmt.format(r.low)}–{fmt.format(r.high)}", str(r.count)]
             if expected and isinstance(r, Rate):
                 cells += [fmt.format(r.expected) if r.expected is not None else "–",
                           f"{fmt.format(r.expected_low)}–{fmt.format(r.expected_high)}"
@@ -157,7 +177,24 @@ def run_profile(args: argparse.Namespace) -> int:
                   "calibrated scores (most detected spans are not right).", file=sys.stderr)
         if levels:
             print(f"Analysed at sensitivity {levels}: span rates depend on the level.", file=sys.stderr)
+        if args.kind in ("technique", "category"):  # a row's articles, named one by one
+            outlet = ' --outlet "OUTLET"' if "outlet" in by else ""
+            print(f"The articles behind a row: propscope corpus search --{args.kind} \"NAME\""
+                  f"{outlet} --db {printable(args.db)}", file=sys.stderr)
     return 0
+
+
+# Search's columns in CSV (JSON rows have the same keys, with the spans as a list).
+SEARCH_FIELDS = ["article_id", "doc_id", "source", "url", "title", "outlet", "published",
+                 "score", "snippet", "spans"]
+
+
+def _hit_row(hit: SearchHit, *, spans_as_text: bool) -> dict[str, Any]:
+    """A search hit as a CSV or JSON row: the article's names, the score, snippet and spans."""
+    spans: Any = [{**dataclasses.asdict(s), "title": display_name(s.technique)} for s in hit.spans]
+    if spans_as_text:
+        spans = "; ".join(f"{display_name(s.technique)}: “{s.text}”" for s in hit.spans)
+    return {**hit.article.row(), "score": hit.score, "snippet": hit.snippet, "spans": spans}
 
 
 def run_search(args: argparse.Namespace) -> int:
@@ -173,19 +210,25 @@ def run_search(args: argparse.Namespace) -> int:
                           outlet=args.outlet, since=args.since, until=args.until, limit=args.limit)
     except PropscopeError as exc:  # not 1, which says "nothing matched" (grep's codes)
         return usage_error(str(exc))
-    # Exit 1 when nothing matched, in either format (as grep does), so scripts can test it.
+    # Exit 1 when nothing matched, in every format (as grep does), so scripts can test it.
+    code = 0 if hits else 1
     if args.format == "json":
-        print(dump_json([dataclasses.asdict(h) for h in hits]))
-        return 0 if hits else 1
-    table = Table(title=f"{len(hits)} articles")
-    for col in ("score", "outlet / date", "article", "spans"):
-        table.add_column(col, overflow="fold")
-    for h in hits:
-        table.add_row(f"{h.score:.2f}", f"{_clip(h.outlet or '?')}\n{h.published or ''}",
-                      f"{_clip(h.title or h.source or h.article_id)}\n{_clip(h.snippet)}",
-                      "\n".join(f"{s.technique}: “{_clip(s.text, 80)}”" for s in h.spans))
-    _console_out(table)
-    return 0 if hits else 1
+        print(dump_json([_hit_row(h, spans_as_text=False) for h in hits]))
+    elif args.format == "jsonl":
+        for h in hits:
+            print(json.dumps(_hit_row(h, spans_as_text=False), ensure_ascii=False, default=str))
+    elif args.format == "csv":
+        _write_csv([_hit_row(h, spans_as_text=True) for h in hits], SEARCH_FIELDS)
+    else:
+        table = Table(title=f"{len(hits)} article{'' if len(hits) == 1 else 's'}")
+        for col in ("score", "article", "snippet", "spans"):
+            table.add_column(col, overflow="fold")
+        for h in hits:
+            table.add_row(f"{h.score:.2f}", _article_cell(h.article), _clip(h.snippet),
+                          "\n".join(f"{display_name(s.technique)}: “{_clip(s.text, 80)}”"
+                                    for s in h.spans))
+        _console_out(table)
+    return code
 
 
 def run_report(args: argparse.Namespace) -> int:

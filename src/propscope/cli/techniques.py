@@ -45,19 +45,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def resolve_category(name: str) -> str | None:
-    """Match a category by name or title, ignoring case, spaces and underscores; None if unknown."""
-    from propscope.taxonomy import CATEGORIES
-
-    def key(s: str) -> str:
-        return "".join(ch for ch in s.lower() if ch.isalnum())
-
-    for cat in CATEGORIES.values():
-        if key(name) in (key(cat.name), key(cat.title)):
-            return cat.name
-    return None
-
-
 def _print_text(data: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.padding import Padding
@@ -91,7 +78,9 @@ def _print_text(data: dict[str, Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the taxonomy (or one category) as text or JSON."""
-    category = resolve_category(args.category) if args.category else None
+    from propscope.taxonomy import find_category
+
+    category = find_category(args.category) if args.category else None
     if args.category and category is None:
         from propscope.taxonomy import CATEGORIES
 

@@ -1,6 +1,8 @@
 """Export the corpus: Parquet or CSV tables (one file per table), or JSONL analysis records.
 
-Every file is written atomically (``render/files.py``).
+Every table and every record carries the store's ``article_id``, so the files join: a reuse
+pair's ``article_a`` is an ``articles`` row and a JSONL record. Every file is written
+atomically (``render/files.py``).
 """
 
 from __future__ import annotations
@@ -32,9 +34,18 @@ def _sql_path(path: Path) -> str:
 
 
 def _write_records(store: CorpusStore, fh: TextIO) -> None:
-    """Every stored analysis as a JSON contract record, one per line."""
-    for rec in store.records():
-        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    """Every stored analysis as a JSON contract record, one per line, led by its article id."""
+    for article_id, rec in store.records():
+        fh.write(json.dumps({"article_id": article_id, **rec}, ensure_ascii=False) + "\n")
+
+
+def _table_sql(table: str) -> str:
+    """What is exported of ``table``: all of it; the articles also with where each metadata
+    value came from (kept in the analysis record, ``metadata.sources``)."""
+    if table == "articles":
+        return ("(SELECT *, json_extract(analysis, '$.metadata.sources') AS metadata_sources "
+                "FROM articles)")
+    return table
 
 
 def export(store: CorpusStore, fmt: str, out: str | Path) -> list[Path]:
@@ -69,7 +80,7 @@ def export(store: CorpusStore, fmt: str, out: str | Path) -> list[Path]:
         for table in EXPORT_TABLES:
             path = out / f"{table}.{fmt}"
             with atomic_path(path) as tmp:  # an interrupted export leaves no half-written table
-                store.con.execute(f"COPY {table} TO {_sql_path(tmp)} ({opts})")
+                store.con.execute(f"COPY {_table_sql(table)} TO {_sql_path(tmp)} ({opts})")
             written.append(path)
         return written
     except (OSError, duckdb.Error) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import textwrap
 
 import numpy as np
 from matplotlib.colors import to_rgb
@@ -28,6 +29,13 @@ def label(text: str, width: int = 28) -> str:
     text = printable(text)
     text = text if len(text) <= width else text[: width - 1] + "…"
     return text.replace("$", r"\$")
+
+
+def wrapped(text: str, width: int = 22, lines: int = 3) -> str:
+    """A column label on up to ``lines`` lines of ``width`` characters: "Name calling /
+    labeling" whole, where one cut line read "Name calling / labeli…"."""
+    return label(textwrap.fill(" ".join(text.split()), width, max_lines=lines, placeholder="…"),
+                 width=(width + 1) * lines)
 
 
 def _dark(color: str, f: float = 0.7) -> tuple[float, float, float]:
@@ -48,8 +56,8 @@ def heatmap(matrix: np.ndarray, rows: list[str], cols: list[str], *, title: str,
     fig = Figure(figsize=(max(6.0, 0.45 * len(cols) + 3), max(2.5, 0.4 * len(rows) + 1.8)))
     ax = fig.subplots()
     im = ax.imshow(matrix, aspect="auto", cmap=cmap, vmin=0)
-    ax.set_xticks(range(len(cols)), [label(c, 22) for c in cols], rotation=50, ha="right",
-                  fontsize=8)
+    ax.set_xticks(range(len(cols)), [wrapped(c) for c in cols], rotation=50, ha="right",
+                  rotation_mode="anchor", fontsize=8, linespacing=1.0)
     ax.set_yticks(range(len(rows)), [label(r) for r in rows], fontsize=8)
     top = float(np.nanmax(matrix)) if matrix.size else 0.0
     for (i, j), v in np.ndenumerate(matrix):

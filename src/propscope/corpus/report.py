@@ -21,6 +21,7 @@ from propscope.corpus.profile import MIN_BOOTSTRAP, UNKNOWN, Profile, compute_pr
 from propscope.corpus.reuse import ReusePair, find_reuse, load_pairs, shared_passages
 from propscope.corpus.store import CorpusStore
 from propscope.errors import PropscopeError
+from propscope.render.html import http_url
 from propscope.render.printable import finalize
 from propscope.sensitivity import levels_text
 from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES
@@ -46,6 +47,9 @@ def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, finalize=finalize)
     env.filters["num"] = lambda v, d=1: f"{v:,.{d}f}"
+    # "1 author", "2 authors": the noun as a count needs it.
+    env.filters["for_count"] = lambda noun, n, plural=None: noun if n == 1 else plural or f"{noun}s"
+    env.globals["link"] = http_url
     return env
 
 
@@ -111,7 +115,7 @@ def _reuse_view(store: CorpusStore, pairs: list[ReusePair], outlets: dict[str, i
                 top: int) -> dict[str, Any]:
     edges: dict[tuple[str, str], tuple[int, bool]] = {}
     for p in pairs:
-        a, b = p.outlet_a or UNKNOWN, p.outlet_b or UNKNOWN
+        a, b = p.a.outlet or UNKNOWN, p.b.outlet or UNKNOWN
         if a == b:
             continue
         if p.first is None:  # undirected: one edge per outlet pair whatever the order
@@ -120,7 +124,7 @@ def _reuse_view(store: CorpusStore, pairs: list[ReusePair], outlets: dict[str, i
         edges[(a, b)] = (n + 1, directed and p.first is not None)
     shown: list[PairView] = []
     for p in pairs[:top]:
-        best = shared_passages(store, p.a, p.b, limit=1)
+        best = shared_passages(store, p.a.article_id, p.b.article_id, limit=1)
         shown.append(PairView(p, best[0].text if best else "", best[0].words if best else 0))
     involved = {o for k in edges for o in k}
     return {

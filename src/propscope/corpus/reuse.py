@@ -21,6 +21,7 @@ from datetime import date
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from propscope.corpus.articles import ArticleRef, article_refs, ref_select
 from propscope.corpus.store import WORD_RE, CorpusStore
 
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -43,22 +44,17 @@ class ReusePair:
     """Two articles with most of their content in common.
 
     Attributes:
-        a, b: article ids; ``a`` is the earlier copy when that is known.
+        a, b: the two articles, named as the user gave them (``ArticleRef``); ``a`` is the
+            earlier copy when that is known.
         estimated: Jaccard similarity estimated from the MinHash signatures.
         jaccard: exact Jaccard similarity of the two shingle sets (what is thresholded).
         containment: shared shingles over those of the shorter article (1.0 = excerpt).
-        first: the id of the copy that came first, or ``None`` when it cannot be told.
+        first: the article id of the copy that came first, or ``None`` when it cannot be told.
         reason: how ``first`` was decided: ``republished_from``, ``published`` or ``unknown``.
     """
 
-    a: str
-    b: str
-    outlet_a: str | None
-    outlet_b: str | None
-    title_a: str | None
-    title_b: str | None
-    published_a: date | None
-    published_b: date | None
+    a: ArticleRef
+    b: ArticleRef
     estimated: float
     jaccard: float
     containment: float
@@ -68,13 +64,21 @@ class ReusePair:
 
 @dataclass(slots=True)
 class _Article:
-    id: str
-    outlet: str | None
-    title: str | None
-    published: date | None
+    ref: ArticleRef
     republished_from: str | None
-    url: str | None
     shingles: np.ndarray
+
+    @property
+    def id(self) -> str:
+        return self.ref.article_id
+
+    @property
+    def outlet(self) -> str | None:
+        return self.ref.outlet
+
+    @property
+    def published(self) -> date | None:
+        return self.ref.published
 
 
 def content_tokens(text: str, boilerplate: list[tuple[int, int]]) -> list[re.Match[str]]:
@@ -122,18 +126,17 @@ class Shingler:
 
 def _load(store: CorpusStore, shingler: Shingler, *, batch: int = 500) -> Iterator[_Article]:
     cur = store.con.cursor()
-    cur.execute("""
-        SELECT a.article_id, a.text, a.outlet, a.title, a.published_date, a.republished_from,
-               a.url, b.starts, b.ends
+    cur.execute(f"""
+        SELECT {ref_select("a.")}, a.text, a.republished_from, b.starts, b.ends
         FROM articles a LEFT JOIN (
             SELECT article_id, list(start_char) AS starts, list(end_char) AS ends
             FROM boilerplate GROUP BY article_id) b USING (article_id)
         ORDER BY a.article_id""")
     while rows := cur.fetchmany(batch):
-        for aid, text, outlet, title, published, rep, url, starts, ends in rows:
+        for *ref, text, rep, starts, ends in rows:
             regions = list(zip(starts or [], ends or [], strict=True))
             toks = [m.group().lower() for m in content_tokens(text, regions)]
-            yield _Article(aid, outlet, title, published, rep, url, shingler(toks))
+            yield _Article(ArticleRef(*ref), rep, shingler(toks))
     cur.close()
 
 
@@ -146,7 +149,7 @@ def _first(x: _Article, y: _Article) -> tuple[_Article | None, str]:
     for copy, orig in ((x, y), (y, x)):
         src = _norm(copy.republished_from)
         if src and orig.outlet and (src in _norm(orig.outlet) or _norm(orig.outlet) in src
-                                    or src == _norm(orig.url)):
+                                    or src == _norm(orig.ref.url)):
             return orig, "republished_from"
     if x.published and y.published and x.published != y.published:
         return (x if x.published < y.published else y), "published"
@@ -197,11 +200,10 @@ def find_reuse(store: CorpusStore, *, threshold: float = 0.5, shingle_size: int 
             first, reason = _first(x, y)
             a, b = (y, x) if first is not None and first.id == y.id else (x, y)
             pairs.append(ReusePair(
-                a.id, b.id, a.outlet, b.outlet, a.title, b.title, a.published, b.published,
-                estimated=round(m.jaccard(sigs[j]), 4), jaccard=round(jac, 4),
+                a.ref, b.ref, estimated=round(m.jaccard(sigs[j]), 4), jaccard=round(jac, 4),
                 containment=round(inter / min(len(x.shingles), len(y.shingles)), 4),
                 first=first.id if first else None, reason=reason))
-    pairs.sort(key=lambda p: (-p.jaccard, p.a, p.b))
+    pairs.sort(key=lambda p: (-p.jaccard, p.a.article_id, p.b.article_id))
     return pairs
 
 
@@ -233,7 +235,8 @@ def save_pairs(store: CorpusStore, pairs: list[ReusePair]) -> None:
         if pairs:
             store.con.executemany(
                 "INSERT INTO reuse_pairs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(p.a, p.b, p.estimated, p.jaccard, p.containment, p.first, p.reason) for p in pairs])
+                [(p.a.article_id, p.b.article_id, p.estimated, p.jaccard, p.containment, p.first,
+                  p.reason) for p in pairs])
         store.con.execute("COMMIT")
     except BaseException:
         store.con.execute("ROLLBACK")
@@ -241,11 +244,10 @@ def save_pairs(store: CorpusStore, pairs: list[ReusePair]) -> None:
 
 
 def load_pairs(store: CorpusStore) -> list[ReusePair]:
-    """The pairs saved by the last ``save_pairs``, with their articles' metadata."""
+    """The pairs saved by the last ``save_pairs``, with their articles named."""
     rows = store.query("""
-        SELECT r.article_a, r.article_b, x.outlet, y.outlet, x.title, y.title,
-               x.published_date, y.published_date, r.estimated, r.jaccard, r.containment,
-               r.first_id, r.first_reason
-        FROM reuse_pairs r JOIN articles x ON x.article_id = r.article_a
-        JOIN articles y ON y.article_id = r.article_b ORDER BY r.jaccard DESC, 1, 2""")
-    return [ReusePair(*r) for r in rows]
+        SELECT article_a, article_b, estimated, jaccard, containment, first_id, first_reason
+        FROM reuse_pairs ORDER BY jaccard DESC, 1, 2""")
+    refs = article_refs(store, [i for r in rows for i in r[:2]])
+    # A pair whose article is gone (a store edited by hand) cannot be named: left out.
+    return [ReusePair(refs[a], refs[b], *rest) for a, b, *rest in rows if a in refs and b in refs]

@@ -11,12 +11,13 @@ on the article text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
+from propscope.corpus.articles import ArticleRef, ref_select
 from propscope.corpus.store import CorpusStore, article_filter, tokenize
 from propscope.errors import PropscopeError
-from propscope.taxonomy import CATEGORIES, get_technique, normalize_technique
+from propscope.taxonomy import UnknownNameError, resolve_category, resolve_technique
 
 _PHRASE_RE = re.compile(r'"([^"]+)"')
 BM25_K1 = 1.2
@@ -41,24 +42,24 @@ class SpanHit:
 
 @dataclass(slots=True)
 class SearchHit:
-    """A found article: where it is from, how well it matches, a snippet and its spans."""
+    """A found article: which one (named as the user gave it), how well it matches, a
+    snippet and its spans."""
 
-    article_id: str
-    title: str | None
-    outlet: str | None
-    published: date | None
-    source: str | None
+    article: ArticleRef
     score: float
     snippet: str
     spans: list[SpanHit] = field(default_factory=list)
 
+    @property
+    def article_id(self) -> str:
+        return self.article.article_id
 
-def _technique(name: str) -> str:
+
+def _resolved(resolve: Callable[[str], str], name: str) -> str:
     try:
-        return get_technique(normalize_technique(name)).name
-    except (KeyError, ValueError) as exc:
-        raise QueryError(f"{exc.args[0] if exc.args else exc} List them with `propscope techniques`.") \
-            from None
+        return resolve(name)
+    except UnknownNameError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def _like(s: str) -> str:
@@ -87,7 +88,8 @@ def search(store: CorpusStore, query: str = "", *, technique: str | None = None,
         store: the corpus.
         query: words (all must occur) and ``"quoted phrases"``; may be empty if a filter is
             given, then articles are ranked by how many matching spans they hold.
-        technique, category: only articles with at least one span of it.
+        technique, category: only articles with at least one span of it, by the shared
+            task's name or the title reports show, in any case (``taxonomy.names``).
         outlet: only this outlet's articles.
         since, until: ISO dates bounding the publication date (inclusive).
         limit: most articles returned.
@@ -105,9 +107,8 @@ def search(store: CorpusStore, query: str = "", *, technique: str | None = None,
                          f"digits; symbols and emoji are not indexed); {instead}.")
     if not terms and not filtered:
         raise QueryError("Give search words or at least one filter (--technique, --outlet, --since).")
-    tech = _technique(technique) if technique else None
-    if category and category not in CATEGORIES:
-        raise QueryError(f"Unknown category {category!r}; choose from {', '.join(CATEGORIES)}.")
+    tech = _resolved(resolve_technique, technique) if technique else None
+    category = _resolved(resolve_category, category) if category else None
     conds, params = article_filter(outlet=outlet, since=since, until=until, alias="a.")
     conds.insert(0, "TRUE")
     for col, val in (("technique", tech), ("category", category)):
@@ -146,9 +147,8 @@ def search(store: CorpusStore, query: str = "", *, technique: str | None = None,
 
 def _hit(store: CorpusStore, aid: str, score: float, terms: list[str], tech: str | None,
          category: str | None, n_spans: int) -> SearchHit:
-    title, outlet, published, source, text = store.query(
-        "SELECT title, outlet, published_date, source, text FROM articles WHERE article_id = ?",
-        [aid])[0]
+    *ref, text = store.query(f"SELECT {ref_select()}, text FROM articles WHERE article_id = ?",
+                             [aid])[0]
     conds, params = ["article_id = ?"], [aid]
     if tech:
         conds.append("technique = ?")
@@ -165,5 +165,5 @@ def _hit(store: CorpusStore, aid: str, score: float, terms: list[str], tech: str
         [*params, *(_like(t.lower()) for t in terms), n_spans])
     if terms and not (tech or category):
         rows = [r for r in rows if any(t.lower() in r[4].lower() for t in terms)]
-    return SearchHit(aid, title, outlet, published, source, round(score, 4), snippet(text, terms),
+    return SearchHit(ArticleRef(*ref), round(score, 4), snippet(text, terms),
                      [SpanHit(*r) for r in rows])

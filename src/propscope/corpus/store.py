@@ -415,13 +415,14 @@ class CorpusStore:
         """Run a read query and return all rows."""
         return self.con.execute(sql, params or []).fetchall()
 
-    def records(self, *, batch: int = 500) -> Iterator[dict[str, Any]]:
-        """Every stored article as its full JSON contract (text included), in ingest order."""
+    def records(self, *, batch: int = 500) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every stored article as its article id and its full JSON contract (text included),
+        in ingest order."""
         cur = self.con.cursor()
-        cur.execute("SELECT text, analysis FROM articles ORDER BY ingested_at, article_id")
+        cur.execute("SELECT article_id, text, analysis FROM articles ORDER BY ingested_at, article_id")
         while rows := cur.fetchmany(batch):
-            for text, analysis in rows:
+            for article_id, text, analysis in rows:
                 rec = json.loads(analysis)
-                yield {"id": rec["id"], "source": rec["source"], "text": text,
-                       **{k: v for k, v in rec.items() if k not in ("id", "source")}}
+                yield article_id, {"id": rec["id"], "source": rec["source"], "text": text,
+                                   **{k: v for k, v in rec.items() if k not in ("id", "source")}}
         cur.close()

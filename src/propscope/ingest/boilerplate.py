@@ -91,13 +91,36 @@ class BoilerplateScan:
 
     Attributes:
         regions: one region per boilerplate line, in text order.
-        republished_from: the site a syndication line names as the original publisher.
+        republished_from: the site a syndication line ("Via Site", "originally published
+            on Site") names as the original publisher.
+        origin_kind: the kind of that line (``syndication_header`` or ``syndication_footer``).
         original_title: the title named by a "The post TITLE appeared first on SITE." footer.
+        feed_site: the SITE of that footer. A site's own feed adds it to every post, so it
+            names the outlet that published this copy; it is a republication source only
+            where the copy's outlet is known to be another (``origin_for``).
     """
 
     regions: list[Region]
     republished_from: str | None = None
+    origin_kind: str | None = None
     original_title: str | None = None
+    feed_site: str | None = None
+
+    def origin_for(self, outlet: str | None) -> tuple[str | None, str | None]:
+        """Where a copy published by ``outlet`` was republished from, and the kind of line
+        that says so: a "Via"/"originally published" line, else a feed footer naming a site
+        other than ``outlet`` (a copy taken from that site's feed); ``(None, None)``."""
+        if self.republished_from:
+            return self.republished_from, self.origin_kind
+        if self.feed_site and outlet and not same_site(self.feed_site, outlet):
+            return self.feed_site, "syndication_footer"
+        return None, None
+
+
+def same_site(a: str, b: str) -> bool:
+    """Whether two names of sites are one site's ("The Duran", "theduran.com")."""
+    x, y = ("".join(ch for ch in s.casefold() if ch.isalnum()) for s in (a, b))
+    return bool(x and y) and (x in y or y in x)
 
 
 def _site(raw: str) -> str | None:
@@ -120,7 +143,7 @@ def _nav_items(items: str, list_words: tuple[str, ...]) -> bool:
 
 
 def _kind(plain: str, raw: str, *, k: int, n: int, author: str | None,
-          origins: list[tuple[int, str]], scan: BoilerplateScan, language: str) -> str | None:
+          origins: list[tuple[int, str, str]], scan: BoilerplateScan, language: str) -> str | None:
     """The boilerplate kind of one non-empty line (the k-th of n), or ``None``."""
     rx = _patterns(language)
     size = len(plain)
@@ -128,17 +151,17 @@ def _kind(plain: str, raw: str, *, k: int, n: int, author: str | None,
         return None
     if size <= 400 and (m := rx.post_first.fullmatch(plain)):
         scan.original_title = m.group("title").strip()
-        if site := _site(m.group("site")):
-            origins.append((3, site))
+        scan.feed_site = _site(m.group("site"))
         return "syndication_footer"
     if ((k < _TOP or k >= n - _BOTTOM) and size <= 80 and (m := rx.via.fullmatch(plain))
             and (site := _site(m.group("site")))):
-        origins.append((0, site))
-        return "syndication_header" if k < _TOP else "syndication_footer"
+        kind = "syndication_header" if k < _TOP else "syndication_footer"
+        origins.append((0, site, kind))
+        return kind
     if size <= 300:
         for prio, origin in rx.origin_lines:
             if (m := origin.fullmatch(plain)) and (site := _site(m.group("site"))):
-                origins.append((prio, site))
+                origins.append((prio, site, "syndication_footer"))
                 return "syndication_footer"
     if (rx.disclaimer.match(plain) or rx.disclaimer_anywhere.search(plain)):
         return "disclaimer"
@@ -177,7 +200,7 @@ def scan_boilerplate(text: str, language: str = DEFAULT_LANGUAGE) -> Boilerplate
     author = next((a for s, e in lines[:_HEADER]
                    if (a := parse_byline(plain_line(text[s:e]), language))), None)
     scan = BoilerplateScan(regions=[])
-    origins: list[tuple[int, str]] = []
+    origins: list[tuple[int, str, str]] = []
     after_about = False
     for k, (start, end) in enumerate(lines):
         raw = text[start:end]
@@ -192,7 +215,7 @@ def scan_boilerplate(text: str, language: str = DEFAULT_LANGUAGE) -> Boilerplate
         if kind is not None:
             scan.regions.append(Region(start, end, kind))
     if origins:
-        scan.republished_from = min(origins, key=lambda o: o[0])[1]
+        _, scan.republished_from, scan.origin_kind = min(origins, key=lambda o: o[0])
     return scan
 
 
@@ -201,10 +224,11 @@ def find_boilerplate(text: str, language: str = DEFAULT_LANGUAGE) -> tuple[list[
 
     Returns:
         ``(regions, republished_from)``: whole-line regions in text order, and the original
-        publisher named by a syndication line ("Via Strategic Culture" -> "Strategic Culture";
-        "The post X appeared first on Site." -> "Site"), or ``None``. When several lines name
-        one, "Via"/"Source" lines win over "originally published on", which wins over "The
-        original source of this article is", which wins over "appeared first on".
+        publisher named by a syndication line ("Via Strategic Culture" -> "Strategic
+        Culture"), or ``None``. When several lines name one, "Via"/"Source" lines win over
+        "originally published on", which wins over "The original source of this article
+        is". A "The post X appeared first on Site." footer names the copy's own outlet, not
+        an original (``BoilerplateScan.feed_site``).
     """
     scan = scan_boilerplate(text, language)
     return scan.regions, scan.republished_from

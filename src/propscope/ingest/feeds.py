@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from propscope.document import Document
+from propscope.document import FEED, Document
 from propscope.errors import InputError
 from propscope.ingest.decode import read_file_bytes, read_stdin_bytes
 
@@ -325,8 +325,5 @@ def dated_since(entries: list[FeedEntry], day: date) -> tuple[list[FeedEntry], i
 
 def apply_entry(doc: Document, entry: FeedEntry) -> Document:
     """Fill the title, author and date ``doc`` leaves unknown from its feed entry; return it."""
-    meta = doc.metadata
-    meta.title = meta.title or entry.title
-    meta.author = meta.author or entry.author
-    meta.published = meta.published or entry.published
+    doc.metadata.fill_from(FEED, title=entry.title, author=entry.author, published=entry.published)
     return doc

@@ -25,7 +25,7 @@ import anyio
 import httpcore
 
 from propscope.config import FetchConfig
-from propscope.document import Document
+from propscope.document import PAGE_ADDRESS, Document
 from propscope.errors import (
     FetchError,
     FetchRefused,
@@ -207,8 +207,7 @@ def read_page(page: FetchedPage, *, max_bytes: int) -> list[Document]:
         doc.source = page.url
         if page.requested and page.requested != page.url:
             doc.extra[REQUESTED_URL] = page.requested
-        doc.metadata.url = doc.metadata.url or page.url
-        doc.metadata.outlet = doc.metadata.outlet or host
+        doc.metadata.fill_from(PAGE_ADDRESS, url=page.url, outlet=host)
     return docs
 
 

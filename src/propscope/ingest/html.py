@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from propscope.document import Metadata
+from propscope.document import PAGE, Metadata
 from propscope.errors import EmptyInputError, EncodingError
 from propscope.ingest.decode import AUTO, decode_bytes, guess_legacy_encoding, text_codec, wide_codec
 
@@ -100,12 +100,12 @@ def html_to_text(html: str, *, source: str) -> tuple[str, Metadata]:
     paras: list[str] = []
     if found is not None:
         paras = _paragraphs(found.get("text") or "")
-        meta = Metadata(title=found.get("title") or None, author=found.get("author") or None,
-                        published=found.get("date") or None, outlet=found.get("sitename") or None,
-                        url=found.get("url") or None)
+        meta.set_from(PAGE, title=found.get("title"), author=found.get("author"),
+                      published=found.get("date"), outlet=found.get("sitename"),
+                      url=found.get("url"))
     if not paras:
         paras, title = _fallback(html)
-        meta.title = meta.title or title
+        meta.fill_from(PAGE, title=title)
     if not paras:
         raise EmptyInputError("HTML page has no visible text to analyse; check that it is the "
                               "article page and not a script-rendered shell.", source=source)

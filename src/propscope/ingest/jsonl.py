@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from propscope.document import Document
+from propscope.document import GIVEN, Document
 from propscope.errors import EmptyInputError, InputError
 from propscope.ingest.decode import (
     AUTO,
@@ -147,8 +147,7 @@ def parse_record(line: str, *, lineno: int, source: str, stem: str) -> Document:
         value = record.get(name)
         if value is not None and not isinstance(value, str):
             raise fail(f"\"{name}\" must be a string, got {_type_name(value)}.")
-        if value:
-            setattr(meta, name, value)
+        meta.set_from(GIVEN, **{name: value})
     return Document(text, id=rid, source=f"{source}:{lineno}", metadata=meta)
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from propscope.config import AnalyzerConfig
-from propscope.document import Document
+from propscope.document import MARKDOWN_HEADING, Document
 from propscope.errors import InputError
 from propscope.ingest.decode import (
     check_size,
@@ -75,7 +75,7 @@ def read_text(text: str, *, id: str = "document", source: str | None = None,
         converted = markdown_to_text(text)
         require_text(converted.text, source=name, what="markdown text after conversion")
         meta = guess_metadata(converted.text)
-        meta.title = converted.title or meta.title
+        meta.set_from(MARKDOWN_HEADING, title=converted.title)
         return Document(converted.text, id=id, source=source, metadata=meta)
     if fmt == "html":
         require_text(text, source=name, what="HTML page")

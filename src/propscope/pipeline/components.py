@@ -48,20 +48,24 @@ class ParagraphSegmenter:
 class BoilerplateDetector:
     """Marks site boilerplate (share pleas, disclaimers, syndication footers) as regions.
 
-    Fills ``metadata.republished_from`` when a syndication line names the original site.
+    Fills ``metadata.republished_from`` when a syndication line names the original site, or
+    when a feed footer ("appeared first on Site") names a site other than the document's
+    outlet (an outlet given at ingest, for one).
     """
 
     name = "boilerplate"
-    requires: tuple[str, ...] = ("text", "language")
+    requires: tuple[str, ...] = ("text",)  # and the language, where one is known
     assigns: tuple[str, ...] = ("boilerplate", "metadata.republished_from")
 
     def __call__(self, doc: Document) -> Document:
-        from propscope.ingest.boilerplate import find_boilerplate
+        from propscope.ingest.boilerplate import scan_boilerplate
+        from propscope.ingest.metadata import LINE_SOURCES
 
-        regions, origin = find_boilerplate(doc.text, doc.language or DEFAULT_LANGUAGE)
-        doc.boilerplate = regions
-        if origin and not doc.metadata.republished_from:
-            doc.metadata.republished_from = origin
+        scan = scan_boilerplate(doc.text, doc.language or DEFAULT_LANGUAGE)
+        doc.boilerplate = scan.regions
+        origin, kind = scan.origin_for(doc.metadata.outlet)
+        if origin and kind:
+            doc.metadata.fill_from(LINE_SOURCES[kind], republished_from=origin)
         return doc
 
 

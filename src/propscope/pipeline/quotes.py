@@ -12,7 +12,7 @@ class QuoteFinder:
     document's language; a quotation wholly inside site boilerplate is left out."""
 
     name = "quotes"
-    requires: tuple[str, ...] = ("text", "language", "boilerplate")
+    requires: tuple[str, ...] = ("text", "boilerplate")  # and the language, where one is known
     assigns: tuple[str, ...] = ("quotes",)
 
     def __call__(self, doc: Document) -> Document:

@@ -21,7 +21,7 @@ from propscope.render.segments import document_lines, span_refs
 from propscope.render.summary import DARKEN, explain, summarize
 from propscope.render.voices import voice_name, voices
 from propscope.sensitivity import describe_sensitivity
-from propscope.taxonomy import CATEGORIES, TECHNIQUES
+from propscope.taxonomy import CATEGORIES, TECHNIQUES, technique_style, underline_css
 from propscope.version import __version__
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,6 +44,7 @@ def _environment() -> jinja2.Environment:
         category_of=lambda name: TECHNIQUES[name].category,
         darken=darken,
         voice_name=voice_name,
+        style=technique_style,
     )
     return env
 
@@ -59,8 +60,22 @@ def darken(colour: str, factor: float = DARKEN) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(round(c * factor) for c in (r, g, b)))
 
 
-def _http_url(url: str | None) -> str | None:
-    # Only http(s) URLs become links; anything else (javascript:, data:) is shown as text.
+def technique_css() -> list[dict[str, str | int]]:
+    """Each technique's CSS values in the report (``taxonomy/styles.py``): its shade, the
+    darker colour of its lines, and its underline pattern as a background image."""
+    out: list[dict[str, str | int]] = []
+    for name in TECHNIQUES:
+        style = technique_style(name)
+        line = darken(style.color)
+        image, height = underline_css(style.underline, line)
+        out.append({"name": name, "color": style.color, "line": line, "image": image,
+                    "height": height})
+    return out
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` if it may become a link: only http(s) URLs do; anything else (``javascript:``,
+    ``data:``) is shown as text."""
     if url and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
         return url.strip()
     return None
@@ -79,12 +94,13 @@ def render_html(doc: Document, *, index: str | None = None) -> str:
     return template("report.html.j2").render(
         doc=doc,
         meta=doc.metadata,
-        link=_http_url(doc.metadata.url),
+        link=http_url(doc.metadata.url),
         lines=document_lines(doc),
         refs=span_refs(doc),
         summary=summarize(doc),
         voices=voices(doc),
         categories=list(CATEGORIES.values()),
+        styles=technique_css(),
         max_level=MAX_LEVEL,
         version=__version__,
         index=index,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from propscope.document import TITLE_LIMIT, Document
 from propscope.serialize import analysis_notes
-from propscope.taxonomy import CATEGORIES, TECHNIQUES, Category, Technique
+from propscope.taxonomy import CATEGORIES, TECHNIQUES, UNDERLINES, Category, Technique
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +118,11 @@ DARKEN = 0.55
 def display() -> dict[str, object]:
     """What the web page needs to show an analysis as the reports do, from the one place it is
     defined: how long an untitled article's name is, how much darker an underline is than its
-    colour. The server sends it with the taxonomy (``/api/techniques``)."""
-    return {"title_limit": TITLE_LIMIT, "underline_darken": DARKEN}
+    colour and how each underline pattern is drawn (``taxonomy/styles.py``; "{color}" stands
+    for the line's colour). The server sends it with the taxonomy (``/api/techniques``)."""
+    return {"title_limit": TITLE_LIMIT, "underline_darken": DARKEN,
+            "underlines": {name: {"image": image, "height": height}
+                           for name, (image, height) in UNDERLINES.items()}}
 
 
 def expected_right(doc: Document) -> float | None:

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from propscope.document import Document
 from propscope.errors import SettingError
 from propscope.models.quality import ModelQuality, add_quality
+from propscope.render.html import darken
 from propscope.render.summary import GENRE_RULE, display
 from propscope.sensitivity import resolve_sensitivity
 from propscope.serialize import SCHEMA_VERSION, model_to_dict, to_dict
@@ -106,9 +107,11 @@ def taxonomy(quality: ModelQuality | None = None) -> dict[str, Any]:
     detection rates, see ``models/quality.py``), frames, genres, ``display`` (how the reports
     show an analysis, for the page to do the same) and ``genre_rule``: why a
     genre may be chosen over one that scores higher. ``trainable`` repeats ``predicted``
-    under the name this API used first."""
+    under the name this API used first; ``line`` is the colour of a technique's underline."""
     data = add_quality(taxonomy_json(), quality)
-    data["techniques"] = [t | {"trainable": t["predicted"]} for t in data["techniques"]]
+    # ``line``: the colour of its underline, as the HTML report darkens it (render/html.py).
+    data["techniques"] = [t | {"trainable": t["predicted"], "line": darken(t["color"])}
+                          for t in data["techniques"]]
     return data | {"frames": list(FRAMES), "genres": list(GENRES), "genre_rule": GENRE_RULE,
                    "display": display()}
 

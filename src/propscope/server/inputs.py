@@ -21,14 +21,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from propscope.config import FetchConfig, ServerConfig
-from propscope.document import Document, Metadata
+from propscope.document import GIVEN, METADATA_FIELDS, Document
 from propscope.errors import InputError, PropscopeError
 from propscope.ingest.fetch import fetch_url, read_page
 from propscope.ingest.jsonl import lone_surrogate
 from propscope.server.errors import HTTPError, status_for
 
 FORMATS = ("txt", "md", "html")
-METADATA_FIELDS = tuple(Metadata.__slots__)
 ITEM_FIELDS = ("text", "url", "id", "format", "metadata", "lang")
 # Uploads the page and API read; JSONL (several documents) only makes sense in a batch.
 UPLOAD_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
@@ -118,9 +117,7 @@ def _wrong_type(request: Request) -> HTTPError:
 
 
 def _apply_metadata(doc: Document, item: Item) -> Document:
-    for key, value in item.metadata.items():
-        if value is not None:
-            setattr(doc.metadata, key, value)
+    doc.metadata.set_from(GIVEN, **item.metadata)
     doc.language = item.lang or doc.language
     return doc
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from propscope.config import ServerConfig
+from propscope.document import METADATA_FIELDS
 from propscope.sensitivity import LEVELS, LIMIT
-from propscope.server.inputs import FORMATS, METADATA_FIELDS
+from propscope.server.inputs import FORMATS
 from propscope.version import __version__
 
 JSON = "application/json"
@@ -114,7 +115,11 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                 required=["start", "end", "speaker"]),
                 "description": "Direct quotations: the words inside the quote marks."},
             "boilerplate": {"type": "array", "items": _obj({"start": _INT0, "end": _INT0, "kind": _STR})},
-            "metadata": _obj({k: _NSTR for k in METADATA_FIELDS}),
+            "metadata": _obj({**{k: _NSTR for k in METADATA_FIELDS}, "sources": {
+                "type": "object", "additionalProperties": _STR,
+                "description": "Where each known metadata value came from: the article's own "
+                               "lines (title line, byline, dateline, syndication header or "
+                               "footer), the page, the feed, or given."}}),
             "model": {"oneOf": [{"type": "null"}, model]},
         }),
         "Batch": _obj({"documents": {"type": "array", "items": _ref("Analysis")}}),
@@ -126,6 +131,12 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                  "example": _STR, "predicted": {"type": "boolean"},
                  "trainable": {"type": "boolean", "description": "The same as `predicted`."},
                  "note": _STR,
+                 "tag": {**_STR, "description": "The two letters marking its highlights."},
+                 "color": {**_STR, "description": "Its highlight's colour, a shade of its "
+                                                  "category's."},
+                 "underline": {**_STR, "description": "Its underline pattern, one of "
+                                                      "display.underlines."},
+                 "line": {**_STR, "description": "Its underline's colour."},
                  "quality": {"oneOf": [{"type": "null"}, _obj({
                      "found": {"type": "boolean", "description":
                                "Whether the model labelled the technique at all out of sample."},
@@ -134,14 +145,16 @@ def _schemas(config: ServerConfig) -> dict[str, Any]:
                      "description": "How well the served model finds the technique on articles "
                                     "it had not seen; null where it was not scored."}},
                 required=["name", "title", "category", "definition", "example", "predicted",
-                          "trainable", "quality"])},
+                          "trainable", "quality", "tag", "color", "underline", "line"])},
             "quality": {"oneOf": [{"type": "null"}, _obj(
                 {"model": _STR, "scored_by": _STR, "articles": _INT0, "summary": _STR})]},
             "frames": {"type": "array", "items": _STR},
             "genres": {"type": "array", "items": _STR},
             "genre_rule": {**_STR, "description": "Why a genre may be chosen over one that "
                                                   "scores higher (the reports' genre note)."},
-            "display": {**_obj({"title_limit": _INT0, "underline_darken": {"type": "number"}}),
+            "display": {**_obj({"title_limit": _INT0, "underline_darken": {"type": "number"},
+                                "underlines": {"type": "object", "additionalProperties": _obj(
+                                    {"image": _STR, "height": _INT0})}}),
                         "description": "How the reports show an analysis, for the page to show it "
                                        "the same way."}}),
         "Health": _obj({"status": {"enum": ["ok", "loading"]},

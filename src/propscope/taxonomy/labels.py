@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from propscope.errors import DataError
 
@@ -178,23 +177,6 @@ GENRES: tuple[str, ...] = ("opinion", "reporting", "satire")
 
 
 NOT_PREDICTED = "not predicted yet (no English training examples)"
-
-
-def taxonomy_json(category: str | None = None) -> dict[str, Any]:
-    """The taxonomy as plain JSON data: ``categories`` and a flat ``techniques`` list (only
-    ``category``'s when given). Techniques no model predicts carry ``predicted: false`` and a
-    ``note`` saying why."""
-    cats = [c for c in CATEGORIES.values() if category in (None, c.name)]
-    return {
-        "categories": [{"name": c.name, "title": c.title, "color": c.color,
-                        "description": c.description} for c in cats],
-        "techniques": [
-            {"name": t.name, "title": t.title, "category": t.category, "definition": t.definition,
-             "example": t.example, "predicted": t.name not in UNTRAINABLE_TECHNIQUES,
-             **({"note": NOT_PREDICTED} if t.name in UNTRAINABLE_TECHNIQUES else {})}
-            for t in TECHNIQUES.values() if category in (None, t.category)
-        ],
-    }
 
 
 def technique_names(*, trainable_only: bool = False) -> list[str]:

@@ -47,26 +47,34 @@ function lines(text) {
   }
 }
 
-// The fill's strength follows the highest confidence among the covering spans: full colour
-// from 0.5 up, fainter below (most spans are more likely wrong than right, and look it).
-// ``deepest``: the line's deepest underline level, so every piece of a line has the same
-// bottom padding and an underline keeps its height along the whole span.
+// Each technique is drawn as the reports draw it (taxonomy/styles.py, from /api/techniques):
+// a shade of its category's colour, an underline pattern of its own and a two-letter tag,
+// so that techniques of one category are told apart without hovering, and not by colour
+// alone. The fill's strength follows the highest confidence among the covering spans: full
+// colour from 0.5 up, fainter below (most spans are more likely wrong than right, and look
+// it). ``deepest``: the line's deepest underline level, so every piece of a line has the
+// same bottom padding and an underline keeps its height along the whole span.
+function techniqueColor(s) {
+  return technique(s.technique).color || category(s.category).color;
+}
+
+function underline(s) {
+  const patterns = state.taxonomy.display.underlines;
+  const t = technique(s.technique);
+  const pattern = patterns[t.underline] || patterns.solid;
+  const line = t.line || darken(category(s.category).color, state.taxonomy.display.underline_darken);
+  return { image: pattern.image.replaceAll("{color}", line), height: pattern.height };
+}
+
 function styleMark(mark, covering, levels, deepest) {
   const top = covering.reduce((a, b) => (b.score > a.score ? b : a));
-  mark.style.backgroundColor = tint(category(top.category).color, 0.35 + 0.65 * Math.min(1, top.score / 0.5));
-  const images = [];
-  const positions = [];
-  for (const s of covering) {
-    const level = levels.get(s.n);
-    const line = darken(category(s.category).color, state.taxonomy.display.underline_darken);
-    images.push(`linear-gradient(${line}, ${line})`);
-    positions.push(`0 calc(100% - ${level * 4}px)`);
-  }
-  mark.style.backgroundImage = images.join(", ");
-  mark.style.backgroundPosition = positions.join(", ");
-  mark.style.backgroundSize = images.map(() => "100% 2px").join(", ");
+  mark.style.backgroundColor = tint(techniqueColor(top), 0.35 + 0.65 * Math.min(1, top.score / 0.5));
+  const lines = covering.map(underline);
+  mark.style.backgroundImage = lines.map((l) => l.image).join(", ");
+  mark.style.backgroundPosition = covering.map((s) => `0 calc(100% - ${levels.get(s.n) * 4}px)`).join(", ");
+  mark.style.backgroundSize = lines.map((l) => `100% ${l.height}px`).join(", ");
   mark.style.backgroundRepeat = "no-repeat";
-  mark.style.paddingBottom = `${2 + deepest * 4}px`;
+  mark.style.paddingBottom = `${3 + deepest * 4}px`;
 }
 
 function renderLine(line, text, spans, levels, boilerplate) {
@@ -100,10 +108,15 @@ function renderLine(line, text, spans, levels, boilerplate) {
     }
     const starts = covering.some((s) => s.start >= a && s.start < b) ||
       (a === line.start && covering.some((s) => s.start < a));
+    // The tags of the spans that begin here, drawn before the text (a CSS ::before, so the
+    // article's text stays as it was, for copying and for screen readers' reading order).
+    const tags = covering.filter((s) => s.start >= a && s.start < b).map((s) => technique(s.technique).tag)
+      .filter(Boolean);
     const mark = el("mark", {
       class: inBoilerplate ? "hl bp" : "hl",
       "data-spans": covering.map((s) => s.n).join(" "),
       "data-techniques": covering.map((s) => s.technique).join(" "),
+      "data-tags": tags.length ? tags.join(" ") : null,
       "aria-describedby": "tooltip",
       tabindex: starts ? "0" : null,
       text: piece,

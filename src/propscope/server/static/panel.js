@@ -27,6 +27,26 @@ export function renderLegend(spans, refresh) {
     });
     legend.append(button);
   }
+  renderKey(spans);
+}
+
+// The key to the highlights: each technique shown, with its tag, shade and underline, in the
+// colours and patterns the reports use (taxonomy/styles.py).
+function renderKey(spans) {
+  const key = clear($("technique-key"));
+  const shown = new Set(spans.map((s) => s.technique));
+  const { underlines } = state.taxonomy.display;
+  for (const t of state.taxonomy.techniques.values()) {
+    if (!shown.has(t.name)) continue;
+    const tag = el("span", { class: "key-tag", text: t.tag });
+    tag.style.backgroundColor = t.color;
+    const pattern = underlines[t.underline] || underlines.solid;
+    const line = el("span", { class: "key-line", "aria-hidden": "true" });
+    line.style.backgroundImage = pattern.image.replaceAll("{color}", t.line);
+    line.style.backgroundSize = `100% ${pattern.height}px`;
+    key.append(el("li", { "data-technique": t.name, title: `${t.title}: ${t.underline} underline` },
+      tag, el("span", { text: t.title }), line));
+  }
 }
 
 export function renderCounts(spans) {
@@ -98,8 +118,8 @@ export function renderParagraphs(record) {
         words.length ? `words: ${words.join(", ")}` : null].filter(Boolean).join(" \u00b7 ");
       // The confidence is in the text, not only the tooltip: keyboards and touch reach it too.
       const chip = el("span", { class: "mini-chip", title: why,
-        text: score === undefined ? t.title : `${t.title} ${score.toFixed(2)}` });
-      chip.style.backgroundColor = category(t.category).color;
+        text: `${t.tag ? `${t.tag} ` : ""}${t.title}${score === undefined ? "" : ` ${score.toFixed(2)}`}` });
+      chip.style.backgroundColor = t.color || category(t.category).color;
       chips.append(chip);
     }
     const preview = record.text.slice(p.start, p.end).trim().slice(0, 70);
