@@ -81,6 +81,13 @@ def test_grouping_dimensions(profiled: CorpusStore, by: tuple[str, ...],
     assert compute_profile(profiled, by=by, n_boot=50).groups == groups
 
 
+def test_articles_group_by_the_language_their_analysis_records(store: CorpusStore) -> None:
+    docs = [annotated(ARTICLES[key], id=key) for key in ("harbour", "orchard", "rail")]
+    docs[0].language, docs[1].language = "fr", "fr"  # the third: none could be told
+    store_docs(store, docs)
+    assert compute_profile(store, by=("language",), n_boot=50).groups == {("fr",): 2, ("(unknown)",): 1}
+
+
 def test_filters_restrict_the_articles(profiled: CorpusStore) -> None:
     prof = compute_profile(profiled, by=("outlet",), since="2021-02-01", n_boot=50)
     assert prof.groups == {("A",): 3, ("B",): 2}

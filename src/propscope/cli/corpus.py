@@ -113,7 +113,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--format", choices=("table", "json"), default="table", help="(default: %(default)s)")
 
     q = add("profile", "technique rates, genre and frame mix per outlet/author/month", run_profile)
-    q.add_argument("--by", action="append", choices=("outlet", "author", "month", "genre"),
+    q.add_argument("--by", action="append", choices=("outlet", "author", "month", "genre", "language"),
                    help="grouping (repeat to combine, e.g. --by outlet --by month; default outlet)")
     q.add_argument("--kind", choices=("technique", "category", "genre", "frame"), default="technique",
                    help="what to show in table format (csv/json hold everything)")

@@ -1,4 +1,5 @@
-"""Profiles of groups of articles (outlet, author, month): technique rates, genre and frame mix.
+"""Profiles of groups of articles (outlet, author, month, genre, language): technique rates,
+genre and frame mix.
 
 Technique and category rates are spans per 1,000 words outside boilerplate, pooled over the
 group's articles (total spans / total words). Their confidence intervals are percentile
@@ -30,7 +31,7 @@ from scipy import stats
 from propscope.corpus.store import CorpusStore, article_filter
 from propscope.taxonomy import CATEGORIES, FRAMES, GENRES, TECHNIQUES
 
-DIMENSIONS = ("outlet", "author", "month", "genre")
+DIMENSIONS = ("outlet", "author", "month", "genre", "language")
 MIN_BOOTSTRAP = 5
 UNKNOWN = "(unknown)"
 _SQL_DIM = {
@@ -38,6 +39,8 @@ _SQL_DIM = {
     "author": f"coalesce(author, '{UNKNOWN}')",
     "month": f"coalesce(strftime(published_date, '%Y-%m'), '{UNKNOWN}')",
     "genre": f"coalesce(genre, '{UNKNOWN}')",
+    # The language an analysis records (JSON contract 1.1; older analyses have none).
+    "language": f"coalesce(json_extract_string(analysis, '$.language.code'), '{UNKNOWN}')",
 }
 
 
