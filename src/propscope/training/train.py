@@ -286,8 +286,9 @@ def train_on_task(kind: str, data_root: Path, out_dir: Path, *, languages: Seque
                   f"({dt.date.today().isoformat()})")
     say(f"training {kind} on {len(task.train)} articles ({len(task.validation)} held out)")
     t0 = time.perf_counter()
-    # A long fit saves its state after each epoch beside the artifact; run again, it resumes.
-    checkpoint = out_dir.with_name(out_dir.name + ".checkpoint")
+    # A long fit saves its state after each epoch (and the frozen layers' output) in
+    # runs/checkpoints/NAME, never in the package; the same command run again resumes.
+    checkpoint = Path("runs") / "checkpoints" / out_dir.name
     model.fit(task.train, trained_on=trained_on, progress=say, document_level=task.document_level,
               vocabulary_texts=unlabelled_texts(data_root), checkpoint_dir=checkpoint)
     report.seconds = time.perf_counter() - t0
