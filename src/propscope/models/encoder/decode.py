@@ -15,17 +15,17 @@ import numpy as np
 
 from propscope.document import Span
 
-GAP = 1  # tokens below the threshold inside a run
+DEFAULT_GAP = 1  # tokens below the threshold inside a run
 
 
-def _runs(active: np.ndarray) -> list[tuple[int, int]]:
-    """``[first, last]`` index pairs of runs of True, joining runs at most ``GAP`` apart."""
+def _runs(active: np.ndarray, gap: int = DEFAULT_GAP) -> list[tuple[int, int]]:
+    """``[first, last]`` index pairs of runs of True, joining runs at most ``gap`` apart."""
     idx = np.flatnonzero(active)
     if not len(idx):
         return []
     runs = [[int(idx[0]), int(idx[0])]]
     for i in idx[1:]:
-        if i - runs[-1][1] <= GAP + 1:
+        if i - runs[-1][1] <= gap + 1:
             runs[-1][1] = int(i)
         else:
             runs.append([int(i), int(i)])
@@ -46,15 +46,16 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def decode_spans(text: str, offsets: np.ndarray, probs: np.ndarray, thresholds: np.ndarray,
-                 labels: Sequence[str]) -> list[Span]:
+                 labels: Sequence[str], *, gap: int = DEFAULT_GAP) -> list[Span]:
     """Spans of one window: ``offsets`` ``[n, 2]`` character ranges of its tokens (``-1`` for
-    the specials), ``probs`` ``[n, L]`` their probabilities, ``thresholds`` ``[L]``."""
+    the specials), ``probs`` ``[n, L]`` their probabilities, ``thresholds`` ``[L]`` (above 1:
+    none of that technique), runs joined over ``gap`` weaker tokens."""
     real = offsets[:, 0] >= 0
     out: list[Span] = []
     for j, label in enumerate(labels):
         if thresholds[j] > 1:
             continue
-        for a, b in _runs(real & (probs[:, j] >= thresholds[j])):
+        for a, b in _runs(real & (probs[:, j] >= thresholds[j]), gap):
             start, end = widen(text, int(offsets[a, 0]), int(offsets[b, 1]))
             if end > start:
                 score = float(probs[a:b + 1, j][real[a:b + 1]].mean())

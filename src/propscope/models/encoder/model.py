@@ -15,19 +15,19 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
-from propscope.document import Document, Frame, Genre
+from propscope.document import Document, Frame, Genre, Paragraph
 from propscope.errors import ModelError
 from propscope.model_info import ModelInfo
 from propscope.models.base import FittedModel, register_model
 from propscope.models.encoder.confidence import apply
-from propscope.models.encoder.decode import decode_spans
-from propscope.models.encoder.windows import held_out, length_batches, make_windows, padded
+from propscope.models.encoder.decode import DEFAULT_GAP, decode_spans
+from propscope.models.encoder.windows import Windows, held_out, length_batches, make_windows, padded
 from propscope.sensitivity import shift_threshold
 from propscope.taxonomy import FRAMES, GENRES, technique_names
 
@@ -35,6 +35,25 @@ BASE_FILE, TOP_FILE, HEADS_FILE, TOKENIZER_FILE = "base.onnx", "top.onnx", "head
 LANGUAGES = ("en", "fr", "de", "it", "pl", "ru")
 # Read by the pretrained encoder, with no annotated data: analysed, their scores unmeasured.
 TRANSFER = ("es", "el", "ka")
+
+
+@dataclass
+class Scores:
+    """The heads' raw outputs for a batch of documents (``EncoderModel.score``).
+
+    Attributes:
+        units: the ``(document index, paragraph)`` pairs read (content paragraphs).
+        windows: their token windows.
+        tokens: per window, token probabilities ``[n, L]``.
+        paragraphs: per unit, paragraph probabilities ``[P, L]``.
+        vectors: per unit, the paragraph vector ``[P, 2H]`` (genre and frames read its mean).
+    """
+
+    units: list[tuple[int, Paragraph]]
+    windows: Windows
+    tokens: list[np.ndarray]
+    paragraphs: np.ndarray
+    vectors: np.ndarray
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -175,11 +194,10 @@ class EncoderModel(FittedModel):
         hidden = self._base.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return np.asarray(self._top.run(None, {"hidden": hidden, "attention_mask": mask})[0])
 
-    def predict(self, docs: Sequence[Document], *, sensitivity: float = 0.0) -> list[Document]:
-        """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them."""
+    def score(self, docs: Sequence[Document]) -> Scores:
+        """The heads' raw probabilities for ``docs`` (their content paragraphs): what
+        ``predict`` decides on, kept apart so that decoding can be tuned without re-encoding."""
         self._check_fitted()
-        docs = list(docs)
-        info = replace(self.info, sensitivity=sensitivity)
         units = [(i, p) for i, d in enumerate(docs) for p in d.content_paragraphs()]
         windows = make_windows(docs, units, self._tokenizer, max_tokens=self.max_tokens)
         h = self.heads_
@@ -206,24 +224,46 @@ class EncoderModel(FittedModel):
         vectors = np.concatenate([sums / np.maximum(counts, 1)[:, None], tops], axis=1)
         par_probs = _sigmoid(vectors @ h["paragraph.w"] + h["paragraph.b"]) if len(units) else \
             np.zeros((0, n_labels), np.float32)
+        return Scores(units, windows, tok_probs, par_probs, vectors)
+
+    def predict(self, docs: Sequence[Document], *, sensitivity: float = 0.0) -> list[Document]:
+        """Annotate ``docs`` in place (spans, paragraph labels, genre, frames) and return them."""
+        docs = list(docs)
+        self.decide(docs, self.score(docs), sensitivity=sensitivity)
+        return docs
+
+    def decide(self, docs: Sequence[Document], scores: Scores, *, sensitivity: float = 0.0,
+               gap: int | None = None, gate: float | None = None) -> None:
+        """Labels from ``scores`` (``score(docs)``) at the thresholds moved by ``sensitivity``:
+        paragraph labels, spans (runs of tokens joined over ``gap`` weaker ones, in paragraphs
+        whose probability of the technique reaches ``gate`` times its threshold), genre and
+        frames. ``gap`` and ``gate`` default to the fitted ones."""
+        h = self.heads_
+        gap = int(h.get("decode.gap", [DEFAULT_GAP])[0]) if gap is None else gap
+        gate = float(h.get("decode.gate", [0.0])[0]) if gate is None else gate
+        info = replace(self.info, sensitivity=sensitivity)
         par_thr = np.array([shift_threshold(float(t), sensitivity) for t in h["paragraph.thresholds"]])
         tok_thr = np.array([shift_threshold(float(t), sensitivity) for t in h["token.thresholds"]])
         for doc in docs:
             doc.spans, doc.model = [], info
+        par_probs = scores.paragraphs
         shown = apply(h["confidence.paragraph"], par_probs) if "confidence.paragraph" in h else par_probs
-        for k, (_, p) in enumerate(units):
+        for k, (_, p) in enumerate(scores.units):
             p.scores = {t: round(float(v), 4) for t, v in zip(self.labels_, shown[k], strict=True)}
             p.techniques = [t for t, v, th in zip(self.labels_, par_probs[k], par_thr, strict=True)
                             if v >= th]
+        windows = scores.windows
         for i in range(len(windows)):
-            d, p = windows.units[int(windows.paragraph[i])]
-            found = decode_spans(docs[d].text, windows.spans[i], tok_probs[i], tok_thr, self.labels_)
+            k = int(windows.paragraph[i])
+            d, _ = windows.units[k]
+            open_ = np.where(par_probs[k] >= gate * np.minimum(par_thr, 1.0), tok_thr, 2.0)
+            found = decode_spans(docs[d].text, windows.spans[i], scores.tokens[i], open_, self.labels_,
+                                 gap=gap)
             if "confidence.span" in h:
                 found = [replace(s, score=round(float(apply(h["confidence.span"], s.score)), 4))
                          for s in found]
             docs[d].add_spans(s for s in found if not docs[d].in_boilerplate(s.start, s.end))
-        self._documents(docs, units, vectors)
-        return docs
+        self._documents(docs, scores.units, scores.vectors)
 
     def _documents(self, docs: Sequence[Document], units: Sequence[tuple[int, Any]],
                    vectors: np.ndarray) -> None:
